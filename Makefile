@@ -1,0 +1,47 @@
+# Keiretsu — the two commands a newcomer runs are `make up` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+UV          := $(VENV)/bin/uv
+ANVIL_DIR   := node_modules/@foundry-rs/anvil-linux-amd64/bin
+export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/$(ANVIL_DIR):$(PATH)
+export PYTHONPATH := $(CURDIR)
+
+UV_VERSION  := 0.13.8
+
+.PHONY: help install up test test-contracts test-frontend bench fuzz load clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+# --- installation: every step is skipped when its stamp is newer than its lock file ---
+
+$(VENV)/.installed: requirements.lock
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@test -x $(UV) || $(VENV)/bin/pip install --quiet uv==$(UV_VERSION)
+	$(UV) pip install --quiet --python $(PY) -r requirements.lock
+	@touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed  ## install the pinned Python and chain dependencies
+
+# --- the two commands ---
+
+up: install  ## start the persistent local chain and deploy the platform
+	$(PY) -m keiretsu.up
+
+test: install test-contracts  ## install what is missing and run every test
+
+test-contracts: install
+	ape test tests/ -p no:cacheprovider
+
+bench: install  ## measure gas on a fresh chain and write bench/results.json
+	$(PY) -m bench.run
+
+clean:  ## remove build output (keeps installed dependencies and chain state)
+	rm -rf .build bench/__pycache__
