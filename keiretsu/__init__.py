@@ -1,0 +1,1 @@
+"""Keiretsu's Python side: deployment, operator helpers and scripts' shared logic."""

@@ -1,0 +1,3 @@
+"""Fixtures live in tests/fixtures/, one module per area; they are collected here."""
+
+from tests.fixtures.roles import *  # noqa: F401,F403
