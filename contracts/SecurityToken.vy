@@ -1,0 +1,1270 @@
+# pragma version ~=0.4.3
+"""
+@title Keiretsu security token
+@custom:contract-name SecurityToken
+@license GNU Affero General Public License v3.0 only
+@author Keiretsu
+@notice One company's shares. An ERC-20 whose every movement passes compliance (ERC-1404 codes,
+        ERC-3643 agent operations), with holds for the order book: shares on a sell order stay in
+        the seller's wallet, so the register, dividends and votes see the true owner.
+
+        Each security is an EIP-1167 clone of one implementation, set up by `initialize`.
+
+        Gas: each account is one storage word (balance, held amount, record-date marker, freeze
+        flags) and the registry keeps one word per wallet, so a compliant transfer reads one cold
+        word per party in each contract plus one config word. A rule that is off costs no read.
+"""
+
+from snekmate.auth import access_control
+from ethereum.ercs import IERC20
+
+import lib.identity_record as identity_record
+import lib.restrictions as restrictions
+import interfaces.IIdentityRegistry as IIdentityRegistry
+
+implements: IERC20
+
+initializes: access_control
+
+exports: (
+    access_control.supportsInterface,
+    access_control.DEFAULT_ADMIN_ROLE,
+    access_control.hasRole,
+    access_control.getRoleAdmin,
+    access_control.grantRole,
+    access_control.revokeRole,
+    access_control.renounceRole,
+)
+
+
+# ROLES #
+
+AGENT_ROLE: public(constant(bytes32)) = keccak256("AGENT_ROLE")
+ISSUER_ROLE: public(constant(bytes32)) = keccak256("ISSUER_ROLE")
+MARKET_ROLE: public(constant(bytes32)) = keccak256("MARKET_ROLE")
+MINTER_ROLE: public(constant(bytes32)) = keccak256("MINTER_ROLE")
+
+
+# CONSTANTS #
+
+MAX_BATCH: constant(uint256) = 100
+MAX_DOCUMENTS: constant(uint256) = 32
+MAX_COUNTRIES: constant(uint256) = 64
+MAX_RECOVERY_HOPS: constant(uint256) = 8
+# Every balance fits 96 bits, so the supply is capped there (7.9e28 base units).
+MAX_SUPPLY: constant(uint256) = (1 << 96) - 1
+
+COUNTRY_RULE_NONE: constant(uint8) = 0
+COUNTRY_RULE_ALLOW: constant(uint8) = 1
+COUNTRY_RULE_BLOCK: constant(uint8) = 2
+
+# Account word.
+_BALANCE_MASK: constant(uint256) = (1 << 96) - 1
+_HELD_SHIFT: constant(uint256) = 96
+_HELD_UNIT: constant(uint256) = 1 << 96
+_PARTIALLY_FROZEN: constant(uint256) = 1 << 254
+_WALLET_FROZEN: constant(uint256) = 1 << 255
+
+# Config word.
+_REGISTRY_MASK: constant(uint256) = (1 << 160) - 1
+_PAUSED: constant(uint256) = 1 << 160
+_RULE_MAX_HOLDERS: constant(uint256) = 1 << 161
+_RULE_MAX_BALANCE: constant(uint256) = 1 << 162
+_RULE_COUNTRY_ALLOW: constant(uint256) = 1 << 163
+_RULE_COUNTRY_BLOCK: constant(uint256) = 1 << 164
+_HOLDER_ACCOUNTING: constant(uint256) = 1 << 165
+_ANY_RULE: constant(uint256) = _RULE_MAX_HOLDERS | _RULE_MAX_BALANCE | _RULE_COUNTRY_ALLOW | _RULE_COUNTRY_BLOCK
+_IDENTITY_RULES: constant(uint256) = _RULE_MAX_HOLDERS | _RULE_MAX_BALANCE
+_LOCKUP_SHIFT: constant(uint256) = 168
+_LOCKUP_MASK: constant(uint256) = ((1 << 40) - 1) << 168
+
+
+# STRUCTS #
+
+struct TokenSetup:
+    name: String[64]
+    symbol: String[16]
+    decimals: uint8
+    registry: address
+    admin: address
+    issuer: address
+    agent: address
+    lockup_end: uint256
+    holder_accounting: bool
+    max_holders: uint256
+    max_balance: uint256
+
+
+struct Document:
+    uri: String[256]
+    document_hash: bytes32
+    timestamp: uint256
+
+
+# EVENTS #
+
+event Initialized:
+    name: String[64]
+    symbol: String[16]
+    decimals: uint8
+    registry: address
+    admin: address
+    issuer: address
+
+event AddressFrozen:
+    user_address: indexed(address)
+    is_frozen: indexed(bool)
+    owner: indexed(address)
+
+event TokensFrozen:
+    user_address: indexed(address)
+    amount: uint256
+
+event TokensUnfrozen:
+    user_address: indexed(address)
+    amount: uint256
+
+event Paused:
+    user_address: address
+
+event Unpaused:
+    user_address: address
+
+event RecoverySuccess:
+    lost_wallet: indexed(address)
+    new_wallet: indexed(address)
+    identity: indexed(bytes20)
+
+event ForcedTransfer:
+    sender: indexed(address)
+    receiver: indexed(address)
+    amount: uint256
+    agent: indexed(address)
+
+event HoldPlaced:
+    holder: indexed(address)
+    amount: uint256
+    market: indexed(address)
+
+event HoldReleased:
+    holder: indexed(address)
+    amount: uint256
+    market: indexed(address)
+
+event HoldSettled:
+    seller: indexed(address)
+    buyer: indexed(address)
+    amount: uint256
+    market: indexed(address)
+
+event DocumentUpdated:
+    name: indexed(bytes32)
+    uri: String[256]
+    document_hash: bytes32
+
+event DocumentRemoved:
+    name: indexed(bytes32)
+    uri: String[256]
+    document_hash: bytes32
+
+event HolderAccountingEnabled:
+    sender: indexed(address)
+
+event MaxHoldersSet:
+    max_holders: uint256
+
+event MaxBalanceSet:
+    max_balance: uint256
+
+event CountryRuleSet:
+    mode: uint8
+
+event CountryListed:
+    country: indexed(uint16)
+    listed: bool
+
+event LockupSet:
+    lockup_end: uint256
+
+
+# STORAGE #
+
+name: public(String[64])
+symbol: public(String[16])
+decimals: public(uint8)
+totalSupply: public(uint256)
+allowance: public(HashMap[address, HashMap[address, uint256]])
+
+# Holders, counted per investor identity; kept only when holder accounting is on.
+holder_count: public(uint256)
+identity_balance: public(HashMap[bytes20, uint256])
+max_holders: public(uint256)
+max_balance: public(uint256)
+country_listed: public(HashMap[uint16, bool])
+
+_config: uint256
+_accounts: HashMap[address, uint256]
+_frozen_amounts: HashMap[address, uint256]
+# Where a recovered wallet's holds went, so a market can still release them.
+recovered_to: public(HashMap[address, address])
+
+_documents: HashMap[bytes32, Document]
+_document_names: DynArray[bytes32, MAX_DOCUMENTS]
+
+_initialized: bool
+
+
+@deploy
+def __init__():
+    """
+    @dev The implementation is never used as a token itself: it locks itself so that nobody can
+         initialise it, and every security is a clone set up through `initialize`.
+    """
+    access_control.__init__()
+    self._initialized = True
+
+
+@external
+def initialize(setup: TokenSetup):
+    """
+    @notice Sets up a fresh clone. The caller (the issuance factory, or an operator deploying by
+            hand) keeps the admin role beside `setup.admin` until it renounces it, so that it can
+            finish the configuration in the same transaction.
+    @param setup Name, symbol, decimals, registry, the operator (admin), the issuer, the transfer
+           agent, the lock-up end (0 for none) and the holder rules (0 for off).
+    """
+    assert not self._initialized, "token: already initialized"
+    assert setup.registry != empty(address), "token: zero registry"
+    assert setup.admin != empty(address), "token: zero admin"
+    assert setup.decimals <= 18, "token: decimals above 18"
+    assert setup.lockup_end < 1 << 40, "token: lock-up end too far"
+    assert setup.holder_accounting or (setup.max_holders == 0 and setup.max_balance == 0), "token: rule needs holder accounting"
+    self._initialized = True
+    self.name = setup.name
+    self.symbol = setup.symbol
+    self.decimals = setup.decimals
+
+    config: uint256 = convert(setup.registry, uint256) | (setup.lockup_end << _LOCKUP_SHIFT)
+    if setup.holder_accounting:
+        config |= _HOLDER_ACCOUNTING
+    if setup.max_holders != 0:
+        config |= _RULE_MAX_HOLDERS
+        self.max_holders = setup.max_holders
+    if setup.max_balance != 0:
+        config |= _RULE_MAX_BALANCE
+        self.max_balance = setup.max_balance
+    self._config = config
+
+    access_control._grant_role(access_control.DEFAULT_ADMIN_ROLE, setup.admin)
+    if msg.sender != setup.admin:
+        access_control._grant_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
+    if setup.issuer != empty(address):
+        access_control._grant_role(ISSUER_ROLE, setup.issuer)
+    if setup.agent != empty(address):
+        access_control._grant_role(AGENT_ROLE, setup.agent)
+    log Initialized(
+        name=setup.name,
+        symbol=setup.symbol,
+        decimals=setup.decimals,
+        registry=setup.registry,
+        admin=setup.admin,
+        issuer=setup.issuer,
+    )
+
+
+# ERC-20 #
+
+
+@view
+@external
+def balanceOf(holder: address) -> uint256:
+    """
+    @notice Shares owned, including those held on orders and those frozen.
+    @param holder The wallet.
+    @return The balance.
+    """
+    return self._accounts[holder] & _BALANCE_MASK
+
+
+@external
+def transfer(to: address, amount: uint256) -> bool:
+    """
+    @notice Moves shares if compliance allows; reverts with the ERC-1404 message otherwise.
+    @param to The recipient, a verified investor.
+    @param amount The number of shares (base units).
+    @return True.
+    """
+    self._transfer(msg.sender, to, amount)
+    return True
+
+
+@external
+def transferFrom(owner: address, to: address, amount: uint256) -> bool:
+    """
+    @notice Moves shares on the owner's behalf, within the allowance, if compliance allows.
+    @param owner The sender of the shares.
+    @param to The recipient, a verified investor.
+    @param amount The number of shares (base units).
+    @return True.
+    """
+    allowed: uint256 = self.allowance[owner][msg.sender]
+    if allowed != max_value(uint256):
+        assert allowed >= amount, "token: insufficient allowance"
+        self.allowance[owner][msg.sender] = unsafe_sub(allowed, amount)
+    self._transfer(owner, to, amount)
+    return True
+
+
+@external
+def approve(spender: address, amount: uint256) -> bool:
+    """
+    @notice Lets `spender` move up to `amount` of the caller's shares (still subject to compliance).
+    @param spender The spender.
+    @param amount The allowance.
+    @return True.
+    """
+    assert spender != empty(address), "token: approve to zero address"
+    self.allowance[msg.sender][spender] = amount
+    log IERC20.Approval(owner=msg.sender, spender=spender, value=amount)
+    return True
+
+
+# ERC-1404 #
+
+
+@view
+@external
+def detectTransferRestriction(sender: address, receiver: address, amount: uint256) -> uint8:
+    """
+    @notice Why a transfer would be refused, as an ERC-1404 code (0: it would go through).
+    @param sender The sender.
+    @param receiver The recipient.
+    @param amount The number of shares.
+    @return The restriction code, explained by `messageForTransferRestriction`.
+    """
+    config: uint256 = self._config
+    sender_record: uint256 = 0
+    receiver_record: uint256 = 0
+    sender_record, receiver_record = self._records(config, sender, receiver)
+    return self._restriction(
+        config, sender, sender_record, receiver_record, self._accounts[sender], self._accounts[receiver], amount
+    )
+
+
+@pure
+@external
+def messageForTransferRestriction(restriction_code: uint8) -> String[40]:
+    """
+    @notice The sentence for an ERC-1404 code; a refused transfer reverts with the same text.
+    @param restriction_code A code from `detectTransferRestriction`.
+    @return The message.
+    """
+    return restrictions._message(restriction_code)
+
+
+@view
+@external
+def restriction_to_send(sender: address, amount: uint256) -> uint8:
+    """
+    @notice The sender's side of `detectTransferRestriction`: could `sender` part with `amount`
+            free shares (pause, verification, freeze, lock-up, free balance)?
+    @param sender The wallet.
+    @param amount The number of shares.
+    @return The restriction code.
+    """
+    config: uint256 = self._config
+    if config & _PAUSED != 0:
+        return restrictions.PAUSED
+    if not identity_record._is_verified(staticcall IIdentityRegistry(self._registry(config)).wallet_record(sender)):
+        return restrictions.SENDER_NOT_VERIFIED
+    account: uint256 = self._accounts[sender]
+    if account & _WALLET_FROZEN != 0:
+        return restrictions.SENDER_FROZEN
+    if self._lockup_active(config):
+        return restrictions.LOCKUP_ACTIVE
+    if amount > self._free(sender, account):
+        return restrictions.INSUFFICIENT_FREE_BALANCE
+    return restrictions.SUCCESS
+
+
+@view
+@external
+def restriction_to_receive(receiver: address, amount: uint256) -> uint8:
+    """
+    @notice The recipient's side of `detectTransferRestriction`: could `receiver` come to hold
+            `amount` more shares (pause, verification, freeze, country, holder and balance caps)?
+    @param receiver The wallet.
+    @param amount The number of shares.
+    @return The restriction code.
+    """
+    config: uint256 = self._config
+    if config & _PAUSED != 0:
+        return restrictions.PAUSED
+    return self._receive_restriction(
+        config, 0, staticcall IIdentityRegistry(self._registry(config)).wallet_record(receiver), self._accounts[receiver], amount
+    )
+
+
+# HOLDS (the order book) #
+
+
+@external
+def place_hold(holder: address, amount: uint256):
+    """
+    @notice Earmarks `amount` of the holder's free shares for a sell order. The shares stay in the
+            holder's wallet (and count for the register, dividends and votes) until they trade.
+    @dev Only a market of this security (MARKET_ROLE).
+    @param holder The seller.
+    @param amount The number of shares to hold.
+    """
+    access_control._check_role(MARKET_ROLE, msg.sender)
+    assert amount != 0, "token: zero hold"
+    account: uint256 = self._accounts[holder]
+    assert amount <= self._free(holder, account), restrictions._message(restrictions.INSUFFICIENT_FREE_BALANCE)
+    self._accounts[holder] = account + amount * _HELD_UNIT
+    log HoldPlaced(holder=holder, amount=amount, market=msg.sender)
+
+
+@external
+def release_hold(holder: address, amount: uint256) -> uint256:
+    """
+    @notice Gives held shares back to the holder's free balance (an order cancelled or expired).
+            Releases at most what is held, and follows a wallet recovery to the new wallet, so a
+            market can always unwind an order.
+    @dev Only a market of this security (MARKET_ROLE).
+    @param holder The seller the hold was placed for.
+    @param amount The number of shares to release.
+    @return The number of shares released.
+    """
+    access_control._check_role(MARKET_ROLE, msg.sender)
+    wallet: address = holder
+    for _: uint256 in range(MAX_RECOVERY_HOPS):
+        successor: address = self.recovered_to[wallet]
+        if successor == empty(address):
+            break
+        wallet = successor
+    account: uint256 = self._accounts[wallet]
+    released: uint256 = min(amount, account >> _HELD_SHIFT & _BALANCE_MASK)
+    if released != 0:
+        self._accounts[wallet] = account - released * _HELD_UNIT
+        log HoldReleased(holder=wallet, amount=released, market=msg.sender)
+    return released
+
+
+@external
+def settle_hold(seller: address, buyer: address, amount: uint256) -> uint8:
+    """
+    @notice Delivers held shares to a buyer: the share leg of a trade. Does not revert when
+            compliance refuses; it returns the ERC-1404 code and moves nothing, so the market can
+            skip an ineligible maker instead of blocking the book.
+    @dev Only a market of this security (MARKET_ROLE).
+    @param seller The wallet whose held shares are delivered.
+    @param buyer The recipient.
+    @param amount The number of shares.
+    @return 0 when the shares moved, else the restriction code.
+    """
+    access_control._check_role(MARKET_ROLE, msg.sender)
+    config: uint256 = self._config
+    seller_record: uint256 = 0
+    buyer_record: uint256 = 0
+    seller_record, buyer_record = self._records(config, seller, buyer)
+    seller_account: uint256 = self._accounts[seller]
+    buyer_account: uint256 = self._accounts[buyer]
+    code: uint8 = self._hold_restriction(config, seller_record, buyer_record, seller_account, buyer_account, amount)
+    if code != restrictions.SUCCESS:
+        return code
+    self._move(config, seller, buyer, seller_record, buyer_record, seller_account - amount * _HELD_UNIT, buyer_account, amount)
+    log HoldSettled(seller=seller, buyer=buyer, amount=amount, market=msg.sender)
+    return restrictions.SUCCESS
+
+
+@view
+@external
+def held_balance(holder: address) -> uint256:
+    """
+    @notice Shares held on sell orders.
+    @param holder The wallet.
+    @return The held amount.
+    """
+    return self._accounts[holder] >> _HELD_SHIFT & _BALANCE_MASK
+
+
+@view
+@external
+def free_balance(holder: address) -> uint256:
+    """
+    @notice Shares the holder can transfer now: balance less held and frozen shares.
+    @param holder The wallet.
+    @return The free amount.
+    """
+    return self._free(holder, self._accounts[holder])
+
+
+# AGENT OPERATIONS (ERC-3643) #
+
+
+@external
+def mint(to: address, amount: uint256):
+    """
+    @notice Issues new shares to a verified investor (agent or an offering of this security).
+    @param to The recipient; must be allowed to receive (verified, not frozen, rules).
+    @param amount The number of shares.
+    """
+    self._check_minter()
+    self._mint(to, amount)
+
+
+@external
+def batchMint(to_list: DynArray[address, MAX_BATCH], amounts: DynArray[uint256, MAX_BATCH]):
+    """
+    @notice `mint` for several recipients, all or nothing.
+    @param to_list The recipients.
+    @param amounts The amounts, one per recipient.
+    """
+    self._check_minter()
+    assert len(to_list) == len(amounts), "token: length mismatch"
+    for i: uint256 in range(len(to_list), bound=MAX_BATCH):
+        self._mint(to_list[i], amounts[i])
+
+
+@external
+def burn(user_address: address, amount: uint256):
+    """
+    @notice Cancels shares (agent only). Burns free shares first, then frozen ones (unfreezing
+            them); shares held on orders cannot be burned until the order is gone.
+    @param user_address The holder.
+    @param amount The number of shares.
+    """
+    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._burn(user_address, amount)
+
+
+@external
+def batchBurn(user_addresses: DynArray[address, MAX_BATCH], amounts: DynArray[uint256, MAX_BATCH]):
+    """
+    @notice `burn` for several holders, all or nothing.
+    @param user_addresses The holders.
+    @param amounts The amounts, one per holder.
+    """
+    access_control._check_role(AGENT_ROLE, msg.sender)
+    assert len(user_addresses) == len(amounts), "token: length mismatch"
+    for i: uint256 in range(len(user_addresses), bound=MAX_BATCH):
+        self._burn(user_addresses[i], amounts[i])
+
+
+@external
+def forcedTransfer(sender: address, receiver: address, amount: uint256) -> bool:
+    """
+    @notice Moves shares without the sender's consent (agent only: a court order, an error).
+            The sender's freeze and lock-up do not apply; the recipient must be allowed to receive.
+            Takes free shares first, then frozen ones (unfreezing them), then held ones (releasing
+            the hold: the market then skips that order).
+    @param sender The holder.
+    @param receiver The recipient.
+    @param amount The number of shares.
+    @return True.
+    """
+    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._forced_transfer(sender, receiver, amount)
+    return True
+
+
+@external
+def batchForcedTransfer(
+    senders: DynArray[address, MAX_BATCH], receivers: DynArray[address, MAX_BATCH], amounts: DynArray[uint256, MAX_BATCH]
+):
+    """
+    @notice `forcedTransfer` for several movements, all or nothing.
+    @param senders The holders.
+    @param receivers The recipients.
+    @param amounts The amounts.
+    """
+    access_control._check_role(AGENT_ROLE, msg.sender)
+    assert len(senders) == len(receivers) and len(senders) == len(amounts), "token: length mismatch"
+    for i: uint256 in range(len(senders), bound=MAX_BATCH):
+        self._forced_transfer(senders[i], receivers[i], amounts[i])
+
+
+@external
+def setAddressFrozen(user_address: address, freeze: bool):
+    """
+    @notice Freezes or unfreezes a whole wallet (agent only): a frozen wallet can neither send
+            nor receive, and its resting sell orders are skipped by the market.
+    @param user_address The wallet.
+    @param freeze True to freeze, False to unfreeze.
+    """
+    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._set_address_frozen(user_address, freeze)
+
+
+@external
+def batchSetAddressFrozen(user_addresses: DynArray[address, MAX_BATCH], freeze: DynArray[bool, MAX_BATCH]):
+    """
+    @notice `setAddressFrozen` for several wallets.
+    @param user_addresses The wallets.
+    @param freeze One flag per wallet.
+    """
+    access_control._check_role(AGENT_ROLE, msg.sender)
+    assert len(user_addresses) == len(freeze), "token: length mismatch"
+    for i: uint256 in range(len(user_addresses), bound=MAX_BATCH):
+        self._set_address_frozen(user_addresses[i], freeze[i])
+
+
+@external
+def freezePartialTokens(user_address: address, amount: uint256):
+    """
+    @notice Freezes part of a holder's free shares (agent only).
+    @param user_address The holder.
+    @param amount The number of shares to freeze.
+    """
+    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._freeze_partial(user_address, amount)
+
+
+@external
+def batchFreezePartialTokens(user_addresses: DynArray[address, MAX_BATCH], amounts: DynArray[uint256, MAX_BATCH]):
+    """
+    @notice `freezePartialTokens` for several holders.
+    @param user_addresses The holders.
+    @param amounts The amounts.
+    """
+    access_control._check_role(AGENT_ROLE, msg.sender)
+    assert len(user_addresses) == len(amounts), "token: length mismatch"
+    for i: uint256 in range(len(user_addresses), bound=MAX_BATCH):
+        self._freeze_partial(user_addresses[i], amounts[i])
+
+
+@external
+def unfreezePartialTokens(user_address: address, amount: uint256):
+    """
+    @notice Gives frozen shares back to the holder's free balance (agent only).
+    @param user_address The holder.
+    @param amount The number of shares to unfreeze.
+    """
+    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._unfreeze_partial(user_address, amount)
+
+
+@external
+def batchUnfreezePartialTokens(user_addresses: DynArray[address, MAX_BATCH], amounts: DynArray[uint256, MAX_BATCH]):
+    """
+    @notice `unfreezePartialTokens` for several holders.
+    @param user_addresses The holders.
+    @param amounts The amounts.
+    """
+    access_control._check_role(AGENT_ROLE, msg.sender)
+    assert len(user_addresses) == len(amounts), "token: length mismatch"
+    for i: uint256 in range(len(user_addresses), bound=MAX_BATCH):
+        self._unfreeze_partial(user_addresses[i], amounts[i])
+
+
+@external
+def recoveryAddress(lost_wallet: address, new_wallet: address) -> bool:
+    """
+    @notice Moves everything of a lost wallet to a new wallet of the same investor (agent only):
+            balance, frozen shares, held shares and the frozen state. Later releases of the lost
+            wallet's holds land on the new wallet.
+    @param lost_wallet The wallet whose keys are lost.
+    @param new_wallet A verified wallet of the same identity.
+    @return True.
+    """
+    access_control._check_role(AGENT_ROLE, msg.sender)
+    assert new_wallet != lost_wallet and new_wallet != empty(address), "token: bad new wallet"
+    registry: IIdentityRegistry = IIdentityRegistry(self._registry(self._config))
+    lost_record: uint256 = 0
+    new_record: uint256 = 0
+    lost_record, new_record = staticcall registry.wallet_records(lost_wallet, new_wallet)
+    assert identity_record._is_verified(new_record), "token: new wallet not verified"
+    lost_identity: uint256 = identity_record._identity(lost_record)
+    assert lost_identity != 0 and lost_identity == identity_record._identity(new_record), "token: not the same identity"
+    lost: uint256 = self._accounts[lost_wallet]
+    assert lost != 0, "token: nothing to recover"
+    new: uint256 = self._accounts[new_wallet]
+    frozen: uint256 = self._frozen_amounts[lost_wallet]
+
+    moved: uint256 = lost & _BALANCE_MASK
+    # Balance and held amount add field by field; freeze flags carry over.
+    self._accounts[new_wallet] = (
+        (new & (_BALANCE_MASK | (_BALANCE_MASK << _HELD_SHIFT))) + (lost & (_BALANCE_MASK | (_BALANCE_MASK << _HELD_SHIFT)))
+    ) | (new & ~(_BALANCE_MASK | (_BALANCE_MASK << _HELD_SHIFT))) | (lost & (_WALLET_FROZEN | _PARTIALLY_FROZEN))
+    self._accounts[lost_wallet] = 0
+    if frozen != 0:
+        self._frozen_amounts[new_wallet] += frozen
+        self._frozen_amounts[lost_wallet] = 0
+    self.recovered_to[lost_wallet] = new_wallet
+    log IERC20.Transfer(sender=lost_wallet, receiver=new_wallet, value=moved)
+    log RecoverySuccess(lost_wallet=lost_wallet, new_wallet=new_wallet, identity=convert(convert(lost_identity, uint160), bytes20))
+    return True
+
+
+@external
+def pause():
+    """
+    @notice Stops every transfer, settlement and hold (agent only).
+    """
+    access_control._check_role(AGENT_ROLE, msg.sender)
+    config: uint256 = self._config
+    assert config & _PAUSED == 0, "token: already paused"
+    self._config = config | _PAUSED
+    log Paused(user_address=msg.sender)
+
+
+@external
+def unpause():
+    """
+    @notice Resumes transfers (agent only).
+    """
+    access_control._check_role(AGENT_ROLE, msg.sender)
+    config: uint256 = self._config
+    assert config & _PAUSED != 0, "token: not paused"
+    self._config = config & ~_PAUSED
+    log Unpaused(user_address=msg.sender)
+
+
+@view
+@external
+def paused() -> bool:
+    """
+    @notice Whether transfers are stopped.
+    @return True when paused.
+    """
+    return self._config & _PAUSED != 0
+
+
+@view
+@external
+def isFrozen(user_address: address) -> bool:
+    """
+    @notice Whether the whole wallet is frozen.
+    @param user_address The wallet.
+    @return True when frozen.
+    """
+    return self._accounts[user_address] & _WALLET_FROZEN != 0
+
+
+@view
+@external
+def getFrozenTokens(user_address: address) -> uint256:
+    """
+    @notice Shares frozen by `freezePartialTokens`.
+    @param user_address The holder.
+    @return The frozen amount.
+    """
+    return self._frozen_amounts[user_address]
+
+
+# RULES #
+
+
+@view
+@external
+def registry() -> address:
+    """
+    @notice The identity registry that decides who is verified.
+    @return Its address.
+    """
+    return self._registry(self._config)
+
+
+@view
+@external
+def lockup_end() -> uint256:
+    """
+    @notice Until when (unix time) holders may not transfer; 0 for no lock-up.
+    @return The lock-up end.
+    """
+    return (self._config & _LOCKUP_MASK) >> _LOCKUP_SHIFT
+
+
+@view
+@external
+def holder_accounting() -> bool:
+    """
+    @notice Whether holders are counted per identity (needed by the holder and balance caps).
+    @return True when on.
+    """
+    return self._config & _HOLDER_ACCOUNTING != 0
+
+
+@view
+@external
+def country_rule() -> uint8:
+    """
+    @notice COUNTRY_RULE_NONE (0), COUNTRY_RULE_ALLOW (1: only listed countries may receive) or
+            COUNTRY_RULE_BLOCK (2: listed countries may not receive).
+    @return The mode.
+    """
+    config: uint256 = self._config
+    if config & _RULE_COUNTRY_ALLOW != 0:
+        return COUNTRY_RULE_ALLOW
+    if config & _RULE_COUNTRY_BLOCK != 0:
+        return COUNTRY_RULE_BLOCK
+    return COUNTRY_RULE_NONE
+
+
+@external
+def enable_holder_accounting():
+    """
+    @notice Starts counting holders per identity. Only possible before any share exists, since
+            the per-identity balances must be exact from the first share on.
+    """
+    self._check_rule_setter()
+    config: uint256 = self._config
+    assert config & _HOLDER_ACCOUNTING == 0, "token: holder accounting on"
+    assert self.totalSupply == 0, "token: shares already issued"
+    self._config = config | _HOLDER_ACCOUNTING
+    log HolderAccountingEnabled(sender=msg.sender)
+
+
+@external
+def set_max_holders(max_holders: uint256):
+    """
+    @notice Caps the number of distinct investors holding shares (0 turns the rule off).
+            Lowering it below the current count only stops new holders.
+    @param max_holders The cap.
+    """
+    self._check_rule_setter()
+    config: uint256 = self._config
+    assert config & _HOLDER_ACCOUNTING != 0, "token: holder accounting off"
+    self.max_holders = max_holders
+    if max_holders == 0:
+        self._config = config & ~_RULE_MAX_HOLDERS
+    else:
+        self._config = config | _RULE_MAX_HOLDERS
+    log MaxHoldersSet(max_holders=max_holders)
+
+
+@external
+def set_max_balance(max_balance: uint256):
+    """
+    @notice Caps the shares one investor identity may hold across its wallets (0: off).
+    @param max_balance The cap, in base units.
+    """
+    self._check_rule_setter()
+    config: uint256 = self._config
+    assert config & _HOLDER_ACCOUNTING != 0, "token: holder accounting off"
+    self.max_balance = max_balance
+    if max_balance == 0:
+        self._config = config & ~_RULE_MAX_BALANCE
+    else:
+        self._config = config | _RULE_MAX_BALANCE
+    log MaxBalanceSet(max_balance=max_balance)
+
+
+@external
+def set_country_rule(mode: uint8):
+    """
+    @notice Chooses how the country list applies to recipients: COUNTRY_RULE_NONE,
+            COUNTRY_RULE_ALLOW or COUNTRY_RULE_BLOCK.
+    @param mode The mode.
+    """
+    self._check_rule_setter()
+    assert mode <= COUNTRY_RULE_BLOCK, "token: bad country rule"
+    config: uint256 = self._config & ~(_RULE_COUNTRY_ALLOW | _RULE_COUNTRY_BLOCK)
+    if mode == COUNTRY_RULE_ALLOW:
+        config |= _RULE_COUNTRY_ALLOW
+    elif mode == COUNTRY_RULE_BLOCK:
+        config |= _RULE_COUNTRY_BLOCK
+    self._config = config
+    log CountryRuleSet(mode=mode)
+
+
+@external
+def set_countries(countries: DynArray[uint16, MAX_COUNTRIES], listed: bool):
+    """
+    @notice Adds countries to the list (or removes them), used by the country rule.
+    @param countries ISO 3166-1 numeric codes.
+    @param listed True to add, False to remove.
+    """
+    self._check_rule_setter()
+    for country: uint16 in countries:
+        assert country != 0 and country < 1000, "token: bad country"
+        self.country_listed[country] = listed
+        log CountryListed(country=country, listed=listed)
+
+
+@external
+def set_lockup_end(lockup_end: uint256):
+    """
+    @notice Sets until when holders may not transfer (0 ends the lock-up at once).
+    @param lockup_end Unix time.
+    """
+    self._check_rule_setter()
+    assert lockup_end < 1 << 40, "token: lock-up end too far"
+    self._config = (self._config & ~_LOCKUP_MASK) | (lockup_end << _LOCKUP_SHIFT)
+    log LockupSet(lockup_end=lockup_end)
+
+
+# DOCUMENTS (ERC-1643) #
+
+
+@external
+def setDocument(doc_name: bytes32, uri: String[256], document_hash: bytes32):
+    """
+    @notice Publishes or replaces a document (issuer or admin): prospectus, articles, reports.
+    @param doc_name A short unique name.
+    @param uri Where the document lives.
+    @param document_hash The hash of its content, so anyone can check the copy they read.
+    """
+    self._check_rule_setter()
+    assert doc_name != empty(bytes32), "token: empty document name"
+    assert len(uri) != 0, "token: empty document uri"
+    if self._documents[doc_name].timestamp == 0:
+        assert len(self._document_names) < MAX_DOCUMENTS, "token: too many documents"
+        self._document_names.append(doc_name)
+    self._documents[doc_name] = Document(uri=uri, document_hash=document_hash, timestamp=block.timestamp)
+    log DocumentUpdated(name=doc_name, uri=uri, document_hash=document_hash)
+
+
+@external
+def removeDocument(doc_name: bytes32):
+    """
+    @notice Withdraws a document (issuer or admin).
+    @param doc_name The document's name.
+    """
+    self._check_rule_setter()
+    document: Document = self._documents[doc_name]
+    assert document.timestamp != 0, "token: no such document"
+    count: uint256 = len(self._document_names)
+    for i: uint256 in range(MAX_DOCUMENTS):
+        if i == count:
+            break
+        if self._document_names[i] == doc_name:
+            self._document_names[i] = self._document_names[count - 1]
+            self._document_names.pop()
+            break
+    self._documents[doc_name] = empty(Document)
+    log DocumentRemoved(name=doc_name, uri=document.uri, document_hash=document.document_hash)
+
+
+@view
+@external
+def getDocument(doc_name: bytes32) -> (String[256], bytes32, uint256):
+    """
+    @notice A document's URI, content hash and last update time (all empty if unknown).
+    @param doc_name The document's name.
+    @return The URI, the hash and the timestamp.
+    """
+    document: Document = self._documents[doc_name]
+    return document.uri, document.document_hash, document.timestamp
+
+
+@view
+@external
+def getAllDocuments() -> DynArray[bytes32, MAX_DOCUMENTS]:
+    """
+    @notice The names of every published document.
+    @return The names.
+    """
+    return self._document_names
+
+
+# INTERNALS #
+
+
+@internal
+@pure
+def _registry(config: uint256) -> address:
+    return convert(config & _REGISTRY_MASK, address)
+
+
+@internal
+@view
+def _lockup_active(config: uint256) -> bool:
+    return (config & _LOCKUP_MASK) >> _LOCKUP_SHIFT > block.timestamp
+
+
+@internal
+@view
+def _records(config: uint256, first: address, second: address) -> (uint256, uint256):
+    return staticcall IIdentityRegistry(self._registry(config)).wallet_records(first, second)
+
+
+@internal
+@view
+def _free(holder: address, account: uint256) -> uint256:
+    locked: uint256 = account >> _HELD_SHIFT & _BALANCE_MASK
+    if account & _PARTIALLY_FROZEN != 0:
+        locked += self._frozen_amounts[holder]
+    balance: uint256 = account & _BALANCE_MASK
+    if locked >= balance:
+        return 0
+    return unsafe_sub(balance, locked)
+
+
+@internal
+@view
+def _restriction(
+    config: uint256,
+    sender: address,
+    sender_record: uint256,
+    receiver_record: uint256,
+    sender_account: uint256,
+    receiver_account: uint256,
+    amount: uint256,
+) -> uint8:
+    if config & _PAUSED != 0:
+        return restrictions.PAUSED
+    if not identity_record._is_verified(sender_record):
+        return restrictions.SENDER_NOT_VERIFIED
+    if sender_account & _WALLET_FROZEN != 0:
+        return restrictions.SENDER_FROZEN
+    if self._lockup_active(config):
+        return restrictions.LOCKUP_ACTIVE
+    if amount > self._free(sender, sender_account):
+        return restrictions.INSUFFICIENT_FREE_BALANCE
+    return self._receive_restriction(config, sender_record, receiver_record, receiver_account, amount)
+
+
+@internal
+@view
+def _hold_restriction(
+    config: uint256,
+    seller_record: uint256,
+    buyer_record: uint256,
+    seller_account: uint256,
+    buyer_account: uint256,
+    amount: uint256,
+) -> uint8:
+    if config & _PAUSED != 0:
+        return restrictions.PAUSED
+    if not identity_record._is_verified(seller_record):
+        return restrictions.SENDER_NOT_VERIFIED
+    if seller_account & _WALLET_FROZEN != 0:
+        return restrictions.SENDER_FROZEN
+    if self._lockup_active(config):
+        return restrictions.LOCKUP_ACTIVE
+    if amount > seller_account >> _HELD_SHIFT & _BALANCE_MASK:
+        return restrictions.INSUFFICIENT_HELD_BALANCE
+    return self._receive_restriction(config, seller_record, buyer_record, buyer_account, amount)
+
+
+@internal
+@view
+def _receive_restriction(
+    config: uint256, sender_record: uint256, receiver_record: uint256, receiver_account: uint256, amount: uint256
+) -> uint8:
+    """
+    @dev `sender_record` is 0 for a mint. The holder cap counts a sender who parts with all its
+         shares as leaving, so a full sale to a new investor is allowed at the cap.
+    """
+    if not identity_record._is_verified(receiver_record):
+        return restrictions.RECIPIENT_NOT_VERIFIED
+    if receiver_account & _WALLET_FROZEN != 0:
+        return restrictions.RECIPIENT_FROZEN
+    if config & _ANY_RULE == 0:
+        return restrictions.SUCCESS
+    if config & (_RULE_COUNTRY_ALLOW | _RULE_COUNTRY_BLOCK) != 0:
+        if self.country_listed[identity_record._country(receiver_record)] != (config & _RULE_COUNTRY_ALLOW != 0):
+            return restrictions.COUNTRY_NOT_ALLOWED
+    if config & _IDENTITY_RULES == 0:
+        return restrictions.SUCCESS
+    sender_identity: bytes20 = self._identity_key(sender_record)
+    receiver_identity: bytes20 = self._identity_key(receiver_record)
+    if sender_identity == receiver_identity:
+        return restrictions.SUCCESS
+    receiver_holding: uint256 = self.identity_balance[receiver_identity]
+    if config & _RULE_MAX_BALANCE != 0 and receiver_holding + amount > self.max_balance:
+        return restrictions.BALANCE_LIMIT_EXCEEDED
+    if config & _RULE_MAX_HOLDERS != 0 and receiver_holding == 0 and amount != 0:
+        holders: uint256 = self.holder_count + 1
+        if sender_record != 0 and self.identity_balance[sender_identity] <= amount:
+            holders -= 1
+        if holders > self.max_holders:
+            return restrictions.HOLDER_LIMIT_REACHED
+    return restrictions.SUCCESS
+
+
+@internal
+@pure
+def _identity_key(record: uint256) -> bytes20:
+    return convert(convert(identity_record._identity(record), uint160), bytes20)
+
+
+@internal
+def _transfer(sender: address, receiver: address, amount: uint256):
+    config: uint256 = self._config
+    sender_record: uint256 = 0
+    receiver_record: uint256 = 0
+    sender_record, receiver_record = self._records(config, sender, receiver)
+    sender_account: uint256 = self._accounts[sender]
+    receiver_account: uint256 = self._accounts[receiver]
+    code: uint8 = self._restriction(config, sender, sender_record, receiver_record, sender_account, receiver_account, amount)
+    if code != restrictions.SUCCESS:
+        raise restrictions._message(code)
+    self._move(config, sender, receiver, sender_record, receiver_record, sender_account, receiver_account, amount)
+
+
+@internal
+def _move(
+    config: uint256,
+    sender: address,
+    receiver: address,
+    sender_record: uint256,
+    receiver_record: uint256,
+    sender_account: uint256,
+    receiver_account: uint256,
+    amount: uint256,
+):
+    """
+    @dev Balances sit in the low 96 bits of the account word and the supply never exceeds 2^96-1,
+         so adding to or subtracting from the whole word only touches the balance field.
+         `sender_account` already has any hold taken off.
+    """
+    self._accounts[sender] = unsafe_sub(sender_account, amount)
+    if receiver == sender:
+        self._accounts[receiver] = sender_account
+    else:
+        self._accounts[receiver] = unsafe_add(receiver_account, amount)
+    if config & _HOLDER_ACCOUNTING != 0:
+        self._account_identities(self._identity_key(sender_record), self._identity_key(receiver_record), amount)
+    log IERC20.Transfer(sender=sender, receiver=receiver, value=amount)
+
+
+@internal
+def _account_identities(sender_identity: bytes20, receiver_identity: bytes20, amount: uint256):
+    """
+    @dev A zero identity is the mint or burn side. Subtraction saturates: a wallet re-keyed by the
+         registrar while holding shares must not make its later transfers revert.
+    """
+    if sender_identity == receiver_identity or amount == 0:
+        return
+    if sender_identity != empty(bytes20):
+        held_before: uint256 = self.identity_balance[sender_identity]
+        if held_before != 0:
+            held_after: uint256 = held_before - min(held_before, amount)
+            self.identity_balance[sender_identity] = held_after
+            if held_after == 0:
+                self.holder_count -= 1
+    if receiver_identity != empty(bytes20):
+        held_before: uint256 = self.identity_balance[receiver_identity]
+        if held_before == 0:
+            self.holder_count += 1
+        self.identity_balance[receiver_identity] = held_before + amount
+
+
+@internal
+def _check_minter():
+    if not access_control.hasRole[MINTER_ROLE][msg.sender]:
+        access_control._check_role(AGENT_ROLE, msg.sender)
+
+
+@internal
+def _check_rule_setter():
+    if not access_control.hasRole[ISSUER_ROLE][msg.sender]:
+        access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
+
+
+@internal
+def _mint(to: address, amount: uint256):
+    assert amount != 0, "token: zero amount"
+    supply: uint256 = self.totalSupply + amount
+    assert supply <= MAX_SUPPLY, "token: supply cap"
+    config: uint256 = self._config
+    receiver_record: uint256 = staticcall IIdentityRegistry(self._registry(config)).wallet_record(to)
+    account: uint256 = self._accounts[to]
+    code: uint8 = self._receive_restriction(config, 0, receiver_record, account, amount)
+    if code != restrictions.SUCCESS:
+        raise restrictions._message(code)
+    self.totalSupply = supply
+    self._accounts[to] = account + amount
+    if config & _HOLDER_ACCOUNTING != 0:
+        self._account_identities(empty(bytes20), self._identity_key(receiver_record), amount)
+    log IERC20.Transfer(sender=empty(address), receiver=to, value=amount)
+
+
+@internal
+def _burn(holder: address, amount: uint256):
+    assert amount != 0, "token: zero amount"
+    account: uint256 = self._accounts[holder]
+    unheld: uint256 = (account & _BALANCE_MASK) - min(account & _BALANCE_MASK, account >> _HELD_SHIFT & _BALANCE_MASK)
+    assert amount <= unheld, "token: burn exceeds unheld balance"
+    account = self._take_from_frozen(holder, account, unheld, amount)
+    self._accounts[holder] = account - amount
+    self.totalSupply -= amount
+    config: uint256 = self._config
+    if config & _HOLDER_ACCOUNTING != 0:
+        record: uint256 = staticcall IIdentityRegistry(self._registry(config)).wallet_record(holder)
+        self._account_identities(self._identity_key(record), empty(bytes20), amount)
+    log IERC20.Transfer(sender=holder, receiver=empty(address), value=amount)
+
+
+@internal
+def _take_from_frozen(holder: address, account: uint256, unheld: uint256, amount: uint256) -> uint256:
+    """
+    @dev Unfreezes just enough partially frozen shares for `amount` to come out of `unheld`.
+    @return The account word with the partial-freeze flag cleared if nothing stays frozen.
+    """
+    if account & _PARTIALLY_FROZEN == 0:
+        return account
+    frozen: uint256 = self._frozen_amounts[holder]
+    free: uint256 = unheld - min(unheld, frozen)
+    if amount <= free:
+        return account
+    unfrozen: uint256 = min(amount - free, frozen)
+    frozen = unsafe_sub(frozen, unfrozen)
+    self._frozen_amounts[holder] = frozen
+    log TokensUnfrozen(user_address=holder, amount=unfrozen)
+    if frozen == 0:
+        return account & ~_PARTIALLY_FROZEN
+    return account
+
+
+@internal
+def _forced_transfer(sender: address, receiver: address, amount: uint256):
+    assert amount != 0, "token: zero amount"
+    assert sender != receiver, "token: same wallet"
+    config: uint256 = self._config
+    sender_record: uint256 = 0
+    receiver_record: uint256 = 0
+    sender_record, receiver_record = self._records(config, sender, receiver)
+    receiver_account: uint256 = self._accounts[receiver]
+    code: uint8 = self._receive_restriction(config, sender_record, receiver_record, receiver_account, amount)
+    if code != restrictions.SUCCESS:
+        raise restrictions._message(code)
+    account: uint256 = self._accounts[sender]
+    balance: uint256 = account & _BALANCE_MASK
+    assert amount <= balance, "token: amount exceeds balance"
+    held: uint256 = account >> _HELD_SHIFT & _BALANCE_MASK
+    unheld: uint256 = balance - min(balance, held)
+    if amount > unheld:
+        released: uint256 = amount - unheld
+        account -= released * _HELD_UNIT
+        log HoldReleased(holder=sender, amount=released, market=msg.sender)
+        account = self._take_from_frozen(sender, account, unheld, unheld)
+    else:
+        account = self._take_from_frozen(sender, account, unheld, amount)
+    self._move(config, sender, receiver, sender_record, receiver_record, account, receiver_account, amount)
+    log ForcedTransfer(sender=sender, receiver=receiver, amount=amount, agent=msg.sender)
+
+
+@internal
+def _set_address_frozen(user_address: address, freeze: bool):
+    account: uint256 = self._accounts[user_address]
+    if freeze:
+        self._accounts[user_address] = account | _WALLET_FROZEN
+    else:
+        self._accounts[user_address] = account & ~_WALLET_FROZEN
+    log AddressFrozen(user_address=user_address, is_frozen=freeze, owner=msg.sender)
+
+
+@internal
+def _freeze_partial(holder: address, amount: uint256):
+    assert amount != 0, "token: zero amount"
+    account: uint256 = self._accounts[holder]
+    assert amount <= self._free(holder, account), "token: freeze exceeds free balance"
+    self._frozen_amounts[holder] += amount
+    self._accounts[holder] = account | _PARTIALLY_FROZEN
+    log TokensFrozen(user_address=holder, amount=amount)
+
+
+@internal
+def _unfreeze_partial(holder: address, amount: uint256):
+    assert amount != 0, "token: zero amount"
+    frozen: uint256 = self._frozen_amounts[holder]
+    assert amount <= frozen, "token: unfreeze exceeds frozen"
+    frozen = unsafe_sub(frozen, amount)
+    self._frozen_amounts[holder] = frozen
+    if frozen == 0:
+        self._accounts[holder] = self._accounts[holder] & ~_PARTIALLY_FROZEN
+    log TokensUnfrozen(user_address=holder, amount=amount)
