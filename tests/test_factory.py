@@ -1,0 +1,139 @@
+"""IssuanceFactory: issuance by verified issuers, ISIN validation, the enumerable listing, statuses."""
+
+import ape
+import pytest
+from eth_utils import keccak
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from keiretsu.isin import is_valid_isin, make_isin
+from tests.fixtures.factory import issuance_request
+
+STATUS_LISTED, STATUS_HALTED, STATUS_DELISTED = 2, 3, 4
+ISSUER_ROLE = keccak(text="ISSUER_ROLE")
+AGENT_ROLE = keccak(text="AGENT_ROLE")
+
+
+def issue(factory, project, request, sender):
+    receipt = factory.issue_security(request, sender=sender)
+    return project.SecurityToken.at(receipt.return_value), receipt
+
+
+def test_issuer_issues_a_configured_security(factory, project, verified_issuer, operator, agent, registry):
+    document = (b"prospectus".ljust(32, b"\0"), "ipfs://prospectus", keccak(text="prospectus"))
+    request = issuance_request(
+        verified_issuer, lockup_end=0, holder_accounting=True, max_holders=150, country_rule=1,
+        countries=[276, 250], documents=[document],
+    )
+    token, receipt = issue(factory, project, request, verified_issuer)
+    assert token.name() == "Acme Robotics SA" and token.symbol() == "ACME"
+    assert token.registry() == registry.address
+    assert token.hasRole(ISSUER_ROLE, verified_issuer)
+    assert token.hasRole(AGENT_ROLE, agent)
+    assert token.hasRole(b"\0" * 32, operator)
+    assert token.max_holders() == 150
+    assert token.country_rule() == 1
+    assert token.country_listed(276) and token.country_listed(250) and not token.country_listed(840)
+    assert token.getDocument(document[0])[0] == "ipfs://prospectus"
+    [event] = receipt.decode_logs(factory.SecurityIssued)
+    assert event.token == token.address and event.isin == request[0] and event.index == 0
+
+    listing = factory.security_at(0)
+    assert listing.token == token.address and listing.issuer == verified_issuer.address
+    assert listing.status == STATUS_LISTED and listing.isin == request[0]
+    assert factory.security_by_isin(request[0]).token == token.address
+    assert factory.security_by_token(token).isin == request[0]
+    assert factory.security_count() == 1
+
+
+def test_operator_issues_on_behalf_of_issuer(factory, project, verified_issuer, operator):
+    token, _ = issue(factory, project, issuance_request(verified_issuer), operator)
+    assert token.hasRole(ISSUER_ROLE, verified_issuer)
+
+
+def test_non_issuers_are_refused(factory, verified_issuer, alice, bob, register, verified_investors, accounts, registry, registrar):
+    with ape.reverts("factory: not an issuer"):
+        factory.issue_security(issuance_request(alice), sender=alice)
+    with ape.reverts("access_control: account is missing role"):
+        factory.issue_security(issuance_request(verified_issuer), sender=alice)
+    natural_issuer = accounts[13]
+    register(natural_issuer, kind=1, flags=2)
+    with ape.reverts("factory: issuer not an enterprise"):
+        factory.issue_security(issuance_request(natural_issuer), sender=natural_issuer)
+    registry.revoke_identity([verified_issuer], sender=registrar)
+    with ape.reverts("factory: issuer not verified"):
+        factory.issue_security(issuance_request(verified_issuer), sender=verified_issuer)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["US0378331006", "us0378331005", "1S0378331005", "US037833100X", "US03783310", "US-378331005"],
+)
+def test_bad_isins_are_refused(factory, verified_issuer, code):
+    assert not is_valid_isin(code)
+    with ape.reverts("factory: invalid isin"):
+        factory.issue_security(issuance_request(verified_issuer, isin=code), sender=verified_issuer)
+
+
+def test_duplicate_isin_is_refused(factory, verified_issuer):
+    factory.issue_security(issuance_request(verified_issuer), sender=verified_issuer)
+    with ape.reverts("factory: isin already listed"):
+        factory.issue_security(issuance_request(verified_issuer, symbol="OTHER"), sender=verified_issuer)
+
+
+def test_listing_is_enumerable(factory, verified_issuer):
+    codes = [make_isin(f"CH00000000{i}") for i in range(3)]
+    for i, code in enumerate(codes):
+        factory.issue_security(issuance_request(verified_issuer, isin=code, symbol=f"S{i}"), sender=verified_issuer)
+    assert factory.security_count() == 3
+    assert [factory.security_at(i).isin for i in range(3)] == codes
+    with ape.reverts("factory: index out of range"):
+        factory.security_at(3)
+    with ape.reverts("factory: unknown isin"):
+        factory.security_by_isin(make_isin("CH000000009"))
+    with ape.reverts("factory: unknown security"):
+        factory.security_by_token(verified_issuer)
+
+
+def test_halt_resume_delist(factory, project, verified_issuer, operator, alice):
+    token, _ = issue(factory, project, issuance_request(verified_issuer), verified_issuer)
+    with ape.reverts("access_control: account is missing role"):
+        factory.halt(token, sender=alice)
+    factory.halt(token, sender=verified_issuer)
+    assert factory.security_by_token(token).status == STATUS_HALTED
+    with ape.reverts("factory: not trading"):
+        factory.halt(token, sender=operator)
+    factory.resume(token, sender=operator)
+    with ape.reverts("factory: not halted"):
+        factory.resume(token, sender=operator)
+    with ape.reverts("access_control: account is missing role"):
+        factory.delist(token, sender=verified_issuer)
+    receipt = factory.delist(token, sender=operator)
+    assert receipt.decode_logs(factory.ListingStatusChanged)[0].status == STATUS_DELISTED
+    with ape.reverts("factory: already delisted"):
+        factory.delist(token, sender=operator)
+    with ape.reverts("factory: not trading"):
+        factory.halt(token, sender=operator)
+
+
+def test_platform_agent_only_by_admin(factory, operator, alice, accounts):
+    with ape.reverts("access_control: account is missing role"):
+        factory.set_platform_agent(alice, sender=alice)
+    with ape.reverts("factory: zero agent"):
+        factory.set_platform_agent("0x0000000000000000000000000000000000000000", sender=operator)
+    factory.set_platform_agent(accounts[12], sender=operator)
+    assert factory.platform_agent() == accounts[12]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=12, max_size=12))
+def test_contract_isin_check_matches_reference(factory, code):
+    assert factory.is_valid_isin(code) == is_valid_isin(code)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=2),
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=9, max_size=9),
+)
+def test_every_generated_isin_is_accepted(factory, country, national):
+    assert factory.is_valid_isin(make_isin(country + national))
