@@ -37,7 +37,6 @@ struct TokenSetup:
     name: String[64]
     symbol: String[16]
     decimals: uint8
-    registry: address
     admin: address
     issuer: address
     agent: address
@@ -178,7 +177,6 @@ def issue_security(request: IssuanceRequest) -> address:
             name=request.name,
             symbol=request.symbol,
             decimals=request.decimals,
-            registry=REGISTRY,
             admin=PLATFORM_ADMIN,
             issuer=request.issuer,
             agent=self.platform_agent,

@@ -65,18 +65,17 @@ _HELD_UNIT: constant(uint256) = 1 << 96
 _PARTIALLY_FROZEN: constant(uint256) = 1 << 254
 _WALLET_FROZEN: constant(uint256) = 1 << 255
 
-# Config word.
-_REGISTRY_MASK: constant(uint256) = (1 << 160) - 1
-_PAUSED: constant(uint256) = 1 << 160
-_RULE_MAX_HOLDERS: constant(uint256) = 1 << 161
-_RULE_MAX_BALANCE: constant(uint256) = 1 << 162
-_RULE_COUNTRY_ALLOW: constant(uint256) = 1 << 163
-_RULE_COUNTRY_BLOCK: constant(uint256) = 1 << 164
-_HOLDER_ACCOUNTING: constant(uint256) = 1 << 165
+# Config word; bits 48 and up are left for record dates.
+_PAUSED: constant(uint256) = 1
+_RULE_MAX_HOLDERS: constant(uint256) = 2
+_RULE_MAX_BALANCE: constant(uint256) = 4
+_RULE_COUNTRY_ALLOW: constant(uint256) = 8
+_RULE_COUNTRY_BLOCK: constant(uint256) = 16
+_HOLDER_ACCOUNTING: constant(uint256) = 32
 _ANY_RULE: constant(uint256) = _RULE_MAX_HOLDERS | _RULE_MAX_BALANCE | _RULE_COUNTRY_ALLOW | _RULE_COUNTRY_BLOCK
 _IDENTITY_RULES: constant(uint256) = _RULE_MAX_HOLDERS | _RULE_MAX_BALANCE
-_LOCKUP_SHIFT: constant(uint256) = 168
-_LOCKUP_MASK: constant(uint256) = ((1 << 40) - 1) << 168
+_LOCKUP_SHIFT: constant(uint256) = 8
+_LOCKUP_MASK: constant(uint256) = ((1 << 40) - 1) << 8
 
 
 # STRUCTS #
@@ -85,7 +84,6 @@ struct TokenSetup:
     name: String[64]
     symbol: String[16]
     decimals: uint8
-    registry: address
     admin: address
     issuer: address
     agent: address
@@ -107,7 +105,6 @@ event Initialized:
     name: String[64]
     symbol: String[16]
     decimals: uint8
-    registry: address
     admin: address
     issuer: address
 
@@ -189,6 +186,9 @@ event LockupSet:
 
 # STORAGE #
 
+# The platform's identity registry, shared by every clone of this implementation.
+REGISTRY: immutable(IIdentityRegistry)
+
 name: public(String[64])
 symbol: public(String[16])
 decimals: public(uint8)
@@ -215,12 +215,14 @@ _initialized: bool
 
 
 @deploy
-def __init__():
+def __init__(registry_: IIdentityRegistry):
     """
     @dev The implementation is never used as a token itself: it locks itself so that nobody can
          initialise it, and every security is a clone set up through `initialize`.
+    @param registry_ The identity registry every clone checks.
     """
     access_control.__init__()
+    REGISTRY = registry_
     self._initialized = True
 
 
@@ -230,11 +232,10 @@ def initialize(setup: TokenSetup):
     @notice Sets up a fresh clone. The caller (the issuance factory, or an operator deploying by
             hand) keeps the admin role beside `setup.admin` until it renounces it, so that it can
             finish the configuration in the same transaction.
-    @param setup Name, symbol, decimals, registry, the operator (admin), the issuer, the transfer
-           agent, the lock-up end (0 for none) and the holder rules (0 for off).
+    @param setup Name, symbol, decimals, the operator (admin), the issuer, the transfer agent,
+           the lock-up end (0 for none) and the holder rules (0 for off).
     """
     assert not self._initialized, "token: already initialized"
-    assert setup.registry != empty(address), "token: zero registry"
     assert setup.admin != empty(address), "token: zero admin"
     assert setup.decimals <= 18, "token: decimals above 18"
     assert setup.lockup_end < 1 << 40, "token: lock-up end too far"
@@ -244,7 +245,7 @@ def initialize(setup: TokenSetup):
     self.symbol = setup.symbol
     self.decimals = setup.decimals
 
-    config: uint256 = convert(setup.registry, uint256) | (setup.lockup_end << _LOCKUP_SHIFT)
+    config: uint256 = setup.lockup_end << _LOCKUP_SHIFT
     if setup.holder_accounting:
         config |= _HOLDER_ACCOUNTING
     if setup.max_holders != 0:
@@ -266,7 +267,6 @@ def initialize(setup: TokenSetup):
         name=setup.name,
         symbol=setup.symbol,
         decimals=setup.decimals,
-        registry=setup.registry,
         admin=setup.admin,
         issuer=setup.issuer,
     )
@@ -345,7 +345,7 @@ def detectTransferRestriction(sender: address, receiver: address, amount: uint25
     config: uint256 = self._config
     sender_record: uint256 = 0
     receiver_record: uint256 = 0
-    sender_record, receiver_record = self._records(config, sender, receiver)
+    sender_record, receiver_record = self._records(sender, receiver)
     return self._restriction(
         config, sender, sender_record, receiver_record, self._accounts[sender], self._accounts[receiver], amount
     )
@@ -375,7 +375,7 @@ def restriction_to_send(sender: address, amount: uint256) -> uint8:
     config: uint256 = self._config
     if config & _PAUSED != 0:
         return restrictions.PAUSED
-    if not identity_record._is_verified(staticcall IIdentityRegistry(self._registry(config)).wallet_record(sender)):
+    if not identity_record._is_verified(staticcall REGISTRY.wallet_record(sender)):
         return restrictions.SENDER_NOT_VERIFIED
     account: uint256 = self._accounts[sender]
     if account & _WALLET_FROZEN != 0:
@@ -401,7 +401,7 @@ def restriction_to_receive(receiver: address, amount: uint256) -> uint8:
     if config & _PAUSED != 0:
         return restrictions.PAUSED
     return self._receive_restriction(
-        config, 0, staticcall IIdentityRegistry(self._registry(config)).wallet_record(receiver), self._accounts[receiver], amount
+        config, 0, staticcall REGISTRY.wallet_record(receiver), self._accounts[receiver], amount
     )
 
 
@@ -467,7 +467,7 @@ def settle_hold(seller: address, buyer: address, amount: uint256) -> uint8:
     config: uint256 = self._config
     seller_record: uint256 = 0
     buyer_record: uint256 = 0
-    seller_record, buyer_record = self._records(config, seller, buyer)
+    seller_record, buyer_record = self._records(seller, buyer)
     seller_account: uint256 = self._accounts[seller]
     buyer_account: uint256 = self._accounts[buyer]
     code: uint8 = self._hold_restriction(config, seller_record, buyer_record, seller_account, buyer_account, amount)
@@ -670,10 +670,9 @@ def recoveryAddress(lost_wallet: address, new_wallet: address) -> bool:
     """
     access_control._check_role(AGENT_ROLE, msg.sender)
     assert new_wallet != lost_wallet and new_wallet != empty(address), "token: bad new wallet"
-    registry: IIdentityRegistry = IIdentityRegistry(self._registry(self._config))
     lost_record: uint256 = 0
     new_record: uint256 = 0
-    lost_record, new_record = staticcall registry.wallet_records(lost_wallet, new_wallet)
+    lost_record, new_record = self._records(lost_wallet, new_wallet)
     assert identity_record._is_verified(new_record), "token: new wallet not verified"
     lost_identity: uint256 = identity_record._identity(lost_record)
     assert lost_identity != 0 and lost_identity == identity_record._identity(new_record), "token: not the same identity"
@@ -763,7 +762,7 @@ def registry() -> address:
     @notice The identity registry that decides who is verified.
     @return Its address.
     """
-    return self._registry(self._config)
+    return REGISTRY.address
 
 
 @view
@@ -963,12 +962,6 @@ def getAllDocuments() -> DynArray[bytes32, MAX_DOCUMENTS]:
 
 
 @internal
-@pure
-def _registry(config: uint256) -> address:
-    return convert(config & _REGISTRY_MASK, address)
-
-
-@internal
 @view
 def _lockup_active(config: uint256) -> bool:
     return (config & _LOCKUP_MASK) >> _LOCKUP_SHIFT > block.timestamp
@@ -976,8 +969,8 @@ def _lockup_active(config: uint256) -> bool:
 
 @internal
 @view
-def _records(config: uint256, first: address, second: address) -> (uint256, uint256):
-    return staticcall IIdentityRegistry(self._registry(config)).wallet_records(first, second)
+def _records(first: address, second: address) -> (uint256, uint256):
+    return staticcall REGISTRY.wallet_records(first, second)
 
 
 @internal
@@ -1086,7 +1079,7 @@ def _transfer(sender: address, receiver: address, amount: uint256):
     config: uint256 = self._config
     sender_record: uint256 = 0
     receiver_record: uint256 = 0
-    sender_record, receiver_record = self._records(config, sender, receiver)
+    sender_record, receiver_record = self._records(sender, receiver)
     sender_account: uint256 = self._accounts[sender]
     receiver_account: uint256 = self._accounts[receiver]
     code: uint8 = self._restriction(config, sender, sender_record, receiver_record, sender_account, receiver_account, amount)
@@ -1161,7 +1154,7 @@ def _mint(to: address, amount: uint256):
     supply: uint256 = self.totalSupply + amount
     assert supply <= MAX_SUPPLY, "token: supply cap"
     config: uint256 = self._config
-    receiver_record: uint256 = staticcall IIdentityRegistry(self._registry(config)).wallet_record(to)
+    receiver_record: uint256 = staticcall REGISTRY.wallet_record(to)
     account: uint256 = self._accounts[to]
     code: uint8 = self._receive_restriction(config, 0, receiver_record, account, amount)
     if code != restrictions.SUCCESS:
@@ -1184,7 +1177,7 @@ def _burn(holder: address, amount: uint256):
     self.totalSupply -= amount
     config: uint256 = self._config
     if config & _HOLDER_ACCOUNTING != 0:
-        record: uint256 = staticcall IIdentityRegistry(self._registry(config)).wallet_record(holder)
+        record: uint256 = staticcall REGISTRY.wallet_record(holder)
         self._account_identities(self._identity_key(record), empty(bytes20), amount)
     log IERC20.Transfer(sender=holder, receiver=empty(address), value=amount)
 
@@ -1217,7 +1210,7 @@ def _forced_transfer(sender: address, receiver: address, amount: uint256):
     config: uint256 = self._config
     sender_record: uint256 = 0
     receiver_record: uint256 = 0
-    sender_record, receiver_record = self._records(config, sender, receiver)
+    sender_record, receiver_record = self._records(sender, receiver)
     receiver_account: uint256 = self._accounts[receiver]
     code: uint8 = self._receive_restriction(config, sender_record, receiver_record, receiver_account, amount)
     if code != restrictions.SUCCESS:
