@@ -164,8 +164,8 @@ def issue_security(request: IssuanceRequest) -> address:
         access_control._check_role(OPERATOR_ROLE, msg.sender)
     record: uint256 = staticcall IIdentityRegistry(REGISTRY).wallet_record(request.issuer)
     assert identity_record._is_verified(record), "factory: issuer not verified"
-    assert identity_record._kind(record) == identity_record.KIND_ENTERPRISE, "factory: issuer not an enterprise"
     assert identity_record._flags(record) & identity_record.FLAG_ISSUER != 0, "factory: not an issuer"
+    assert identity_record._kind(record) == identity_record.KIND_ENTERPRISE, "factory: issuer not an enterprise"
     assert isin._is_valid(request.isin), "factory: invalid isin"
     isin_key: bytes32 = keccak256(request.isin)
     assert self._position_by_isin[isin_key] == 0, "factory: isin already listed"

@@ -172,7 +172,7 @@ def test_sender_kyc_expired(holders, chain, alice, bob, register, accounts):
     late = accounts[13]
     register(late, expiry=chain.pending_timestamp + 1000)
     holders.transfer(late, 5, sender=alice)
-    chain.pending_timestamp += 2000
+    chain.mine(timestamp=chain.pending_timestamp + 2000)
     assert_refused(holders, late, bob, 1, SENDER_NOT_VERIFIED)
 
 
