@@ -43,6 +43,8 @@ AGENT_ROLE: public(constant(bytes32)) = keccak256("AGENT_ROLE")
 ISSUER_ROLE: public(constant(bytes32)) = keccak256("ISSUER_ROLE")
 MARKET_ROLE: public(constant(bytes32)) = keccak256("MARKET_ROLE")
 MINTER_ROLE: public(constant(bytes32)) = keccak256("MINTER_ROLE")
+# Schedules record dates: the dividend and vote contracts, beside the issuer.
+RECORDER_ROLE: public(constant(bytes32)) = keccak256("RECORDER_ROLE")
 
 
 # CONSTANTS #
@@ -51,6 +53,8 @@ MAX_BATCH: constant(uint256) = 100
 MAX_DOCUMENTS: constant(uint256) = 32
 MAX_COUNTRIES: constant(uint256) = 64
 MAX_RECOVERY_HOPS: constant(uint256) = 8
+# Record dates scheduled but not yet reached; bounds the catch-up loop in a transfer.
+MAX_PENDING_RECORD_DATES: constant(uint256) = 32
 # Every balance fits 96 bits, so the supply is capped there (7.9e28 base units).
 MAX_SUPPLY: constant(uint256) = (1 << 96) - 1
 
@@ -62,10 +66,18 @@ COUNTRY_RULE_BLOCK: constant(uint8) = 2
 _BALANCE_MASK: constant(uint256) = (1 << 96) - 1
 _HELD_SHIFT: constant(uint256) = 96
 _HELD_UNIT: constant(uint256) = 1 << 96
+# The last record date whose balance is checkpointed, and how many checkpoints the account has.
+_MARKER_SHIFT: constant(uint256) = 192
+_CHECKPOINT_COUNT_SHIFT: constant(uint256) = 224
+_MASK_32: constant(uint256) = (1 << 32) - 1
+_MASK_24: constant(uint256) = (1 << 24) - 1
+_MASK_40: constant(uint256) = (1 << 40) - 1
+_AMOUNT_FIELDS: constant(uint256) = _BALANCE_MASK | (_BALANCE_MASK << _HELD_SHIFT)
+_CHECKPOINT_FIELDS: constant(uint256) = ((1 << 32) - 1) << 192 | ((1 << 24) - 1) << 224
 _PARTIALLY_FROZEN: constant(uint256) = 1 << 254
 _WALLET_FROZEN: constant(uint256) = 1 << 255
 
-# Config word; bits 48 and up are left for record dates.
+# Config word.
 _PAUSED: constant(uint256) = 1
 _RULE_MAX_HOLDERS: constant(uint256) = 2
 _RULE_MAX_BALANCE: constant(uint256) = 4
@@ -76,6 +88,10 @@ _ANY_RULE: constant(uint256) = _RULE_MAX_HOLDERS | _RULE_MAX_BALANCE | _RULE_COU
 _IDENTITY_RULES: constant(uint256) = _RULE_MAX_HOLDERS | _RULE_MAX_BALANCE
 _LOCKUP_SHIFT: constant(uint256) = 8
 _LOCKUP_MASK: constant(uint256) = ((1 << 40) - 1) << 8
+# Record dates reached so far (as of the last balance change), and when the next one falls (0: none).
+_PASSED_SHIFT: constant(uint256) = 48
+_NEXT_RECORD_SHIFT: constant(uint256) = 80
+_RECORD_FIELDS: constant(uint256) = ((1 << 32) - 1) << 48 | ((1 << 40) - 1) << 80
 
 
 # STRUCTS #
@@ -183,6 +199,10 @@ event CountryListed:
 event LockupSet:
     lockup_end: uint256
 
+event RecordDateScheduled:
+    record_date_id: indexed(uint256)
+    timestamp: uint256
+
 
 # STORAGE #
 
@@ -192,7 +212,8 @@ REGISTRY: immutable(IIdentityRegistry)
 name: public(String[64])
 symbol: public(String[16])
 decimals: public(uint8)
-totalSupply: public(uint256)
+# Laid out as an account word: the supply in the balance field, with its record-date checkpoints.
+_supply: uint256
 allowance: public(HashMap[address, HashMap[address, uint256]])
 
 # Holders, counted per investor identity; kept only when holder accounting is on.
@@ -210,6 +231,11 @@ recovered_to: public(HashMap[address, address])
 
 _documents: HashMap[bytes32, Document]
 _document_names: DynArray[bytes32, MAX_DOCUMENTS]
+
+record_date_count: public(uint256)
+_record_dates: HashMap[uint256, uint256]
+# Per account (the zero address for the supply): checkpoint index -> record date id << 96 | balance.
+_checkpoints: HashMap[address, HashMap[uint256, uint256]]
 
 _initialized: bool
 
@@ -286,6 +312,16 @@ def balanceOf(holder: address) -> uint256:
     return self._accounts[holder] & _BALANCE_MASK
 
 
+@view
+@external
+def totalSupply() -> uint256:
+    """
+    @notice Shares in existence.
+    @return The supply.
+    """
+    return self._supply & _BALANCE_MASK
+
+
 @external
 def transfer(to: address, amount: uint256) -> bool:
     """
@@ -347,7 +383,7 @@ def detectTransferRestriction(sender: address, receiver: address, amount: uint25
     receiver_record: uint256 = 0
     sender_record, receiver_record = self._records(sender, receiver)
     return self._restriction(
-        config, sender, sender_record, receiver_record, self._accounts[sender], self._accounts[receiver], amount
+        config, sender, sender_record, receiver_record, self._accounts[sender], self._accounts[receiver], amount, False
     )
 
 
@@ -372,19 +408,9 @@ def restriction_to_send(sender: address, amount: uint256) -> uint8:
     @param amount The number of shares.
     @return The restriction code.
     """
-    config: uint256 = self._config
-    if config & _PAUSED != 0:
-        return restrictions.PAUSED
-    if not identity_record._is_verified(staticcall REGISTRY.wallet_record(sender)):
-        return restrictions.SENDER_NOT_VERIFIED
-    account: uint256 = self._accounts[sender]
-    if account & _WALLET_FROZEN != 0:
-        return restrictions.SENDER_FROZEN
-    if self._lockup_active(config):
-        return restrictions.LOCKUP_ACTIVE
-    if amount > self._free(sender, account):
-        return restrictions.INSUFFICIENT_FREE_BALANCE
-    return restrictions.SUCCESS
+    return self._send_restriction(
+        self._config, sender, staticcall REGISTRY.wallet_record(sender), self._accounts[sender], amount, False
+    )
 
 
 @view
@@ -464,13 +490,13 @@ def settle_hold(seller: address, buyer: address, amount: uint256) -> uint8:
     @return 0 when the shares moved, else the restriction code.
     """
     access_control._check_role(MARKET_ROLE, msg.sender)
-    config: uint256 = self._config
+    config: uint256 = self._sync_record_dates(self._config)
     seller_record: uint256 = 0
     buyer_record: uint256 = 0
     seller_record, buyer_record = self._records(seller, buyer)
     seller_account: uint256 = self._accounts[seller]
     buyer_account: uint256 = self._accounts[buyer]
-    code: uint8 = self._hold_restriction(config, seller_record, buyer_record, seller_account, buyer_account, amount)
+    code: uint8 = self._restriction(config, seller, seller_record, buyer_record, seller_account, buyer_account, amount, True)
     if code != restrictions.SUCCESS:
         return code
     self._move(config, seller, buyer, seller_record, buyer_record, seller_account - amount * _HELD_UNIT, buyer_account, amount)
@@ -522,7 +548,7 @@ def batchMint(to_list: DynArray[address, MAX_BATCH], amounts: DynArray[uint256, 
     @param amounts The amounts, one per recipient.
     """
     self._check_minter()
-    assert len(to_list) == len(amounts), "token: length mismatch"
+    self._check_lengths(len(to_list), len(amounts))
     for i: uint256 in range(len(to_list), bound=MAX_BATCH):
         self._mint(to_list[i], amounts[i])
 
@@ -547,7 +573,7 @@ def batchBurn(user_addresses: DynArray[address, MAX_BATCH], amounts: DynArray[ui
     @param amounts The amounts, one per holder.
     """
     access_control._check_role(AGENT_ROLE, msg.sender)
-    assert len(user_addresses) == len(amounts), "token: length mismatch"
+    self._check_lengths(len(user_addresses), len(amounts))
     for i: uint256 in range(len(user_addresses), bound=MAX_BATCH):
         self._burn(user_addresses[i], amounts[i])
 
@@ -580,7 +606,8 @@ def batchForcedTransfer(
     @param amounts The amounts.
     """
     access_control._check_role(AGENT_ROLE, msg.sender)
-    assert len(senders) == len(receivers) and len(senders) == len(amounts), "token: length mismatch"
+    self._check_lengths(len(senders), len(receivers))
+    self._check_lengths(len(senders), len(amounts))
     for i: uint256 in range(len(senders), bound=MAX_BATCH):
         self._forced_transfer(senders[i], receivers[i], amounts[i])
 
@@ -605,7 +632,7 @@ def batchSetAddressFrozen(user_addresses: DynArray[address, MAX_BATCH], freeze: 
     @param freeze One flag per wallet.
     """
     access_control._check_role(AGENT_ROLE, msg.sender)
-    assert len(user_addresses) == len(freeze), "token: length mismatch"
+    self._check_lengths(len(user_addresses), len(freeze))
     for i: uint256 in range(len(user_addresses), bound=MAX_BATCH):
         self._set_address_frozen(user_addresses[i], freeze[i])
 
@@ -629,7 +656,7 @@ def batchFreezePartialTokens(user_addresses: DynArray[address, MAX_BATCH], amoun
     @param amounts The amounts.
     """
     access_control._check_role(AGENT_ROLE, msg.sender)
-    assert len(user_addresses) == len(amounts), "token: length mismatch"
+    self._check_lengths(len(user_addresses), len(amounts))
     for i: uint256 in range(len(user_addresses), bound=MAX_BATCH):
         self._freeze_partial(user_addresses[i], amounts[i])
 
@@ -653,7 +680,7 @@ def batchUnfreezePartialTokens(user_addresses: DynArray[address, MAX_BATCH], amo
     @param amounts The amounts.
     """
     access_control._check_role(AGENT_ROLE, msg.sender)
-    assert len(user_addresses) == len(amounts), "token: length mismatch"
+    self._check_lengths(len(user_addresses), len(amounts))
     for i: uint256 in range(len(user_addresses), bound=MAX_BATCH):
         self._unfreeze_partial(user_addresses[i], amounts[i])
 
@@ -676,17 +703,16 @@ def recoveryAddress(lost_wallet: address, new_wallet: address) -> bool:
     assert identity_record._is_verified(new_record), "token: new wallet not verified"
     lost_identity: uint256 = identity_record._identity(lost_record)
     assert lost_identity != 0 and lost_identity == identity_record._identity(new_record), "token: not the same identity"
-    lost: uint256 = self._accounts[lost_wallet]
-    assert lost != 0, "token: nothing to recover"
-    new: uint256 = self._accounts[new_wallet]
+    passed: uint256 = self._passed(self._sync_record_dates(self._config))
+    lost: uint256 = self._checkpoint(lost_wallet, self._accounts[lost_wallet], passed)
+    assert lost & _BALANCE_MASK != 0, "token: nothing to recover"
+    new: uint256 = self._checkpoint(new_wallet, self._accounts[new_wallet], passed)
     frozen: uint256 = self._frozen_amounts[lost_wallet]
 
     moved: uint256 = lost & _BALANCE_MASK
     # Balance and held amount add field by field; freeze flags carry over.
-    self._accounts[new_wallet] = (
-        (new & (_BALANCE_MASK | (_BALANCE_MASK << _HELD_SHIFT))) + (lost & (_BALANCE_MASK | (_BALANCE_MASK << _HELD_SHIFT)))
-    ) | (new & ~(_BALANCE_MASK | (_BALANCE_MASK << _HELD_SHIFT))) | (lost & (_WALLET_FROZEN | _PARTIALLY_FROZEN))
-    self._accounts[lost_wallet] = 0
+    self._accounts[new_wallet] = new + (lost & _AMOUNT_FIELDS) | (lost & (_WALLET_FROZEN | _PARTIALLY_FROZEN))
+    self._accounts[lost_wallet] = lost & _CHECKPOINT_FIELDS
     if frozen != 0:
         self._frozen_amounts[new_wallet] += frozen
         self._frozen_amounts[lost_wallet] = 0
@@ -810,7 +836,7 @@ def enable_holder_accounting():
     self._check_rule_setter()
     config: uint256 = self._config
     assert config & _HOLDER_ACCOUNTING == 0, "token: holder accounting on"
-    assert self.totalSupply == 0, "token: shares already issued"
+    assert self._supply & _BALANCE_MASK == 0, "token: shares already issued"
     self._config = config | _HOLDER_ACCOUNTING
     log HolderAccountingEnabled(sender=msg.sender)
 
@@ -958,7 +984,150 @@ def getAllDocuments() -> DynArray[bytes32, MAX_DOCUMENTS]:
     return self._document_names
 
 
+# RECORD DATES #
+
+
+@external
+def schedule_record_date(timestamp: uint256) -> uint256:
+    """
+    @notice Schedules a record date: balances as they stand when the chain's time reaches
+            `timestamp` (after every block stamped earlier) stay readable through `balanceOfAt`.
+            Nothing is copied now; each balance is written on its first change afterwards.
+    @dev Issuer, admin, or RECORDER_ROLE (the dividend and vote contracts). Dates are strictly
+         in the future and in order; scheduling the latest date again returns its id.
+    @param timestamp Unix time of the record date.
+    @return The record date's id, from 1.
+    """
+    if not access_control.hasRole[RECORDER_ROLE][msg.sender]:
+        self._check_rule_setter()
+    assert timestamp > block.timestamp, "token: record date not in the future"
+    assert timestamp < 1 << 40, "token: record date too far"
+    config: uint256 = self._sync_record_dates(self._config)
+    count: uint256 = self.record_date_count
+    if count != 0:
+        latest: uint256 = self._record_dates[count]
+        if latest == timestamp:
+            return count
+        assert timestamp > latest, "token: record dates out of order"
+    assert count - self._passed(config) < MAX_PENDING_RECORD_DATES, "token: too many pending record dates"
+    count += 1
+    self.record_date_count = count
+    self._record_dates[count] = timestamp
+    if (config >> _NEXT_RECORD_SHIFT) & _MASK_40 == 0:
+        self._config = config | (timestamp << _NEXT_RECORD_SHIFT)
+    log RecordDateScheduled(record_date_id=count, timestamp=timestamp)
+    return count
+
+
+@view
+@external
+def record_date(record_date_id: uint256) -> uint256:
+    """
+    @notice When a record date falls.
+    @param record_date_id From 1 to record_date_count.
+    @return Its unix time (0 for an unknown id).
+    """
+    return self._record_dates[record_date_id]
+
+
+@view
+@external
+def balanceOfAt(holder: address, record_date_id: uint256) -> uint256:
+    """
+    @notice A holder's balance at a reached record date, shares held on orders included.
+    @param holder The wallet.
+    @param record_date_id The record date.
+    @return The balance then.
+    """
+    self._check_reached(record_date_id)
+    return self._balance_at(holder, self._accounts[holder], record_date_id)
+
+
+@view
+@external
+def totalSupplyAt(record_date_id: uint256) -> uint256:
+    """
+    @notice The supply at a reached record date.
+    @param record_date_id The record date.
+    @return The supply then.
+    """
+    self._check_reached(record_date_id)
+    return self._balance_at(empty(address), self._supply, record_date_id)
+
+
 # INTERNALS #
+
+
+@internal
+@pure
+def _passed(config: uint256) -> uint256:
+    return (config >> _PASSED_SHIFT) & _MASK_32
+
+
+@internal
+def _sync_record_dates(config: uint256) -> uint256:
+    """
+    @dev Counts the record dates reached since the last balance change; free when none is due.
+    @return The config word with the count up to date.
+    """
+    next_time: uint256 = (config >> _NEXT_RECORD_SHIFT) & _MASK_40
+    if next_time == 0 or next_time > block.timestamp:
+        return config
+    passed: uint256 = self._passed(config)
+    for _: uint256 in range(MAX_PENDING_RECORD_DATES):
+        passed += 1
+        next_time = self._record_dates[passed + 1]
+        if next_time == 0 or next_time > block.timestamp:
+            break
+    updated: uint256 = (config & ~_RECORD_FIELDS) | (passed << _PASSED_SHIFT) | (next_time << _NEXT_RECORD_SHIFT)
+    self._config = updated
+    return updated
+
+
+@internal
+def _checkpoint(account: address, word: uint256, passed: uint256) -> uint256:
+    """
+    @dev Before an account's first change after record dates were reached, keeps its balance as
+         the balance at all of them.
+    @return The word with the marker and checkpoint count moved on.
+    """
+    if (word >> _MARKER_SHIFT) & _MASK_32 >= passed:
+        return word
+    count: uint256 = (word >> _CHECKPOINT_COUNT_SHIFT) & _MASK_24
+    self._checkpoints[account][count] = (passed << 96) | (word & _BALANCE_MASK)
+    return (word & ~_CHECKPOINT_FIELDS) | (passed << _MARKER_SHIFT) | ((count + 1) << _CHECKPOINT_COUNT_SHIFT)
+
+
+@internal
+@view
+def _balance_at(account: address, word: uint256, record_date_id: uint256) -> uint256:
+    """
+    @dev The first checkpoint tagged at or after the record date holds the balance then; with
+         none, the balance has not changed since.
+    """
+    count: uint256 = (word >> _CHECKPOINT_COUNT_SHIFT) & _MASK_24
+    low: uint256 = 0
+    high: uint256 = count
+    for _: uint256 in range(25):
+        if low >= high:
+            break
+        middle: uint256 = (low + high) // 2
+        if self._checkpoints[account][middle] >> 96 < record_date_id:
+            low = middle + 1
+        else:
+            high = middle
+    if low == count:
+        return word & _BALANCE_MASK
+    return self._checkpoints[account][low] & _BALANCE_MASK
+
+
+@internal
+@view
+def _check_reached(record_date_id: uint256):
+    timestamp: uint256 = self._record_dates[record_date_id]
+    assert timestamp != 0, "token: unknown record date"
+    assert timestamp <= block.timestamp, "token: record date not reached"
+
 
 
 @internal
@@ -995,41 +1164,36 @@ def _restriction(
     sender_account: uint256,
     receiver_account: uint256,
     amount: uint256,
+    from_held: bool,
 ) -> uint8:
+    code: uint8 = self._send_restriction(config, sender, sender_record, sender_account, amount, from_held)
+    if code != restrictions.SUCCESS:
+        return code
+    return self._receive_restriction(config, sender_record, receiver_record, receiver_account, amount)
+
+
+@internal
+@view
+def _send_restriction(
+    config: uint256, sender: address, sender_record: uint256, sender_account: uint256, amount: uint256, from_held: bool
+) -> uint8:
+    """
+    @dev `from_held`: the shares come out of the sender's holds (a trade settling), not its free balance.
+    """
     if config & _PAUSED != 0:
         return restrictions.PAUSED
     if not identity_record._is_verified(sender_record):
         return restrictions.SENDER_NOT_VERIFIED
     if sender_account & _WALLET_FROZEN != 0:
         return restrictions.SENDER_FROZEN
-    if self._lockup_active(config):
+    if config & _LOCKUP_MASK != 0 and self._lockup_active(config):
         return restrictions.LOCKUP_ACTIVE
-    if amount > self._free(sender, sender_account):
+    if from_held:
+        if amount > sender_account >> _HELD_SHIFT & _BALANCE_MASK:
+            return restrictions.INSUFFICIENT_HELD_BALANCE
+    elif amount > self._free(sender, sender_account):
         return restrictions.INSUFFICIENT_FREE_BALANCE
-    return self._receive_restriction(config, sender_record, receiver_record, receiver_account, amount)
-
-
-@internal
-@view
-def _hold_restriction(
-    config: uint256,
-    seller_record: uint256,
-    buyer_record: uint256,
-    seller_account: uint256,
-    buyer_account: uint256,
-    amount: uint256,
-) -> uint8:
-    if config & _PAUSED != 0:
-        return restrictions.PAUSED
-    if not identity_record._is_verified(seller_record):
-        return restrictions.SENDER_NOT_VERIFIED
-    if seller_account & _WALLET_FROZEN != 0:
-        return restrictions.SENDER_FROZEN
-    if self._lockup_active(config):
-        return restrictions.LOCKUP_ACTIVE
-    if amount > seller_account >> _HELD_SHIFT & _BALANCE_MASK:
-        return restrictions.INSUFFICIENT_HELD_BALANCE
-    return self._receive_restriction(config, seller_record, buyer_record, buyer_account, amount)
+    return restrictions.SUCCESS
 
 
 @internal
@@ -1077,12 +1241,14 @@ def _identity_key(record: uint256) -> bytes20:
 @internal
 def _transfer(sender: address, receiver: address, amount: uint256):
     config: uint256 = self._config
+    if config & (_MASK_40 << _NEXT_RECORD_SHIFT) != 0:
+        config = self._sync_record_dates(config)
     sender_record: uint256 = 0
     receiver_record: uint256 = 0
     sender_record, receiver_record = self._records(sender, receiver)
     sender_account: uint256 = self._accounts[sender]
     receiver_account: uint256 = self._accounts[receiver]
-    code: uint8 = self._restriction(config, sender, sender_record, receiver_record, sender_account, receiver_account, amount)
+    code: uint8 = self._restriction(config, sender, sender_record, receiver_record, sender_account, receiver_account, amount, False)
     if code != restrictions.SUCCESS:
         raise restrictions._message(code)
     self._move(config, sender, receiver, sender_record, receiver_record, sender_account, receiver_account, amount)
@@ -1104,11 +1270,19 @@ def _move(
          so adding to or subtracting from the whole word only touches the balance field.
          `sender_account` already has any hold taken off.
     """
-    self._accounts[sender] = unsafe_sub(sender_account, amount)
+    passed: uint256 = self._passed(config)
+    debited: uint256 = sender_account
+    if (sender_account >> _MARKER_SHIFT) & _MASK_32 < passed:
+        debited = self._checkpoint(sender, sender_account, passed)
     if receiver == sender:
-        self._accounts[receiver] = sender_account
-    else:
-        self._accounts[receiver] = unsafe_add(receiver_account, amount)
+        self._accounts[sender] = debited
+        log IERC20.Transfer(sender=sender, receiver=receiver, value=amount)
+        return
+    self._accounts[sender] = unsafe_sub(debited, amount)
+    credited: uint256 = receiver_account
+    if (receiver_account >> _MARKER_SHIFT) & _MASK_32 < passed:
+        credited = self._checkpoint(receiver, receiver_account, passed)
+    self._accounts[receiver] = unsafe_add(credited, amount)
     if config & _HOLDER_ACCOUNTING != 0:
         self._account_identities(self._identity_key(sender_record), self._identity_key(receiver_record), amount)
     log IERC20.Transfer(sender=sender, receiver=receiver, value=amount)
@@ -1137,6 +1311,18 @@ def _account_identities(sender_identity: bytes20, receiver_identity: bytes20, am
 
 
 @internal
+@pure
+def _check_lengths(first: uint256, second: uint256):
+    assert first == second, "token: length mismatch"
+
+
+@internal
+@pure
+def _check_amount(amount: uint256):
+    assert amount != 0, "token: zero amount"
+
+
+@internal
 def _check_minter():
     if not access_control.hasRole[MINTER_ROLE][msg.sender]:
         access_control._check_role(AGENT_ROLE, msg.sender)
@@ -1150,17 +1336,18 @@ def _check_rule_setter():
 
 @internal
 def _mint(to: address, amount: uint256):
-    assert amount != 0, "token: zero amount"
-    supply: uint256 = self.totalSupply + amount
-    assert supply <= MAX_SUPPLY, "token: supply cap"
-    config: uint256 = self._config
+    self._check_amount(amount)
+    supply: uint256 = self._supply
+    assert (supply & _BALANCE_MASK) + amount <= MAX_SUPPLY, "token: supply cap"
+    config: uint256 = self._sync_record_dates(self._config)
     receiver_record: uint256 = staticcall REGISTRY.wallet_record(to)
     account: uint256 = self._accounts[to]
     code: uint8 = self._receive_restriction(config, 0, receiver_record, account, amount)
     if code != restrictions.SUCCESS:
         raise restrictions._message(code)
-    self.totalSupply = supply
-    self._accounts[to] = account + amount
+    passed: uint256 = self._passed(config)
+    self._supply = self._checkpoint(empty(address), supply, passed) + amount
+    self._accounts[to] = self._checkpoint(to, account, passed) + amount
     if config & _HOLDER_ACCOUNTING != 0:
         self._account_identities(empty(bytes20), self._identity_key(receiver_record), amount)
     log IERC20.Transfer(sender=empty(address), receiver=to, value=amount)
@@ -1168,14 +1355,15 @@ def _mint(to: address, amount: uint256):
 
 @internal
 def _burn(holder: address, amount: uint256):
-    assert amount != 0, "token: zero amount"
+    self._check_amount(amount)
     account: uint256 = self._accounts[holder]
     unheld: uint256 = (account & _BALANCE_MASK) - min(account & _BALANCE_MASK, account >> _HELD_SHIFT & _BALANCE_MASK)
     assert amount <= unheld, "token: burn exceeds unheld balance"
     account = self._take_from_frozen(holder, account, unheld, amount)
-    self._accounts[holder] = account - amount
-    self.totalSupply -= amount
-    config: uint256 = self._config
+    config: uint256 = self._sync_record_dates(self._config)
+    passed: uint256 = self._passed(config)
+    self._accounts[holder] = self._checkpoint(holder, account, passed) - amount
+    self._supply = self._checkpoint(empty(address), self._supply, passed) - amount
     if config & _HOLDER_ACCOUNTING != 0:
         record: uint256 = staticcall REGISTRY.wallet_record(holder)
         self._account_identities(self._identity_key(record), empty(bytes20), amount)
@@ -1205,9 +1393,9 @@ def _take_from_frozen(holder: address, account: uint256, unheld: uint256, amount
 
 @internal
 def _forced_transfer(sender: address, receiver: address, amount: uint256):
-    assert amount != 0, "token: zero amount"
+    self._check_amount(amount)
     assert sender != receiver, "token: same wallet"
-    config: uint256 = self._config
+    config: uint256 = self._sync_record_dates(self._config)
     sender_record: uint256 = 0
     receiver_record: uint256 = 0
     sender_record, receiver_record = self._records(sender, receiver)
@@ -1243,7 +1431,7 @@ def _set_address_frozen(user_address: address, freeze: bool):
 
 @internal
 def _freeze_partial(holder: address, amount: uint256):
-    assert amount != 0, "token: zero amount"
+    self._check_amount(amount)
     account: uint256 = self._accounts[holder]
     assert amount <= self._free(holder, account), "token: freeze exceeds free balance"
     self._frozen_amounts[holder] += amount
@@ -1253,7 +1441,7 @@ def _freeze_partial(holder: address, amount: uint256):
 
 @internal
 def _unfreeze_partial(holder: address, amount: uint256):
-    assert amount != 0, "token: zero amount"
+    self._check_amount(amount)
     frozen: uint256 = self._frozen_amounts[holder]
     assert amount <= frozen, "token: unfreeze exceeds frozen"
     frozen = unsafe_sub(frozen, amount)

@@ -1,0 +1,122 @@
+"""Record dates: balances and supply as they stood when the chain's time reached each date."""
+
+import ape
+import pytest
+from eth_utils import keccak
+
+RECORDER_ROLE = keccak(text="RECORDER_ROLE")
+MARKET_ROLE = keccak(text="MARKET_ROLE")
+
+
+@pytest.fixture
+def holders(token, agent, verified_investors, alice, bob):
+    token.mint(alice, 1000, sender=agent)
+    token.mint(bob, 10, sender=agent)
+    return token
+
+
+def schedule(token, chain, sender, delay=100):
+    timestamp = chain.pending_timestamp + delay
+    receipt = token.schedule_record_date(timestamp, sender=sender)
+    return receipt.return_value, timestamp
+
+
+def reach(chain, timestamp):
+    chain.mine(timestamp=timestamp)
+
+
+def test_balances_at_a_record_date(holders, chain, issuer, alice, bob, carol):
+    holders.transfer(bob, 100, sender=alice)
+    record_id, when = schedule(holders, chain, issuer)
+    assert record_id == 1 and holders.record_date(1) == when
+    holders.transfer(bob, 50, sender=alice)  # before the date: counts
+    reach(chain, when)
+    holders.transfer(carol, 300, sender=alice)  # after the date: does not
+    holders.transfer(carol, 60, sender=bob)
+    assert holders.balanceOfAt(alice, 1) == 850
+    assert holders.balanceOfAt(bob, 1) == 160
+    assert holders.balanceOfAt(carol, 1) == 0
+    assert holders.totalSupplyAt(1) == 1010
+    assert holders.balanceOf(alice) == 550 and holders.balanceOf(carol) == 360
+
+
+def test_unchanged_balances_need_no_write(holders, chain, issuer, alice, bob):
+    schedule(holders, chain, issuer)
+    reach(chain, holders.record_date(1))
+    assert holders.balanceOfAt(alice, 1) == 1000
+    assert holders.balanceOfAt(bob, 1) == 10
+
+
+def test_several_record_dates_and_changes(holders, chain, issuer, agent, alice, bob, carol):
+    first, first_time = schedule(holders, chain, issuer, 100)
+    second, second_time = schedule(holders, chain, issuer, 200)
+    third, third_time = schedule(holders, chain, issuer, 300)
+    reach(chain, first_time)
+    holders.transfer(carol, 100, sender=alice)
+    reach(chain, third_time)  # the second and third pass with no change in between
+    holders.transfer(carol, 100, sender=alice)
+    holders.mint(bob, 5, sender=agent)
+    holders.burn(alice, 8, sender=agent)
+    assert [holders.balanceOfAt(alice, i) for i in (first, second, third)] == [1000, 900, 900]
+    assert [holders.balanceOfAt(carol, i) for i in (first, second, third)] == [0, 100, 100]
+    assert [holders.totalSupplyAt(i) for i in (first, second, third)] == [1010, 1010, 1010]
+    assert holders.totalSupply() == 1007
+
+
+def test_held_shares_count_for_their_owner(holders, chain, issuer, operator, accounts, alice, bob):
+    market = accounts[12]
+    holders.grantRole(MARKET_ROLE, market, sender=operator)
+    holders.place_hold(alice, 400, sender=market)
+    _, when = schedule(holders, chain, issuer)
+    reach(chain, when)
+    holders.settle_hold(alice, bob, 400, sender=market)
+    assert holders.balanceOfAt(alice, 1) == 1000
+    assert holders.balanceOfAt(bob, 1) == 10
+
+
+def test_recovery_keeps_the_history(holders, chain, issuer, agent, registry, registrar, accounts, alice):
+    new_wallet = accounts[17]
+    registry.add_wallet(alice, new_wallet, sender=registrar)
+    _, when = schedule(holders, chain, issuer)
+    reach(chain, when)
+    holders.recoveryAddress(alice, new_wallet, sender=agent)
+    assert holders.balanceOfAt(alice, 1) == 1000
+    assert holders.balanceOfAt(new_wallet, 1) == 0
+    assert holders.balanceOf(new_wallet) == 1000
+
+
+def test_reading_before_the_date_or_an_unknown_date(holders, chain, issuer, alice):
+    schedule(holders, chain, issuer, 1000)
+    with ape.reverts("token: record date not reached"):
+        holders.balanceOfAt(alice, 1)
+    with ape.reverts("token: unknown record date"):
+        holders.totalSupplyAt(2)
+
+
+def test_scheduling_rules(token, chain, issuer, operator, accounts, alice):
+    now = chain.pending_timestamp
+    with ape.reverts("token: record date not in the future"):
+        token.schedule_record_date(now - 1, sender=issuer)
+    with ape.reverts("token: record date too far"):
+        token.schedule_record_date(2**40, sender=issuer)
+    token.schedule_record_date(now + 500, sender=issuer)
+    # The same date again is the same record date: a dividend and a vote can share it.
+    assert token.schedule_record_date(now + 500, sender=issuer).return_value == 1
+    with ape.reverts("token: record dates out of order"):
+        token.schedule_record_date(now + 400, sender=issuer)
+    recorder = accounts[12]
+    token.grantRole(RECORDER_ROLE, recorder, sender=operator)
+    assert token.schedule_record_date(now + 600, sender=recorder).return_value == 2
+    with ape.reverts("access_control: account is missing role"):
+        token.schedule_record_date(now + 700, sender=alice)
+
+
+def test_pending_record_dates_are_bounded(token, chain, issuer):
+    start = chain.pending_timestamp + 1000
+    for i in range(32):
+        token.schedule_record_date(start + i, sender=issuer)
+    with ape.reverts("token: too many pending record dates"):
+        token.schedule_record_date(start + 40, sender=issuer)
+    chain.mine(timestamp=start + 5)
+    token.schedule_record_date(start + 40, sender=issuer)
+    assert token.record_date_count() == 33
