@@ -43,9 +43,14 @@ const KYC_TEXT: Record<KycView['status'], string> = {
 
 function KycBadge({ view }: { view: KycView }) {
   const tone = view.status === 'verified' ? 'ok' : view.status === 'unavailable' || view.status === 'loading' ? 'muted' : 'warn';
-  const until = 'record' in view && view.record ? `until ${formatDate(view.record.expiry)}` : undefined;
+  const title =
+    'record' in view && view.record
+      ? `KYC until ${formatDate(view.record.expiry)}`
+      : view.status === 'unavailable'
+        ? 'No identity registry on this chain'
+        : undefined;
   return (
-    <span className={`badge badge--${tone}`} data-testid="kyc-badge" title={until}>
+    <span className={`badge badge--${tone}`} data-testid="kyc-badge" title={title}>
       {KYC_TEXT[view.status]}
     </span>
   );
@@ -55,32 +60,33 @@ function AccountArea() {
   const wallet = useWallet();
   const kyc = useKycStatus(wallet.address);
   const [open, setOpen] = useState(false);
-  if (wallet.status === 'connected' && wallet.address) {
-    return (
-      <div className="account">
-        <KycBadge view={kyc} />
-        <span className="account__address" data-testid="account" title={`${wallet.address} (${wallet.connectorName ?? 'wallet'})`}>
-          {shortenAddress(wallet.address)}
-        </span>
-        <button type="button" className="button button--ghost" onClick={() => void wallet.disconnect()}>
-          Disconnect
-        </button>
-      </div>
-    );
-  }
+  const connected = wallet.status === 'connected' && wallet.address;
   return (
     <>
-      <button
-        type="button"
-        className="button button--primary"
-        onClick={() => {
-          wallet.clearProblem();
-          setOpen(true);
-        }}
-        disabled={wallet.status === 'reconnecting'}
-      >
-        {wallet.status === 'reconnecting' ? 'Reconnecting…' : 'Connect wallet'}
-      </button>
+      {connected ? (
+        <div className="account">
+          <KycBadge view={kyc} />
+          <span className="account__address" data-testid="account" title={`${wallet.address} (${wallet.connectorName ?? 'wallet'})`}>
+            {shortenAddress(wallet.address!)}
+          </span>
+          <button type="button" className="button button--ghost" onClick={() => void wallet.disconnect()}>
+            Disconnect
+          </button>
+        </div>
+      ) : (
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => {
+            wallet.clearProblem();
+            setOpen(true);
+          }}
+          disabled={wallet.status === 'reconnecting'}
+        >
+          {wallet.status === 'reconnecting' ? 'Reconnecting…' : 'Connect wallet'}
+        </button>
+      )}
+      {/* Stays mounted once connected: a refused network switch is reported in it. */}
       <ConnectDialog open={open} onClose={() => setOpen(false)} />
     </>
   );
