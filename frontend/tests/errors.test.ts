@@ -67,6 +67,15 @@ describe('describeError', () => {
     expect(describeError(estimate)).toMatchObject({ kind: 'revert', reason: 'market: halted' });
   });
 
+  it('decodes Error(string) data that reached it undecoded', () => {
+    const raw = Object.assign(new Error('execution reverted'), { code: 3, data: revertData('token: recipient frozen') });
+    expect(describeError(new BaseError('call failed', { cause: raw }))).toEqual({
+      kind: 'revert',
+      message: 'The receiving wallet is frozen for this security.',
+      reason: 'token: recipient frozen',
+    });
+  });
+
   it('recognises a user rejection, wrapped or as a raw EIP-1193 error', () => {
     const wrapped = new TransactionExecutionError(new UserRejectedRequestError(new Error('User denied')), {
       account: null,

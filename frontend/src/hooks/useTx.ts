@@ -1,9 +1,10 @@
 import { useCallback, useRef, useState } from 'react';
-import { encodeFunctionData, type Abi, type ContractFunctionArgs, type ContractFunctionName, type Hash } from 'viem';
+import { type Abi, type ContractFunctionArgs, type ContractFunctionName, type Hash } from 'viem';
 import { useConfig } from 'wagmi';
-import { call, simulateContract, waitForTransactionReceipt, writeContract } from 'wagmi/actions';
+import { waitForTransactionReceipt } from 'viem/actions';
+import { simulateContract, writeContract } from 'wagmi/actions';
 import { keiretsuChain } from '../config/chain';
-import { describeError } from '../lib/errors';
+import { describeError, RevertedOnChainError } from '../lib/errors';
 import { TX_IDLE, type TxState } from '../lib/txState';
 
 type Mutability = 'nonpayable' | 'payable';
@@ -22,8 +23,8 @@ export interface TxRequest<
 /**
  * Sends one contract transaction through the connected wallet and follows it to its receipt.
  * The call is simulated first, so a refusal (frozen wallet, sold-out offering…) is explained
- * before the wallet asks for a signature. A transaction that reverts on chain anyway is replayed
- * against its block to name the reason.
+ * before the wallet asks for a signature. A transaction that reverts on chain anyway (the state
+ * moved between simulation and inclusion) is replayed on the state before its block to name the reason.
  */
 export function useTx() {
   const config = useConfig();
@@ -47,18 +48,12 @@ export function useTx() {
         update({ status: 'signing', label });
         hash = await writeContract(config, simulation.request as Parameters<typeof writeContract>[1]);
         update({ status: 'pending', label, hash });
-        const receipt = await waitForTransactionReceipt(config, { hash, chainId: keiretsuChain.id });
+        // viem's wait, not wagmi's: wagmi's turns a reverted receipt into an error with a garbled reason.
+        const receipt = await waitForTransactionReceipt(config.getClient({ chainId: keiretsuChain.id }), { hash });
         if (receipt.status === 'reverted') {
-          // Replays the call on the state before its block to learn why it reverted.
-          await call(config, {
-            account: simulation.request.account ?? undefined,
-            to: request.address,
-            data: encodeFunctionData({ abi: request.abi, functionName: request.functionName, args: request.args } as never),
-            value: request.value,
-            blockNumber: receipt.blockNumber - 1n,
-            chainId: keiretsuChain.id,
-          });
-          throw new Error('the transaction reverted on chain');
+          // Replays the call on the state before its block, so that the revert names its reason.
+          await simulateContract(config, { ...parameters, account: simulation.request.account, blockNumber: receipt.blockNumber - 1n } as Parameters<typeof simulateContract>[1]);
+          throw new RevertedOnChainError();
         }
         update({ status: 'confirmed', label, hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed });
         return receipt;

@@ -1,6 +1,8 @@
 // Turns whatever a wallet, viem or wagmi throws into one sentence a person can act on.
 import {
   BaseError,
+  decodeErrorResult,
+  parseAbi,
   ChainMismatchError,
   ContractFunctionRevertedError,
   HttpRequestError,
@@ -17,6 +19,14 @@ export interface DescribedError {
   message: string;
   /** The contract's own revert reason, when there is one. */
   reason?: string;
+}
+
+/** A transaction mined with a failed status whose replay did not reveal a reason. */
+export class RevertedOnChainError extends Error {
+  override name = 'RevertedOnChainError';
+  constructor() {
+    super('the transaction reverted on chain');
+  }
 }
 
 interface CodedError {
@@ -49,6 +59,9 @@ const EIP1193_MESSAGES: Readonly<Record<number, [ErrorKind, string]>> = {
   [-32002]: ['wallet', 'Your wallet already has a request waiting: open it to answer.'],
 };
 
+const ERROR_STRING_ABI = parseAbi(['error Error(string)']);
+const ERROR_STRING_SELECTOR = '0x08c379a0';
+
 function revertReasonOf(chain: CodedError[]): string | undefined | null {
   for (const link of chain) {
     if (link instanceof ContractFunctionRevertedError) {
@@ -56,7 +69,17 @@ function revertReasonOf(chain: CodedError[]): string | undefined | null {
       return null;
     }
   }
-  // A revert a node reported without going through viem's contract decoding (e.g. eth_estimateGas).
+  // Revert data that reached us undecoded (a raw eth_call or a wallet's own error).
+  for (const link of chain) {
+    if (typeof link.data === 'string' && link.data.startsWith(ERROR_STRING_SELECTOR)) {
+      try {
+        return decodeErrorResult({ abi: ERROR_STRING_ABI, data: link.data as `0x${string}` }).args[0];
+      } catch {
+        // Malformed: fall through to the message.
+      }
+    }
+  }
+  // A revert a node reported only in its message (e.g. eth_estimateGas).
   for (const link of chain) {
     const message = typeof link.message === 'string' ? link.message : '';
     const match = /execution reverted:? (?:revert: )?([a-z_]+: [^\n"]+)/.exec(message);
@@ -74,7 +97,9 @@ export function describeError(error: unknown): DescribedError {
   }
   const reason = revertReasonOf(chain);
   if (reason) return { kind: 'revert', message: friendlyRevertReason(reason), reason };
-  if (reason === null) return { kind: 'revert', message: 'The contract refused this without giving a reason.' };
+  if (reason === null || chain.some((link) => link instanceof RevertedOnChainError)) {
+    return { kind: 'revert', message: 'The contract refused this without giving a reason.' };
+  }
 
   if (chain.some((link) => link instanceof InsufficientFundsError)) {
     return { kind: 'funds', message: 'Your wallet does not have enough of the native coin to pay for gas.' };
