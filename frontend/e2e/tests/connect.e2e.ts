@@ -82,7 +82,8 @@ test('a rejected connection says so and leaves the wallet disconnected', async (
   const alert = page.getByRole('alert');
   await alert.waitFor();
   assert.equal(await alert.textContent(), 'Not connected. You rejected the request in your wallet.');
-  await screenshot(page, 'connect-rejected');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'connect-rejected-dark');
   assert.equal(await page.getByTestId('account').count(), 0);
   assert.equal(wallet.methods().includes('wallet_switchEthereumChain'), false);
   assert.deepEqual(pageErrors, []);
