@@ -41,6 +41,10 @@ if (existsSync(manifestPath)) {
   process.exit(1);
 }
 
+for (const name of Object.keys(deployment?.contracts ?? {})) {
+  if (!abis[name]) console.warn(`gen: warning: ${name} is deployed but the build has no ABI for it`);
+}
+
 mkdirSync(values.out, { recursive: true });
 writeFileSync(join(values.out, 'abis.ts'), renderAbis(abis));
 writeFileSync(join(values.out, 'deployment.ts'), renderDeployment(deployment, options));

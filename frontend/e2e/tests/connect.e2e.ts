@@ -65,6 +65,12 @@ test('connects the test wallet through the EIP-6963 list, adds and switches the 
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, 'portfolio-phone');
 
+  // A reload reconnects to the same wallet without asking again.
+  const asked = wallet.requests.filter((request) => request.decision !== undefined).length;
+  await page.reload();
+  await page.getByTestId('account').getByText(short(wallet.address)).waitFor();
+  assert.equal(wallet.requests.filter((request) => request.decision !== undefined).length, asked, 'no new prompt');
+
   await page.getByRole('button', { name: 'Disconnect' }).click();
   await page.getByRole('button', { name: 'Connect wallet' }).waitFor();
   assert.deepEqual(pageErrors, []);
