@@ -4,13 +4,13 @@ import ape
 import pytest
 
 from keiretsu.clones import deploy_clone
+from keiretsu.permit import sign_permit
 from tests.fixtures.offering import (
     INVESTOR_CASH,
     MINTER_ROLE,
     PRICE,
     end_offering,
     open_offering,
-    sign_permit,
     subscribe,
 )
 
@@ -175,9 +175,9 @@ def test_subscriptions_stop_at_the_oversubscription_bound(chain, make_offering, 
         offering.subscribe(10, sender=funded_investors[4])
 
 
-def test_unverified_investor_is_refused(chain, offering, cash, treasury, outsider):
+def test_unverified_investor_is_refused(chain, offering, cash, fund, outsider):
     open_offering(chain, offering)
-    cash.mint(outsider, INVESTOR_CASH, sender=treasury)
+    fund(outsider, INVESTOR_CASH)
     cash.approve(offering, 100 * PRICE, sender=outsider)
     with ape.reverts("token: recipient not verified"):
         offering.subscribe(100, sender=outsider)
@@ -192,12 +192,14 @@ def test_frozen_investor_is_refused(chain, offering, token, agent, cash, funded_
         offering.subscribe(100, sender=alice)
 
 
-def test_investor_with_expired_kyc_is_refused(chain, offering, cash, register, funded_investors, alice):
-    register(alice, expiry=offering.start_time() + 10)
+def test_investor_with_expired_kyc_is_refused(chain, offering, cash, register, fund, accounts):
+    late = accounts[13]
+    register(late, expiry=offering.start_time() + 10)
+    fund(late, INVESTOR_CASH)
     chain.mine(timestamp=offering.start_time() + 20)
-    cash.approve(offering, 100 * PRICE, sender=alice)
+    cash.approve(offering, 100 * PRICE, sender=late)
     with ape.reverts("token: recipient not verified"):
-        offering.subscribe(100, sender=alice)
+        offering.subscribe(100, sender=late)
 
 
 def test_subscribe_refused_while_token_paused(chain, offering, token, agent, cash, funded_investors, alice):
@@ -223,7 +225,7 @@ def test_subscribe_with_permit(chain, offering, cash, funded_investors, alice):
     open_offering(chain, offering)
     cost = offering.cost_of(250)
     deadline = chain.pending_timestamp + 3600
-    v, r, s = sign_permit(chain, cash, alice, offering, cost, deadline)
+    v, r, s = sign_permit(cash, alice.private_key, alice.address, offering.address, cost, deadline, chain.chain_id)
     tx = offering.subscribe_with_permit(250, deadline, v, r, s, sender=alice)
     assert tx.decode_logs(offering.Subscribed)[0].shares == 250
     assert offering.subscription_of(alice) == 250
@@ -235,7 +237,7 @@ def test_front_run_permit_does_not_block_the_subscription(chain, offering, cash,
     open_offering(chain, offering)
     cost = offering.cost_of(250)
     deadline = chain.pending_timestamp + 3600
-    v, r, s = sign_permit(chain, cash, alice, offering, cost, deadline)
+    v, r, s = sign_permit(cash, alice.private_key, alice.address, offering.address, cost, deadline, chain.chain_id)
     cash.permit(alice, offering, cost, deadline, v, r, s, sender=outsider)
     offering.subscribe_with_permit(250, deadline, v, r, s, sender=alice)
     assert offering.subscription_of(alice) == 250
@@ -245,7 +247,7 @@ def test_front_run_permit_does_not_block_the_subscription(chain, offering, cash,
 def test_permit_for_too_little_is_refused(chain, offering, cash, funded_investors, alice):
     open_offering(chain, offering)
     deadline = chain.pending_timestamp + 3600
-    v, r, s = sign_permit(chain, cash, alice, offering, offering.cost_of(249), deadline)
+    v, r, s = sign_permit(cash, alice.private_key, alice.address, offering.address, offering.cost_of(249), deadline, chain.chain_id)
     with ape.reverts("offering: permit failed"):
         offering.subscribe_with_permit(250, deadline, v, r, s, sender=alice)
     assert cash.balanceOf(alice) == INVESTOR_CASH
@@ -253,7 +255,7 @@ def test_permit_for_too_little_is_refused(chain, offering, cash, funded_investor
 
 def test_permit_subscription_checks_the_offering_first(chain, offering, cash, funded_investors, alice):
     deadline = chain.pending_timestamp + 3600
-    v, r, s = sign_permit(chain, cash, alice, offering, offering.cost_of(250), deadline)
+    v, r, s = sign_permit(cash, alice.private_key, alice.address, offering.address, offering.cost_of(250), deadline, chain.chain_id)
     with ape.reverts("offering: not started"):
         offering.subscribe_with_permit(250, deadline, v, r, s, sender=alice)
 
@@ -525,16 +527,35 @@ def test_frozen_subscriber_is_refunded_in_full(chain, offering, token, agent, ca
     assert cash.balanceOf(offering) == 0
 
 
-def test_subscriber_whose_kyc_expired_is_refunded(chain, offering, token, cash, register, funded_investors, alice):
+def test_subscriber_whose_kyc_expired_is_refunded(chain, offering, token, cash, register, fund, accounts):
+    late = accounts[13]
+    register(late, expiry=offering.end_time() - 1)
+    fund(late, INVESTOR_CASH)
     open_offering(chain, offering)
-    subscribe(offering, cash, alice, 600)
-    register(alice, expiry=offering.end_time() - 1)
+    subscribe(offering, cash, late, 600)
     end_offering(chain, offering)
-    offering.close(sender=alice)
-    tx = offering.settle(alice, sender=alice)
+    offering.close(sender=late)
+    tx = offering.settle(late, sender=late)
     assert tx.decode_logs(offering.Refunded)[0].restriction == RECIPIENT_NOT_VERIFIED
+    assert cash.balanceOf(late) == INVESTOR_CASH
+    assert token.balanceOf(late) == 0
+
+
+def test_revoked_subscriber_is_refunded(chain, offering, token, registry, registrar, cash, issuer, funded_investors, alice, bob):
+    open_offering(chain, offering)
+    subscribe(offering, cash, alice, 300)
+    subscribe(offering, cash, bob, 300)
+    registry.revoke_identity([alice], sender=registrar)
+    end_offering(chain, offering)
+    offering.close(sender=bob)
+    tx = offering.settle_many([alice, bob], sender=bob)
+    [refunded] = tx.decode_logs(offering.Refunded)
+    assert (refunded.subscriber, refunded.cash, refunded.restriction) == (alice.address, 300 * PRICE, RECIPIENT_NOT_VERIFIED)
+    assert [e.subscriber for e in tx.decode_logs(offering.Settled)] == [bob.address]
     assert cash.balanceOf(alice) == INVESTOR_CASH
-    assert token.balanceOf(alice) == 0
+    assert token.balanceOf(bob) == 300
+    assert cash.balanceOf(issuer) == 300 * PRICE
+    assert cash.balanceOf(offering) == 0
 
 
 def test_settlement_waits_while_the_token_is_paused(chain, offering, token, agent, cash, funded_investors, alice):
