@@ -16,4 +16,13 @@ def deploy_clone(container: ContractContainer, implementation: str, sender: Acco
     """Deploys a minimal proxy of `implementation` and returns it typed as `container`."""
     txn = sender.provider.network.ecosystem.create_transaction(data=clone_creation_code(implementation))
     receipt = sender.call(txn)
-    return container.at(receipt.contract_address)
+    return clone_at(container, receipt.contract_address)
+
+
+def clone_at(container: ContractContainer, address: str) -> ContractInstance:
+    """An existing clone typed as `container`.
+
+    Proxy detection is turned off because it merges the implementation's ABI into the clone's a
+    second time, which duplicates every event and makes `clone.SomeEvent` ambiguous.
+    """
+    return container.at(address, detect_proxy=False)

@@ -9,6 +9,7 @@ from eth_utils import keccak
 
 from keiretsu.countries import country_code
 from keiretsu.reports import cap_table
+from keiretsu.clones import clone_at
 
 KINDS = {"natural": 1, "enterprise": 2}
 FLAG_QUALIFIED, FLAG_ISSUER = 1, 2
@@ -29,7 +30,7 @@ class OperatorConsole:
     def securities(self) -> dict:
         """Every listed security by symbol: {"ANDES": <SecurityToken 0x...>, ...}."""
         for index in range(len(self._securities), self.factory.security_count()):
-            token = self.token_type.at(self.factory.security_at(index).token)
+            token = clone_at(self.token_type, self.factory.security_at(index).token)
             self._securities[token.symbol()] = token
         return dict(self._securities)
 

@@ -16,6 +16,7 @@ from ape.api import AccountAPI
 from eth_utils import keccak
 
 from keiretsu.manifest import DEPLOYMENTS, load_manifest, save_manifest
+from keiretsu.clones import clone_at
 
 VERSION = "1"
 REGISTRAR_ROLE = keccak(text="REGISTRAR_ROLE")
@@ -38,7 +39,7 @@ class Deployment:
     @staticmethod
     def project_token(address: str):
         """A security (a clone of the token implementation) by address."""
-        return project.SecurityToken.at(address)
+        return clone_at(project.SecurityToken, address)
 
 
 def _has_code(address: str) -> bool:

@@ -8,13 +8,14 @@ from ape.cli import ConnectedProviderCommand
 
 from keiretsu.manifest import contract_address, load_manifest
 from keiretsu.reports import Report, cap_table
+from keiretsu.clones import clone_at
 
 
 def _security(symbol: str):
     factory = project.IssuanceFactory.at(contract_address("IssuanceFactory", chain.chain_id))
     for index in range(factory.security_count()):
         listing = factory.security_at(index)
-        token = project.SecurityToken.at(listing.token)
+        token = clone_at(project.SecurityToken, listing.token)
         if token.symbol() == symbol:
             return token
     raise click.ClickException(f"no security with symbol {symbol} on chain {chain.chain_id}")

@@ -4,6 +4,7 @@ import pytest
 
 from keiretsu.console import OperatorConsole
 from tests.fixtures.factory import issuance_request
+from keiretsu.clones import clone_at
 
 STATUS_HALTED, STATUS_LISTED = 3, 2
 
@@ -11,7 +12,7 @@ STATUS_HALTED, STATUS_LISTED = 3, 2
 @pytest.fixture
 def console(registry, factory, cash, operator, project, registrar, verified_issuer):
     listed = factory.issue_security(issuance_request(verified_issuer), sender=verified_issuer)
-    return OperatorConsole(registry, factory, cash, operator, project.SecurityToken), project.SecurityToken.at(listed.return_value)
+    return OperatorConsole(registry, factory, cash, operator, project.SecurityToken), clone_at(project.SecurityToken, listed.return_value)
 
 
 def test_securities_by_symbol(console):

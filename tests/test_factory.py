@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from keiretsu.isin import is_valid_isin, make_isin
 from tests.fixtures.factory import issuance_request
+from keiretsu.clones import clone_at
 
 STATUS_LISTED, STATUS_HALTED, STATUS_DELISTED = 2, 3, 4
 ISSUER_ROLE = keccak(text="ISSUER_ROLE")
@@ -15,7 +16,7 @@ AGENT_ROLE = keccak(text="AGENT_ROLE")
 
 def issue(factory, project, request, sender):
     receipt = factory.issue_security(request, sender=sender)
-    return project.SecurityToken.at(receipt.return_value), receipt
+    return clone_at(project.SecurityToken, receipt.return_value), receipt
 
 
 def test_issuer_issues_a_configured_security(factory, project, verified_issuer, operator, agent, registry):
