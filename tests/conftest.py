@@ -1,3 +1,6 @@
 """Fixtures live in tests/fixtures/, one module per area; they are collected here."""
 
 from tests.fixtures.roles import *  # noqa: F401,F403
+from tests.fixtures.token import *  # noqa: F401,F403
+from tests.fixtures.factory import *  # noqa: F401,F403
+from tests.fixtures.dividends import *  # noqa: F401,F403
