@@ -11,7 +11,7 @@ export PYTHONPATH := $(CURDIR)
 
 UV_VERSION  := 0.13.8
 
-.PHONY: help install up test test-contracts test-frontend bench fuzz load clean
+.PHONY: help install install-frontend up test test-contracts test-frontend bench fuzz load clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -28,17 +28,31 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	@touch $@
 
+frontend/node_modules/.installed: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+# Debian's chromium drives the end-to-end tests; no browser is ever downloaded by a test tool.
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
 install: $(VENV)/.installed node_modules/.installed  ## install the pinned Python and chain dependencies
+
+install-frontend: frontend/node_modules/.installed /usr/bin/chromium
 
 # --- the two commands ---
 
 up: install  ## start the persistent local chain and deploy the platform
 	$(PY) -m keiretsu.up
 
-test: install test-contracts  ## install what is missing and run every test
+test: install test-contracts test-frontend  ## install what is missing and run every test
 
 test-contracts: install
 	ape test tests/ -p no:cacheprovider
+
+test-frontend: install install-frontend
+	ape compile
+	cd frontend && npm run gen -- --allow-missing-deployment && npm run build && npm test && npm run e2e
 
 bench: install  ## measure gas on a fresh chain and write bench/results.json
 	$(PY) -m bench.run

@@ -48,7 +48,7 @@ struct TokenSetup:
 
 interface ISecurityTokenSetup:
     def initialize(setup: TokenSetup): nonpayable
-    def set_country_rule(mode: uint8): nonpayable
+    def set_compliance_rules(lockup_end: uint256, max_holders: uint256, max_balance: uint256, country_rule: uint8): nonpayable
     def set_countries(countries: DynArray[uint16, MAX_COUNTRIES], listed: bool): nonpayable
     def setDocument(doc_name: bytes32, uri: String[256], document_hash: bytes32): nonpayable
 
@@ -189,7 +189,9 @@ def issue_security(request: IssuanceRequest) -> address:
     if len(request.countries) != 0:
         extcall ISecurityTokenSetup(token).set_countries(request.countries, True)
     if request.country_rule != 0:
-        extcall ISecurityTokenSetup(token).set_country_rule(request.country_rule)
+        extcall ISecurityTokenSetup(token).set_compliance_rules(
+            request.lockup_end, request.max_holders, request.max_balance, request.country_rule
+        )
     for document: DocumentInput in request.documents:
         extcall ISecurityTokenSetup(token).setDocument(document.name, document.uri, document.document_hash)
 

@@ -92,6 +92,9 @@ _LOCKUP_MASK: constant(uint256) = ((1 << 40) - 1) << 8
 _PASSED_SHIFT: constant(uint256) = 48
 _NEXT_RECORD_SHIFT: constant(uint256) = 80
 _RECORD_FIELDS: constant(uint256) = ((1 << 32) - 1) << 48 | ((1 << 40) - 1) << 80
+# How many record dates were scheduled; their times are packed six to a word.
+_RECORD_COUNT_SHIFT: constant(uint256) = 120
+_RECORD_DATES_PER_WORD: constant(uint256) = 6
 
 
 # STRUCTS #
@@ -118,11 +121,8 @@ struct Document:
 # EVENTS #
 
 event Initialized:
-    name: String[64]
-    symbol: String[16]
-    decimals: uint8
-    admin: address
-    issuer: address
+    admin: indexed(address)
+    issuer: indexed(address)
 
 event AddressFrozen:
     user_address: indexed(address)
@@ -183,21 +183,15 @@ event DocumentRemoved:
 event HolderAccountingEnabled:
     sender: indexed(address)
 
-event MaxHoldersSet:
+event ComplianceRulesSet:
+    lockup_end: uint256
     max_holders: uint256
-
-event MaxBalanceSet:
     max_balance: uint256
-
-event CountryRuleSet:
-    mode: uint8
+    country_rule: uint8
 
 event CountryListed:
     country: indexed(uint16)
     listed: bool
-
-event LockupSet:
-    lockup_end: uint256
 
 event RecordDateScheduled:
     record_date_id: indexed(uint256)
@@ -219,8 +213,8 @@ allowance: public(HashMap[address, HashMap[address, uint256]])
 # Holders, counted per investor identity; kept only when holder accounting is on.
 holder_count: public(uint256)
 identity_balance: public(HashMap[bytes20, uint256])
-max_holders: public(uint256)
-max_balance: public(uint256)
+max_holders: uint256
+max_balance: uint256
 country_listed: public(HashMap[uint16, bool])
 
 _config: uint256
@@ -232,8 +226,7 @@ recovered_to: public(HashMap[address, address])
 _documents: HashMap[bytes32, Document]
 _document_names: DynArray[bytes32, MAX_DOCUMENTS]
 
-record_date_count: public(uint256)
-_record_dates: HashMap[uint256, uint256]
+_record_date_words: HashMap[uint256, uint256]
 # Per account (the zero address for the supply): checkpoint index -> record date id << 96 | balance.
 _checkpoints: HashMap[address, HashMap[uint256, uint256]]
 
@@ -289,13 +282,7 @@ def initialize(setup: TokenSetup):
         access_control._grant_role(ISSUER_ROLE, setup.issuer)
     if setup.agent != empty(address):
         access_control._grant_role(AGENT_ROLE, setup.agent)
-    log Initialized(
-        name=setup.name,
-        symbol=setup.symbol,
-        decimals=setup.decimals,
-        admin=setup.admin,
-        issuer=setup.issuer,
-    )
+    log Initialized(admin=setup.admin, issuer=setup.issuer)
 
 
 # ERC-20 #
@@ -783,48 +770,37 @@ def getFrozenTokens(user_address: address) -> uint256:
 
 @view
 @external
+def compliance_rules() -> (uint256, bool, uint256, uint256, uint8):
+    """
+    @notice The token's optional rules in one read.
+    @return lockup_end (unix time, 0: none), holder_accounting (holders counted per identity),
+            max_holders (0: off), max_balance per identity (0: off), country_rule
+            (COUNTRY_RULE_NONE, COUNTRY_RULE_ALLOW: only listed countries may receive,
+            COUNTRY_RULE_BLOCK: listed countries may not receive).
+    """
+    config: uint256 = self._config
+    country_rule: uint8 = COUNTRY_RULE_NONE
+    if config & _RULE_COUNTRY_ALLOW != 0:
+        country_rule = COUNTRY_RULE_ALLOW
+    elif config & _RULE_COUNTRY_BLOCK != 0:
+        country_rule = COUNTRY_RULE_BLOCK
+    return (
+        (config & _LOCKUP_MASK) >> _LOCKUP_SHIFT,
+        config & _HOLDER_ACCOUNTING != 0,
+        self.max_holders if config & _RULE_MAX_HOLDERS != 0 else 0,
+        self.max_balance if config & _RULE_MAX_BALANCE != 0 else 0,
+        country_rule,
+    )
+
+
+@view
+@external
 def registry() -> address:
     """
     @notice The identity registry that decides who is verified.
     @return Its address.
     """
     return REGISTRY.address
-
-
-@view
-@external
-def lockup_end() -> uint256:
-    """
-    @notice Until when (unix time) holders may not transfer; 0 for no lock-up.
-    @return The lock-up end.
-    """
-    return (self._config & _LOCKUP_MASK) >> _LOCKUP_SHIFT
-
-
-@view
-@external
-def holder_accounting() -> bool:
-    """
-    @notice Whether holders are counted per identity (needed by the holder and balance caps).
-    @return True when on.
-    """
-    return self._config & _HOLDER_ACCOUNTING != 0
-
-
-@view
-@external
-def country_rule() -> uint8:
-    """
-    @notice COUNTRY_RULE_NONE (0), COUNTRY_RULE_ALLOW (1: only listed countries may receive) or
-            COUNTRY_RULE_BLOCK (2: listed countries may not receive).
-    @return The mode.
-    """
-    config: uint256 = self._config
-    if config & _RULE_COUNTRY_ALLOW != 0:
-        return COUNTRY_RULE_ALLOW
-    if config & _RULE_COUNTRY_BLOCK != 0:
-        return COUNTRY_RULE_BLOCK
-    return COUNTRY_RULE_NONE
 
 
 @external
@@ -842,56 +818,34 @@ def enable_holder_accounting():
 
 
 @external
-def set_max_holders(max_holders: uint256):
+def set_compliance_rules(lockup_end: uint256, max_holders: uint256, max_balance: uint256, country_rule: uint8):
     """
-    @notice Caps the number of distinct investors holding shares (0 turns the rule off).
-            Lowering it below the current count only stops new holders.
-    @param max_holders The cap.
+    @notice Sets the optional rules (issuer or admin); 0 turns a rule off. The holder and balance
+            caps need holder accounting. Lowering a cap below today's figure only stops growth.
+    @param lockup_end Until when (unix time) holders may not transfer.
+    @param max_holders How many distinct investors may hold shares.
+    @param max_balance How many shares one investor identity may hold across its wallets.
+    @param country_rule COUNTRY_RULE_NONE, COUNTRY_RULE_ALLOW or COUNTRY_RULE_BLOCK (see set_countries).
     """
     self._check_rule_setter()
+    assert lockup_end < 1 << 40, "token: lock-up end too far"
+    assert country_rule <= COUNTRY_RULE_BLOCK, "token: bad country rule"
     config: uint256 = self._config
-    assert config & _HOLDER_ACCOUNTING != 0, "token: holder accounting off"
-    self.max_holders = max_holders
-    if max_holders == 0:
-        self._config = config & ~_RULE_MAX_HOLDERS
-    else:
-        self._config = config | _RULE_MAX_HOLDERS
-    log MaxHoldersSet(max_holders=max_holders)
-
-
-@external
-def set_max_balance(max_balance: uint256):
-    """
-    @notice Caps the shares one investor identity may hold across its wallets (0: off).
-    @param max_balance The cap, in base units.
-    """
-    self._check_rule_setter()
-    config: uint256 = self._config
-    assert config & _HOLDER_ACCOUNTING != 0, "token: holder accounting off"
-    self.max_balance = max_balance
-    if max_balance == 0:
-        self._config = config & ~_RULE_MAX_BALANCE
-    else:
-        self._config = config | _RULE_MAX_BALANCE
-    log MaxBalanceSet(max_balance=max_balance)
-
-
-@external
-def set_country_rule(mode: uint8):
-    """
-    @notice Chooses how the country list applies to recipients: COUNTRY_RULE_NONE,
-            COUNTRY_RULE_ALLOW or COUNTRY_RULE_BLOCK.
-    @param mode The mode.
-    """
-    self._check_rule_setter()
-    assert mode <= COUNTRY_RULE_BLOCK, "token: bad country rule"
-    config: uint256 = self._config & ~(_RULE_COUNTRY_ALLOW | _RULE_COUNTRY_BLOCK)
-    if mode == COUNTRY_RULE_ALLOW:
+    assert config & _HOLDER_ACCOUNTING != 0 or (max_holders == 0 and max_balance == 0), "token: holder accounting off"
+    config &= ~(_LOCKUP_MASK | _ANY_RULE)
+    config |= lockup_end << _LOCKUP_SHIFT
+    if max_holders != 0:
+        config |= _RULE_MAX_HOLDERS
+    if max_balance != 0:
+        config |= _RULE_MAX_BALANCE
+    if country_rule == COUNTRY_RULE_ALLOW:
         config |= _RULE_COUNTRY_ALLOW
-    elif mode == COUNTRY_RULE_BLOCK:
+    elif country_rule == COUNTRY_RULE_BLOCK:
         config |= _RULE_COUNTRY_BLOCK
     self._config = config
-    log CountryRuleSet(mode=mode)
+    self.max_holders = max_holders
+    self.max_balance = max_balance
+    log ComplianceRulesSet(lockup_end=lockup_end, max_holders=max_holders, max_balance=max_balance, country_rule=country_rule)
 
 
 @external
@@ -906,18 +860,6 @@ def set_countries(countries: DynArray[uint16, MAX_COUNTRIES], listed: bool):
         assert country != 0 and country < 1000, "token: bad country"
         self.country_listed[country] = listed
         log CountryListed(country=country, listed=listed)
-
-
-@external
-def set_lockup_end(lockup_end: uint256):
-    """
-    @notice Sets until when holders may not transfer (0 ends the lock-up at once).
-    @param lockup_end Unix time.
-    """
-    self._check_rule_setter()
-    assert lockup_end < 1 << 40, "token: lock-up end too far"
-    self._config = (self._config & ~_LOCKUP_MASK) | (lockup_end << _LOCKUP_SHIFT)
-    log LockupSet(lockup_end=lockup_end)
 
 
 # DOCUMENTS (ERC-1643) #
@@ -1003,18 +945,20 @@ def schedule_record_date(timestamp: uint256) -> uint256:
     assert timestamp > block.timestamp, "token: record date not in the future"
     assert timestamp < 1 << 40, "token: record date too far"
     config: uint256 = self._sync_record_dates(self._config)
-    count: uint256 = self.record_date_count
+    count: uint256 = (config >> _RECORD_COUNT_SHIFT) & _MASK_32
     if count != 0:
-        latest: uint256 = self._record_dates[count]
+        latest: uint256 = self._record_time(count)
         if latest == timestamp:
             return count
         assert timestamp > latest, "token: record dates out of order"
     assert count - self._passed(config) < MAX_PENDING_RECORD_DATES, "token: too many pending record dates"
+    slot: uint256 = count // _RECORD_DATES_PER_WORD
+    self._record_date_words[slot] |= timestamp << (count % _RECORD_DATES_PER_WORD * 40)
     count += 1
-    self.record_date_count = count
-    self._record_dates[count] = timestamp
+    config = (config & ~(_MASK_32 << _RECORD_COUNT_SHIFT)) | (count << _RECORD_COUNT_SHIFT)
     if (config >> _NEXT_RECORD_SHIFT) & _MASK_40 == 0:
-        self._config = config | (timestamp << _NEXT_RECORD_SHIFT)
+        config |= timestamp << _NEXT_RECORD_SHIFT
+    self._config = config
     log RecordDateScheduled(record_date_id=count, timestamp=timestamp)
     return count
 
@@ -1027,7 +971,19 @@ def record_date(record_date_id: uint256) -> uint256:
     @param record_date_id From 1 to record_date_count.
     @return Its unix time (0 for an unknown id).
     """
-    return self._record_dates[record_date_id]
+    if record_date_id == 0 or record_date_id > (self._config >> _RECORD_COUNT_SHIFT) & _MASK_32:
+        return 0
+    return self._record_time(record_date_id)
+
+
+@view
+@external
+def record_date_count() -> uint256:
+    """
+    @notice How many record dates were scheduled (ids run from 1 to this).
+    @return The count.
+    """
+    return (self._config >> _RECORD_COUNT_SHIFT) & _MASK_32
 
 
 @view
@@ -1065,6 +1021,16 @@ def _passed(config: uint256) -> uint256:
 
 
 @internal
+@view
+def _record_time(record_date_id: uint256) -> uint256:
+    """
+    @dev 0 past the last scheduled date (its word's slot is empty).
+    """
+    index: uint256 = record_date_id - 1
+    return (self._record_date_words[index // _RECORD_DATES_PER_WORD] >> (index % _RECORD_DATES_PER_WORD * 40)) & _MASK_40
+
+
+@internal
 def _sync_record_dates(config: uint256) -> uint256:
     """
     @dev Counts the record dates reached since the last balance change; free when none is due.
@@ -1076,7 +1042,7 @@ def _sync_record_dates(config: uint256) -> uint256:
     passed: uint256 = self._passed(config)
     for _: uint256 in range(MAX_PENDING_RECORD_DATES):
         passed += 1
-        next_time = self._record_dates[passed + 1]
+        next_time = self._record_time(passed + 1)
         if next_time == 0 or next_time > block.timestamp:
             break
     updated: uint256 = (config & ~_RECORD_FIELDS) | (passed << _PASSED_SHIFT) | (next_time << _NEXT_RECORD_SHIFT)
@@ -1124,8 +1090,8 @@ def _balance_at(account: address, word: uint256, record_date_id: uint256) -> uin
 @internal
 @view
 def _check_reached(record_date_id: uint256):
-    timestamp: uint256 = self._record_dates[record_date_id]
-    assert timestamp != 0, "token: unknown record date"
+    assert record_date_id != 0 and record_date_id <= (self._config >> _RECORD_COUNT_SHIFT) & _MASK_32, "token: unknown record date"
+    timestamp: uint256 = self._record_time(record_date_id)
     assert timestamp <= block.timestamp, "token: record date not reached"
 
 

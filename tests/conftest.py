@@ -1,6 +1,8 @@
 """Fixtures live in tests/fixtures/, one module per area; they are collected here."""
 
 from tests.fixtures.roles import *  # noqa: F401,F403
+from tests.fixtures.registry import *  # noqa: F401,F403
 from tests.fixtures.token import *  # noqa: F401,F403
 from tests.fixtures.factory import *  # noqa: F401,F403
+from tests.fixtures.cash import *  # noqa: F401,F403
 from tests.fixtures.dividends import *  # noqa: F401,F403

@@ -30,8 +30,7 @@ def test_issuer_issues_a_configured_security(factory, project, verified_issuer, 
     assert token.hasRole(ISSUER_ROLE, verified_issuer)
     assert token.hasRole(AGENT_ROLE, agent)
     assert token.hasRole(b"\0" * 32, operator)
-    assert token.max_holders() == 150
-    assert token.country_rule() == 1
+    assert token.compliance_rules() == (0, True, 150, 0, 1)
     assert token.country_listed(276) and token.country_listed(250) and not token.country_listed(840)
     assert token.getDocument(document[0])[0] == "ipfs://prospectus"
     [event] = receipt.decode_logs(factory.SecurityIssued)

@@ -229,7 +229,7 @@ def test_held_shares_cannot_move(holders, market, alice, bob):
 def test_lockup(make_token, chain, agent, alice, bob, verified_investors):
     end = chain.pending_timestamp + 3600
     token = make_token(lockup_end=end)
-    assert token.lockup_end() == end
+    assert token.compliance_rules()[0] == end
     token.mint(alice, 10, sender=agent)
     assert_refused(token, alice, bob, 1, LOCKUP_ACTIVE)
     chain.pending_timestamp = end + 1
@@ -239,12 +239,13 @@ def test_lockup(make_token, chain, agent, alice, bob, verified_investors):
 
 def test_set_lockup_end(holders, issuer, chain, alice, bob):
     end = chain.pending_timestamp + 100
-    holders.set_lockup_end(end, sender=issuer)
+    receipt = holders.set_compliance_rules(end, 0, 0, 0, sender=issuer)
+    assert receipt.decode_logs(holders.ComplianceRulesSet)[0].lockup_end == end
     assert_refused(holders, alice, bob, 1, LOCKUP_ACTIVE)
-    holders.set_lockup_end(0, sender=issuer)
+    holders.set_compliance_rules(0, 0, 0, 0, sender=issuer)
     holders.transfer(bob, 1, sender=alice)
     with ape.reverts("token: lock-up end too far"):
-        holders.set_lockup_end(2**40, sender=issuer)
+        holders.set_compliance_rules(2**40, 0, 0, 0, sender=issuer)
 
 
 def test_holder_limit(make_token, agent, alice, bob, carol, verified_investors):
@@ -287,8 +288,8 @@ def test_balance_limit(make_token, agent, alice, bob, registry, verified_investo
 
 def test_country_allow_list(holders, issuer, alice, bob):
     holders.set_countries([GERMANY], True, sender=issuer)
-    holders.set_country_rule(1, sender=issuer)
-    assert holders.country_rule() == 1
+    holders.set_compliance_rules(0, 0, 0, 1, sender=issuer)
+    assert holders.compliance_rules()[4] == 1
     assert_refused(holders, alice, bob, 1, COUNTRY_NOT_ALLOWED)
 
 
@@ -296,7 +297,7 @@ def test_country_block_list(holders, issuer, alice, bob, register, accounts):
     american = accounts[15]
     register(american, country=USA)
     holders.set_countries([USA], True, sender=issuer)
-    holders.set_country_rule(2, sender=issuer)
+    holders.set_compliance_rules(0, 0, 0, 2, sender=issuer)
     assert_refused(holders, alice, american, 1, COUNTRY_NOT_ALLOWED)
     holders.transfer(bob, 1, sender=alice)
     holders.set_countries([USA], False, sender=issuer)
@@ -306,7 +307,7 @@ def test_country_block_list(holders, issuer, alice, bob, register, accounts):
 
 def test_country_rule_validation(token, issuer):
     with ape.reverts("token: bad country rule"):
-        token.set_country_rule(3, sender=issuer)
+        token.set_compliance_rules(0, 0, 0, 3, sender=issuer)
     with ape.reverts("token: bad country"):
         token.set_countries([0], True, sender=issuer)
     with ape.reverts("token: bad country"):
@@ -315,13 +316,13 @@ def test_country_rule_validation(token, issuer):
 
 def test_rules_need_holder_accounting(token, issuer, operator):
     with ape.reverts("token: holder accounting off"):
-        token.set_max_holders(10, sender=issuer)
+        token.set_compliance_rules(0, 10, 0, 0, sender=issuer)
     with ape.reverts("token: holder accounting off"):
-        token.set_max_balance(10, sender=issuer)
+        token.set_compliance_rules(0, 0, 10, 0, sender=issuer)
     token.enable_holder_accounting(sender=operator)
-    assert token.holder_accounting()
-    token.set_max_holders(10, sender=issuer)
-    assert token.max_holders() == 10
+    assert token.compliance_rules()[1]
+    token.set_compliance_rules(0, 10, 20, 0, sender=issuer)
+    assert token.compliance_rules() == (0, True, 10, 20, 0)
     with ape.reverts("token: holder accounting on"):
         token.enable_holder_accounting(sender=operator)
 
@@ -575,11 +576,9 @@ def test_agent_operations_refused_to_others(holders, alice, bob, issuer, operato
 def test_issuer_operations_refused_to_others(token, alice, agent, outsider):
     name = b"doc".ljust(32, b"\x00")
     calls = [
-        lambda who: token.set_max_holders(1, sender=who),
-        lambda who: token.set_max_balance(1, sender=who),
-        lambda who: token.set_country_rule(1, sender=who),
+        lambda who: token.set_compliance_rules(1, 0, 0, 1, sender=who),
         lambda who: token.set_countries([GERMANY], True, sender=who),
-        lambda who: token.set_lockup_end(1, sender=who),
+        lambda who: token.schedule_record_date(2**39, sender=who),
         lambda who: token.enable_holder_accounting(sender=who),
         lambda who: token.setDocument(name, "x", name, sender=who),
         lambda who: token.removeDocument(name, sender=who),

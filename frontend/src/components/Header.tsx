@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import { NavLink } from 'react-router';
+import { useBlockNumber } from 'wagmi';
+import { keiretsuChain } from '../config/chain';
+import { useKycStatus, type KycView } from '../hooks/useKycStatus';
+import { formatDate, shortenAddress } from '../lib/format';
+import { useWallet } from '../wallet/useWallet';
+import { ConnectDialog } from './ConnectDialog';
+
+const PAGES = [
+  ['/markets', 'Markets'],
+  ['/portfolio', 'Portfolio'],
+  ['/issuer', 'Issuer'],
+  ['/registrar', 'Registrar'],
+] as const;
+
+function NetworkBadge() {
+  const wallet = useWallet();
+  const block = useBlockNumber({ watch: true });
+  const node = block.isError ? 'node unreachable' : block.data === undefined ? 'connecting…' : `block ${block.data}`;
+  if (wallet.status === 'connected' && !wallet.onKeiretsu) {
+    return (
+      <button type="button" className="badge badge--warn" onClick={() => void wallet.switchToKeiretsu()} data-testid="network-badge">
+        Wrong network · switch to {keiretsuChain.name}
+      </button>
+    );
+  }
+  return (
+    <span className={`badge ${block.isError ? 'badge--error' : 'badge--ok'}`} data-testid="network-badge" title={keiretsuChain.rpcUrls.default.http[0]}>
+      {keiretsuChain.name} · {node}
+    </span>
+  );
+}
+
+const KYC_TEXT: Record<KycView['status'], string> = {
+  unavailable: 'KYC: –',
+  loading: 'KYC…',
+  unregistered: 'Not registered',
+  verified: 'KYC verified',
+  expired: 'KYC expired',
+  revoked: 'KYC revoked',
+};
+
+function KycBadge({ view }: { view: KycView }) {
+  const tone = view.status === 'verified' ? 'ok' : view.status === 'unavailable' || view.status === 'loading' ? 'muted' : 'warn';
+  const title =
+    'record' in view && view.record
+      ? `KYC until ${formatDate(view.record.expiry)}`
+      : view.status === 'unavailable'
+        ? 'No identity registry on this chain'
+        : undefined;
+  return (
+    <span className={`badge badge--${tone}`} data-testid="kyc-badge" title={title}>
+      {KYC_TEXT[view.status]}
+    </span>
+  );
+}
+
+function AccountArea() {
+  const wallet = useWallet();
+  const kyc = useKycStatus(wallet.address);
+  const [open, setOpen] = useState(false);
+  const connected = wallet.status === 'connected' && wallet.address;
+  return (
+    <>
+      {connected ? (
+        <div className="account">
+          <KycBadge view={kyc} />
+          <span className="account__address" data-testid="account" title={`${wallet.address} (${wallet.connectorName ?? 'wallet'})`}>
+            {shortenAddress(wallet.address!)}
+          </span>
+          <button type="button" className="button button--ghost" onClick={() => void wallet.disconnect()}>
+            Disconnect
+          </button>
+        </div>
+      ) : (
+        <button
+          type="button"
+          className="button button--primary"
+          onClick={() => {
+            wallet.clearProblem();
+            setOpen(true);
+          }}
+          disabled={wallet.status === 'reconnecting'}
+        >
+          {wallet.status === 'reconnecting' ? 'Reconnecting…' : 'Connect wallet'}
+        </button>
+      )}
+      {/* Stays mounted once connected: a refused network switch is reported in it. */}
+      <ConnectDialog open={open} onClose={() => setOpen(false)} />
+    </>
+  );
+}
+
+export function Header() {
+  return (
+    <header className="topbar">
+      <NavLink to="/markets" className="brand" aria-label="Keiretsu home">
+        <span className="brand__mark" aria-hidden="true">K</span>
+        <span className="brand__name">Keiretsu</span>
+      </NavLink>
+      <nav className="nav" aria-label="Main">
+        {PAGES.map(([to, label]) => (
+          <NavLink key={to} to={to} className={({ isActive }) => `nav__link${isActive ? ' nav__link--active' : ''}`}>
+            {label}
+          </NavLink>
+        ))}
+      </nav>
+      <div className="topbar__status">
+        <NetworkBadge />
+        <AccountArea />
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,74 @@
+import { useCallback, useRef, useState } from 'react';
+import { type Abi, type ContractFunctionArgs, type ContractFunctionName, type Hash } from 'viem';
+import { useConfig } from 'wagmi';
+import { waitForTransactionReceipt } from 'viem/actions';
+import { simulateContract, writeContract } from 'wagmi/actions';
+import { keiretsuChain } from '../config/chain';
+import { describeError, RevertedOnChainError } from '../lib/errors';
+import { TX_IDLE, type TxState } from '../lib/txState';
+
+type Mutability = 'nonpayable' | 'payable';
+
+export interface TxRequest<
+  abi extends Abi,
+  functionName extends ContractFunctionName<abi, Mutability>,
+> {
+  address: `0x${string}`;
+  abi: abi;
+  functionName: functionName;
+  args: ContractFunctionArgs<abi, Mutability, functionName>;
+  value?: bigint;
+}
+
+/**
+ * Sends one contract transaction through the connected wallet and follows it to its receipt.
+ * The call is simulated first, so a refusal (frozen wallet, sold-out offering…) is explained
+ * before the wallet asks for a signature. A transaction that reverts on chain anyway (the state
+ * moved between simulation and inclusion) is replayed on the state before its block to name the reason.
+ */
+export function useTx() {
+  const config = useConfig();
+  const [state, setState] = useState<TxState>(TX_IDLE);
+  const run = useRef(0);
+
+  const send = useCallback(
+    async <const abi extends Abi, functionName extends ContractFunctionName<abi, Mutability>>(
+      request: TxRequest<abi, functionName>,
+      label: string,
+    ) => {
+      const id = ++run.current;
+      const update = (next: TxState) => {
+        if (run.current === id) setState(next);
+      };
+      let hash: Hash | undefined;
+      try {
+        update({ status: 'checking', label });
+        const parameters = { ...request, chainId: keiretsuChain.id } as Parameters<typeof simulateContract>[1];
+        const simulation = await simulateContract(config, parameters);
+        update({ status: 'signing', label });
+        hash = await writeContract(config, simulation.request as Parameters<typeof writeContract>[1]);
+        update({ status: 'pending', label, hash });
+        // viem's wait, not wagmi's: wagmi's turns a reverted receipt into an error with a garbled reason.
+        const receipt = await waitForTransactionReceipt(config.getClient({ chainId: keiretsuChain.id }), { hash });
+        if (receipt.status === 'reverted') {
+          // Replays the call on the state before its block, so that the revert names its reason.
+          await simulateContract(config, { ...parameters, account: simulation.request.account, blockNumber: receipt.blockNumber - 1n } as Parameters<typeof simulateContract>[1]);
+          throw new RevertedOnChainError();
+        }
+        update({ status: 'confirmed', label, hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed });
+        return receipt;
+      } catch (error) {
+        update({ status: 'failed', label, hash, error: describeError(error) });
+        return undefined;
+      }
+    },
+    [config],
+  );
+
+  const reset = useCallback(() => {
+    run.current += 1;
+    setState(TX_IDLE);
+  }, []);
+
+  return { state, send, reset };
+}

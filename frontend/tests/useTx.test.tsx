@@ -1,0 +1,146 @@
+// @vitest-environment happy-dom
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, renderHook } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { custom, encodeErrorResult, keccak256, parseAbi, toFunctionSelector, type Hex } from 'viem';
+import { describe, expect, it } from 'vitest';
+import { createConfig, WagmiProvider } from 'wagmi';
+import { connect } from 'wagmi/actions';
+import { injected } from 'wagmi/connectors/injected';
+import { keiretsuChain } from '../src/config/chain';
+import { useTx } from '../src/hooks/useTx';
+
+const account = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+const token = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+const abi = parseAbi(['function transfer(address to, uint256 amount) returns (bool)', 'function freeze(address who)']);
+const frozen = encodeErrorResult({ abi: parseAbi(['error Error(string)']), errorName: 'Error', args: ['token: sender frozen'] });
+const hash = keccak256('0x01');
+
+/** A node that knows one account and two functions: transfer succeeds (or reverts on chain), freeze reverts. */
+function fakeNode(options: { revertOnChain?: boolean } = {}) {
+  const methods: string[] = [];
+  const request = async ({ method, params }: { method: string; params?: unknown }): Promise<unknown> => {
+    methods.push(method);
+    const [first] = (params ?? []) as [{ data?: Hex } | undefined];
+    switch (method) {
+      case 'eth_chainId':
+        return `0x${keiretsuChain.id.toString(16)}`;
+      case 'eth_accounts':
+      case 'eth_requestAccounts':
+        return [account];
+      case 'wallet_requestPermissions':
+        return [{ parentCapability: 'eth_accounts', caveats: [{ type: 'restrictReturnedAccounts', value: [account] }] }];
+      case 'eth_blockNumber':
+        return '0x10';
+      case 'eth_call': {
+        const reverts = first?.data?.startsWith(toFunctionSelector(abi[1])) || (options.revertOnChain && methods.includes('eth_sendTransaction'));
+        if (reverts) throw Object.assign(new Error('execution reverted'), { code: 3, data: frozen });
+        return `0x${'0'.repeat(63)}1`;
+      }
+      case 'eth_sendTransaction':
+        return hash;
+      case 'eth_getTransactionReceipt':
+        return {
+          transactionHash: hash,
+          blockNumber: '0x10',
+          blockHash: keccak256('0x02'),
+          transactionIndex: '0x0',
+          from: account,
+          to: token,
+          cumulativeGasUsed: '0xb411',
+          gasUsed: '0xb411',
+          effectiveGasPrice: '0x0',
+          contractAddress: null,
+          logs: [],
+          logsBloom: `0x${'0'.repeat(512)}`,
+          status: options.revertOnChain ? '0x0' : '0x1',
+          type: '0x2',
+        };
+      default:
+        throw new Error(`fake node: unexpected ${method}`);
+    }
+  };
+  return { methods, request };
+}
+
+/** A wagmi config whose one injected wallet and whose RPC transport are both the fake node, connected. */
+async function setup(node: Pick<ReturnType<typeof fakeNode>, 'request'>) {
+  const wallet = { request: node.request, on: () => undefined, removeListener: () => undefined };
+  const config = createConfig({
+    chains: [keiretsuChain],
+    connectors: [injected({ target: { id: 'fake', name: 'Fake wallet', provider: wallet as never } })],
+    transports: { [keiretsuChain.id]: custom({ request: node.request }, { retryCount: 0 }) },
+    multiInjectedProviderDiscovery: false,
+    pollingInterval: 10,
+  });
+  const queryClient = new QueryClient();
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    // The app registers its own config type with wagmi; this one differs only in its transport.
+    <WagmiProvider config={config as never} reconnectOnMount={false}>
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    </WagmiProvider>
+  );
+  const hook = renderHook(() => useTx(), { wrapper });
+  await act(async () => {
+    await connect(config, { connector: config.connectors[0]! });
+  });
+  return hook;
+}
+
+describe('useTx', () => {
+  it('simulates, sends and follows a transaction to its receipt', async () => {
+    const node = fakeNode();
+    const hook = await setup(node);
+    await act(async () => {
+      await hook.result.current.send({ address: token, abi, functionName: 'transfer', args: [account, 5n] }, 'Sending 5 ACME');
+    });
+    expect(hook.result.current.state).toEqual({
+      status: 'confirmed',
+      label: 'Sending 5 ACME',
+      hash,
+      blockNumber: 16n,
+      gasUsed: 46_097n,
+    });
+    expect(node.methods.indexOf('eth_call')).toBeLessThan(node.methods.indexOf('eth_sendTransaction'));
+  });
+
+  it('explains a refusal before the wallet is asked to sign', async () => {
+    const node = fakeNode();
+    const hook = await setup(node);
+    await act(async () => {
+      await hook.result.current.send({ address: token, abi, functionName: 'freeze', args: [account] }, 'Freezing');
+    });
+    expect(hook.result.current.state).toEqual({
+      status: 'failed',
+      label: 'Freezing',
+      hash: undefined,
+      error: { kind: 'revert', message: 'The sending wallet is frozen for this security.', reason: 'token: sender frozen' },
+    });
+    expect(node.methods).not.toContain('eth_sendTransaction');
+  });
+
+  it('names the reason of a transaction that reverted on chain by replaying it', async () => {
+    const node = fakeNode({ revertOnChain: true });
+    const hook = await setup(node);
+    await act(async () => {
+      await hook.result.current.send({ address: token, abi, functionName: 'transfer', args: [account, 5n] }, 'Sending');
+    });
+    expect(hook.result.current.state, node.methods.join()).toMatchObject({ status: 'failed', hash, error: { reason: 'token: sender frozen' } });
+  });
+
+  it('says when the person rejects the signature', async () => {
+    const node = fakeNode();
+    const rejecting = {
+      ...node,
+      request: async (args: { method: string; params?: unknown }) => {
+        if (args.method === 'eth_sendTransaction') throw Object.assign(new Error('User rejected the request.'), { code: 4001 });
+        return node.request(args);
+      },
+    };
+    const hook = await setup(rejecting);
+    await act(async () => {
+      await hook.result.current.send({ address: token, abi, functionName: 'transfer', args: [account, 5n] }, 'Sending');
+    });
+    expect(hook.result.current.state).toMatchObject({ status: 'failed', error: { kind: 'rejected' } });
+  });
+});
