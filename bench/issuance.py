@@ -1,0 +1,22 @@
+"""Issue 3: everything it costs to issue one security (token, configuration, listing)."""
+
+from __future__ import annotations
+
+from eth_utils import keccak
+
+from bench.context import BenchContext
+from keiretsu.isin import make_isin
+
+
+def measure(ctx: BenchContext) -> dict[str, int]:
+    factory = ctx.project.IssuanceFactory.deploy(
+        ctx.registry.address, ctx.token_implementation.address, ctx.agent.address, sender=ctx.deployer
+    )
+    ctx.register(ctx.issuer, kind=2, flags=2)
+    document = (b"prospectus".ljust(32, b"\0"), "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", keccak(text="prospectus"))
+    request = (
+        make_isin("CH001234567"), "Acme Robotics SA", "ACME", 0, ctx.issuer.address, 0,
+        True, 150, 0, 0, [], [document],
+    )
+    receipt = factory.issue_security(request, sender=ctx.issuer)
+    return {"issue_security_total": ctx.gas(receipt)}

@@ -1,0 +1,42 @@
+"""Targets: each figure's bound, checked against the measured results of the same run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Target:
+    """`key` must be at most `factor` x `baseline` (a key of the same run) or at most `limit`."""
+
+    key: str
+    limit: float | None = None
+    baseline: str | None = None
+    factor: float = 1.0
+    note: str = ""
+
+    def bound(self, results: dict[str, float]) -> float | None:
+        if self.baseline is None:
+            return self.limit
+        if self.baseline not in results:
+            return None
+        return self.factor * results[self.baseline]
+
+    def describe(self) -> str:
+        if self.baseline is None:
+            return f"<= {self.limit:,.0f}"
+        return f"<= {self.factor:g} x {self.baseline}"
+
+    def check(self, results: dict[str, float]) -> tuple[str, str]:
+        """(target text, verdict): PASS, MISS, or n/a when a figure is missing."""
+        bound = self.bound(results)
+        if self.key not in results or bound is None:
+            return self.describe(), "n/a"
+        return self.describe(), "PASS" if results[self.key] <= bound else "MISS"
+
+
+TARGETS: list[Target] = [
+    Target("transfer_compliant", baseline="erc20_transfer_plain", factor=1.35, note="T-REX: 6.2 x"),
+    Target("register_investor", limit=50_000, note="T-REX: ~79,600"),
+    Target("issue_security_total", limit=1_200_000, note="T-REX factory: 3,730,860"),
+]

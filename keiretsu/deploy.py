@@ -1,0 +1,91 @@
+"""Deploys the platform to the connected network, idempotently, and records it in the manifest.
+
+Each contract is deployed only if the manifest does not already hold an address with code for it,
+so a second run on the same chain sends no transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ape import chain, project
+from ape.api import AccountAPI
+from eth_utils import keccak
+
+from keiretsu.manifest import DEPLOYMENTS, load_manifest, save_manifest
+
+VERSION = "1"
+REGISTRAR_ROLE = keccak(text="REGISTRAR_ROLE")
+
+
+@dataclass
+class Deployment:
+    """What a deployment run found or created, with the transactions it sent."""
+
+    manifest: dict[str, Any]
+    deployed: list[str] = field(default_factory=list)
+    transactions: int = 0
+
+    def address(self, name: str) -> str:
+        return self.manifest["contracts"][name]["address"]
+
+    def contract(self, name: str):
+        return project.get_contract(name).at(self.address(name))
+
+
+def _has_code(address: str) -> bool:
+    return len(chain.provider.get_code(address)) > 0
+
+
+def deploy_platform(
+    deployer: AccountAPI,
+    registrar: str | None = None,
+    agent: str | None = None,
+    cash: str | None = None,
+    directory: Path = DEPLOYMENTS,
+    log: Callable[[str], None] = print,
+) -> Deployment:
+    """Deploys what is missing: cash token (unless `cash` gives an existing stablecoin), identity
+    registry, token implementation, issuance factory. `registrar` and `agent` default to the deployer.
+    """
+    chain_id = chain.chain_id
+    manifest = load_manifest(chain_id, directory) or {
+        "chain_id": chain_id,
+        "deployment_block": chain.blocks.head.number + 1,
+        "contracts": {},
+    }
+    run = Deployment(manifest=manifest)
+    registrar = registrar or deployer.address
+    agent = agent or deployer.address
+
+    def ensure(name: str, build: Callable[[], Any], configure: Callable[[Any], int] = lambda _: 0) -> str:
+        entry = manifest["contracts"].get(name)
+        if entry and _has_code(entry["address"]):
+            return entry["address"]
+        log(f"deploying {name}")
+        instance = build()
+        run.transactions += 1 + configure(instance)
+        manifest["contracts"][name] = {"address": instance.address, "version": VERSION}
+        run.deployed.append(name)
+        save_manifest(manifest, directory)
+        return instance.address
+
+    if cash:
+        if not _has_code(cash):
+            raise ValueError(f"no contract at the cash token address {cash}")
+        manifest["contracts"]["CashToken"] = {"address": cash, "version": "external"}
+    else:
+        ensure("CashToken", lambda: project.CashToken.deploy("Digital Peso", "DPESO", 6, sender=deployer))
+
+    def grant_registrar(registry: Any) -> int:
+        registry.grantRole(REGISTRAR_ROLE, registrar, sender=deployer)
+        return 1
+
+    registry = ensure("IdentityRegistry", lambda: project.IdentityRegistry.deploy(sender=deployer), grant_registrar)
+    implementation = ensure("SecurityToken", lambda: project.SecurityToken.deploy(registry, sender=deployer))
+    ensure("IssuanceFactory", lambda: project.IssuanceFactory.deploy(registry, implementation, agent, sender=deployer))
+    save_manifest(manifest, directory)
+    return run

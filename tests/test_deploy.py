@@ -1,0 +1,76 @@
+"""Deployment: the whole platform from nothing, recorded in the manifest; a second run sends nothing."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import ape
+
+from keiretsu.deploy import deploy_platform
+from keiretsu.manifest import ManifestError, contract_address, load_manifest
+
+PLATFORM = {"CashToken", "IdentityRegistry", "SecurityToken", "IssuanceFactory"}
+
+
+def test_deploys_everything_then_nothing(operator, registrar, agent, chain, tmp_path, project):
+    first = deploy_platform(operator, registrar=registrar.address, agent=agent.address, directory=tmp_path, log=lambda _: None)
+    assert set(first.deployed) == PLATFORM
+    manifest = load_manifest(chain.chain_id, tmp_path)
+    assert manifest["chain_id"] == chain.chain_id
+    assert set(manifest["contracts"]) == PLATFORM
+    registry = first.contract("IdentityRegistry")
+    assert registry.hasRole(registry.REGISTRAR_ROLE(), registrar)
+    factory = first.contract("IssuanceFactory")
+    assert factory.TOKEN_IMPLEMENTATION() == manifest["contracts"]["SecurityToken"]["address"]
+    assert factory.platform_agent() == agent.address
+
+    nonce = operator.nonce
+    second = deploy_platform(operator, registrar=registrar.address, agent=agent.address, directory=tmp_path, log=lambda _: None)
+    assert second.deployed == [] and second.transactions == 0
+    assert operator.nonce == nonce
+    assert load_manifest(chain.chain_id, tmp_path) == manifest
+
+
+def test_redeploys_what_vanished(operator, chain, tmp_path):
+    deploy_platform(operator, directory=tmp_path, log=lambda _: None)
+    manifest_file = tmp_path / f"{chain.chain_id}.json"
+    manifest = json.loads(manifest_file.read_text())
+    manifest["contracts"]["IssuanceFactory"]["address"] = "0x000000000000000000000000000000000000dEaD"
+    manifest_file.write_text(json.dumps(manifest))
+    again = deploy_platform(operator, directory=tmp_path, log=lambda _: None)
+    assert again.deployed == ["IssuanceFactory"]
+
+
+def test_existing_stablecoin(operator, chain, tmp_path, project):
+    usdc = project.PlainToken.deploy("USD Coin", "USDC", 6, sender=operator)
+    run = deploy_platform(operator, cash=usdc.address, directory=tmp_path, log=lambda _: None)
+    assert "CashToken" not in run.deployed
+    assert run.address("CashToken") == usdc.address
+    try:
+        deploy_platform(operator, cash=operator.address, directory=tmp_path / "other", log=lambda _: None)
+        raise AssertionError("a cash address without code must be refused")
+    except ValueError as refused:
+        assert "no contract at the cash token address" in str(refused)
+
+
+def test_manifest_errors_are_readable(tmp_path):
+    try:
+        contract_address("IssuanceFactory", 999, tmp_path)
+        raise AssertionError("missing manifest must raise")
+    except ManifestError as error:
+        assert "not deployed on chain 999" in str(error)
+
+
+def test_deploy_script_end_to_end(tmp_path, chain, networks):
+    """`ape run deploy` against the test chain, twice: the second run sends nothing."""
+    environment = {**os.environ, "APE_FOUNDRY_HOST": chain.provider.uri}
+    command = [str(Path(sys.executable).with_name("ape")), "run", "deploy", "--network", "ethereum:local:foundry",
+               "--account", "TEST::0", "--deployments", str(tmp_path)]
+    first = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "4 deployed" in first.stdout
+    second = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "0 deployed, 0 transactions sent" in second.stdout
