@@ -117,8 +117,10 @@ event DividendReclaimed:
 
 # STORAGE #
 
+# The platform's stablecoin is cash token 0 and costs no storage read; others are listed from 1.
+PLATFORM_CASH: public(immutable(address))
 cash_token_count: public(uint256)
-cash_tokens: public(HashMap[uint256, address])
+_cash_tokens: HashMap[uint256, address]
 _cash_index: HashMap[address, uint256]
 
 dividend_count: public(HashMap[address, uint256])
@@ -128,6 +130,15 @@ _excluded_list: HashMap[address, HashMap[uint256, HashMap[uint256, address]]]
 _excluded: HashMap[address, HashMap[uint256, HashMap[address, bool]]]
 # token -> holder -> dividend id // 256 -> one bit per dividend paid.
 _paid_bits: HashMap[address, HashMap[address, HashMap[uint256, uint256]]]
+
+
+@deploy
+def __init__(platform_cash: address):
+    """
+    @param platform_cash The platform's settlement stablecoin, cash token 0.
+    """
+    assert platform_cash.is_contract, "dividends: cash is not a contract"
+    PLATFORM_CASH = platform_cash
 
 
 # DECLARATION #
@@ -186,7 +197,7 @@ def declare(
         self._excluded_list[token.address][dividend_id][i] = wallet
 
     balance_before: uint256 = staticcall cash.balanceOf(self)
-    self._call_cash(cash.address, abi_encode(msg.sender, self, amount, method_id=method_id("transferFrom(address,address,uint256)")))
+    assert extcall cash.transferFrom(msg.sender, self, amount, default_return_value=True), "dividends: cash transfer failed"
     assert staticcall cash.balanceOf(self) - balance_before == amount, "dividends: cash token took a fee"
     log DividendDeclared(
         token=token.address,
@@ -269,7 +280,7 @@ def pay(token: IRecordDateToken, dividend_id: uint256, holders: DynArray[address
     word: uint256 = self._payable_dividend(token, dividend_id)
     settlement: uint256 = self._settlement(token, dividend_id, word)
     record_date_id: uint256 = self._record_date_id(word)
-    cash: address = self.cash_tokens[(word >> _CASH_SHIFT) & 255]
+    cash: address = self._cash(word)
     total: uint256 = 0
     for holder: address in holders:
         receiver: address = corporate_action._current_wallet(token, holder)
@@ -290,7 +301,7 @@ def pay(token: IRecordDateToken, dividend_id: uint256, holders: DynArray[address
             continue
         self._mark_paid(token, dividend_id, holder)
         total += due
-        self._call_cash(cash, abi_encode(receiver, due, method_id=method_id("transfer(address,uint256)")))
+        self._send_cash(cash, receiver, due)
         log DividendPaid(token=token.address, dividend_id=dividend_id, holder=holder, receiver=receiver, amount=due, pushed=True)
     self._settlements[token.address][dividend_id] = settlement + (total << _CLAIMED_SHIFT)
     return total
@@ -313,8 +324,8 @@ def reclaim(token: IRecordDateToken, dividend_id: uint256) -> uint256:
     self._settlements[token.address][dividend_id] = settlement | _RECLAIMED
     remainder: uint256 = (word & _MASK_128) - ((settlement >> _CLAIMED_SHIFT) & _MASK_128)
     if remainder != 0:
-        cash: address = self.cash_tokens[(word >> _CASH_SHIFT) & 255]
-        self._call_cash(cash, abi_encode(msg.sender, remainder, method_id=method_id("transfer(address,uint256)")))
+        cash: address = self._cash(word)
+        self._send_cash(cash, msg.sender, remainder)
     log DividendReclaimed(token=token.address, dividend_id=dividend_id, receiver=msg.sender, amount=remainder)
     return remainder
 
@@ -336,7 +347,7 @@ def dividend(token: address, dividend_id: uint256) -> Dividend:
     settlement: uint256 = self._settlements[token][dividend_id]
     record_date_id: uint256 = self._record_date_id(word)
     return Dividend(
-        cash=self.cash_tokens[(word >> _CASH_SHIFT) & 255],
+        cash=self._cash(word),
         amount=word & _MASK_128,
         record_date_id=record_date_id,
         record_timestamp=staticcall IRecordDateToken(token).record_date(record_date_id),
@@ -383,6 +394,19 @@ def claimed(token: address, dividend_id: uint256, holder: address) -> bool:
     @return True when paid.
     """
     return self._is_paid(IRecordDateToken(token), dividend_id, holder)
+
+
+@view
+@external
+def cash_tokens(index: uint256) -> address:
+    """
+    @notice A cash token by its index: 0 is the platform's stablecoin.
+    @param index The index stored in dividends.
+    @return Its address (empty for an index not listed).
+    """
+    if index == 0:
+        return PLATFORM_CASH
+    return self._cash_tokens[index]
 
 
 # INTERNALS #
@@ -484,10 +508,18 @@ def _claim(token: IRecordDateToken, dividend_id: uint256, word: uint256, holder:
     assert due != 0, "dividends: nothing due"
     self._paid_bits[token.address][holder][dividend_id >> 8] = bits | flag
     self._settlements[token.address][dividend_id] = settlement + (due << _CLAIMED_SHIFT)
-    cash: address = self.cash_tokens[(word >> _CASH_SHIFT) & 255]
-    self._call_cash(cash, abi_encode(msg.sender, due, method_id=method_id("transfer(address,uint256)")))
+    self._send_cash(self._cash(word), msg.sender, due)
     log DividendPaid(token=token.address, dividend_id=dividend_id, holder=holder, receiver=msg.sender, amount=due, pushed=False)
     return due
+
+
+@internal
+@view
+def _cash(word: uint256) -> address:
+    index: uint256 = (word >> _CASH_SHIFT) & 255
+    if index == 0:
+        return PLATFORM_CASH
+    return self._cash_tokens[index]
 
 
 @internal
@@ -495,6 +527,8 @@ def _list_cash(cash: IERC20) -> uint256:
     """
     @dev Dividends store a one-byte index of their cash token, not its address.
     """
+    if cash.address == PLATFORM_CASH:
+        return 0
     index: uint256 = self._cash_index[cash.address]
     if index != 0:
         return index
@@ -502,17 +536,15 @@ def _list_cash(cash: IERC20) -> uint256:
     index = self.cash_token_count + 1
     assert index <= MAX_CASH_TOKENS, "dividends: too many cash tokens"
     self.cash_token_count = index
-    self.cash_tokens[index] = cash.address
+    self._cash_tokens[index] = cash.address
     self._cash_index[cash.address] = index
     log CashTokenListed(cash=cash.address, index=index)
     return index
 
 
 @internal
-def _call_cash(cash: address, payload: Bytes[100]):
+def _send_cash(cash: address, receiver: address, amount: uint256):
     """
     @dev Accepts ERC-20s that return nothing as well as those that return true.
     """
-    response: Bytes[32] = raw_call(cash, payload, max_outsize=32)
-    if len(response) != 0:
-        assert convert(response, bool), "dividends: cash transfer failed"
+    assert extcall IERC20(cash).transfer(receiver, amount, default_return_value=True), "dividends: cash transfer failed"

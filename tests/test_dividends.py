@@ -285,7 +285,8 @@ def test_views(holders, dividends, declare, cash, chain, alice):
     assert state.record_timestamp >= now + DAY - 1
     assert list(state.excluded) == [] and not state.settled and state.claimed == 0 and not state.reclaimed
     assert dividends.entitlement(holders, dividend_id, alice) == 0  # before the record date
-    assert dividends.cash_tokens(1) == cash.address and dividends.cash_token_count() == 1
+    assert dividends.cash_tokens(0) == cash.address and dividends.PLATFORM_CASH() == cash.address
+    assert dividends.cash_token_count() == 0
     with ape.reverts("dividends: unknown dividend"):
         dividends.dividend(holders, 2)
     with ape.reverts("dividends: unknown dividend"):
@@ -303,6 +304,11 @@ def test_settle(holders, dividends, declare, chain, outsider, alice):
     assert log.eligible_supply == 7
     with ape.reverts("dividends: already settled"):
         dividends.settle(holders, dividend_id, sender=outsider)
+
+
+def test_deployment_needs_a_cash_contract(project, operator, alice):
+    with ape.reverts("dividends: cash is not a contract"):
+        project.Dividends.deploy(alice, sender=operator)
 
 
 def test_declaration_rules(holders, dividends, declare, cash, chain, agent, operator, alice):
@@ -330,7 +336,8 @@ def test_declaration_rules(holders, dividends, declare, cash, chain, agent, oper
     assert dividends.dividend_count(holders) == 0 and cash.balanceOf(dividends) == 0
 
 
-def test_declaration_needs_the_recorder_role(token, dividends, cash, chain, operator, issuer):
+def test_declaration_needs_the_recorder_role(token, dividends, cash, fund, chain, operator, issuer):
+    fund(issuer, 100)
     cash.approve(dividends, 100, sender=issuer)
     now = chain.pending_timestamp
     with ape.reverts("access_control: account is missing role"):
@@ -352,6 +359,7 @@ def test_cash_tokens_without_a_return_value_or_with_a_fee(holders, dividends, de
     odd.approve(dividends, 10_000, sender=issuer)
     dividend_id = declare(7_000, cash_token=odd)
     assert odd.balanceOf(dividends) == 7_000 and dividends.cash_tokens(1) == odd.address
+    assert dividends.cash_token_count() == 1 and dividends.dividend(holders, dividend_id).cash == odd.address
     odd.set_fee(100, sender=issuer)
     with ape.reverts("dividends: cash token took a fee"):
         declare(1_000, cash_token=odd)
