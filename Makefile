@@ -42,8 +42,8 @@ install-frontend: frontend/node_modules/.installed /usr/bin/chromium
 
 # --- the two commands ---
 
-up: install  ## start the persistent local chain and deploy the platform
-	$(PY) -m keiretsu.up
+up: install install-frontend  ## start the local chain (state on disk), deploy, seed a demo market, serve the dApp
+	$(PY) -m keiretsu.up $(UP_FLAGS)
 
 test: install test-contracts test-frontend  ## install what is missing and run every test
 

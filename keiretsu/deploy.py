@@ -35,6 +35,11 @@ class Deployment:
     def contract(self, name: str):
         return project.get_contract(name).at(self.address(name))
 
+    @staticmethod
+    def project_token(address: str):
+        """A security (a clone of the token implementation) by address."""
+        return project.SecurityToken.at(address)
+
 
 def _has_code(address: str) -> bool:
     return len(chain.provider.get_code(address)) > 0
@@ -45,11 +50,13 @@ def deploy_platform(
     registrar: str | None = None,
     agent: str | None = None,
     cash: str | None = None,
+    treasury: str | None = None,
     directory: Path = DEPLOYMENTS,
     log: Callable[[str], None] = print,
 ) -> Deployment:
     """Deploys what is missing: cash token (unless `cash` gives an existing stablecoin), identity
-    registry, token implementation, issuance factory, dividends, shareholder votes. `registrar` and `agent` default to the deployer.
+    registry, token implementation, issuance factory, dividends, shareholder votes. `registrar`,
+    `agent` and `treasury` (the cash token's minter) default to the deployer.
     """
     chain_id = chain.chain_id
     manifest = load_manifest(chain_id, directory) or {
@@ -60,6 +67,7 @@ def deploy_platform(
     run = Deployment(manifest=manifest)
     registrar = registrar or deployer.address
     agent = agent or deployer.address
+    treasury = treasury or deployer.address
 
     def ensure(name: str, build: Callable[[], Any], configure: Callable[[Any], int] = lambda _: 0) -> str:
         entry = manifest["contracts"].get(name)
@@ -78,7 +86,13 @@ def deploy_platform(
             raise ValueError(f"no contract at the cash token address {cash}")
         manifest["contracts"]["CashToken"] = {"address": cash, "version": "external"}
     else:
-        ensure("CashToken", lambda: project.CashToken.deploy("Digital Peso", "DPESO", 6, sender=deployer))
+        def appoint_treasury(token: Any) -> int:
+            if treasury == deployer.address:
+                return 0  # the owner already mints
+            token.set_minter(treasury, True, sender=deployer)
+            return 1
+
+        ensure("CashToken", lambda: project.CashToken.deploy("Digital Peso", "DPESO", 6, sender=deployer), appoint_treasury)
 
     def grant_registrar(registry: Any) -> int:
         registry.grantRole(REGISTRAR_ROLE, registrar, sender=deployer)

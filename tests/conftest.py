@@ -5,4 +5,5 @@ from tests.fixtures.registry import *  # noqa: F401,F403
 from tests.fixtures.token import *  # noqa: F401,F403
 from tests.fixtures.factory import *  # noqa: F401,F403
 from tests.fixtures.cash import *  # noqa: F401,F403
+from tests.fixtures.market import *  # noqa: F401,F403
 from tests.fixtures.dividends import *  # noqa: F401,F403

@@ -1,0 +1,22 @@
+"""`ape console` opens with the deployment loaded: `registry`, `cash`, `factory`, `operator`,
+every security by symbol in `securities()`, and the operator helpers of keiretsu/console.py
+(`onboard_investor`, `kyc_status`, `freeze`, `unfreeze`, `recover`, `halt`, `resume`, `cap_table`).
+Type `help(freeze)` for any of them."""
+
+
+def ape_init_extras(chain, project, accounts):
+    from keiretsu.console import OperatorConsole
+    from keiretsu.manifest import load_manifest
+
+    manifest = load_manifest(chain.chain_id)
+    if manifest is None:
+        print(f"Keiretsu is not deployed on chain {chain.chain_id}: run `ape run deploy` (or `make up`).")
+        return {}
+    contracts = manifest["contracts"]
+    registry = project.IdentityRegistry.at(contracts["IdentityRegistry"]["address"])
+    factory = project.IssuanceFactory.at(contracts["IssuanceFactory"]["address"])
+    cash = project.CashToken.at(contracts["CashToken"]["address"])
+    operator = accounts.test_accounts[0] if chain.chain_id == 31337 else None
+    console = OperatorConsole(registry, factory, cash, operator, project.SecurityToken, manifest.get("deployment_block", 0))
+    print(f"Keiretsu on chain {chain.chain_id}: {factory.security_count()} securities; helpers: {', '.join(console.helpers())}")
+    return {"registry": registry, "factory": factory, "cash": cash, "operator": operator, "keiretsu": console, **console.helpers()}

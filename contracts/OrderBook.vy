@@ -1,0 +1,950 @@
+# pragma version ~=0.4.3
+"""
+@title Keiretsu order book
+@custom:contract-name OrderBook
+@license GNU Affero General Public License v3.0 only
+@author Keiretsu
+@notice A limit order book for one security against a cash token, settling every trade in the
+        same transaction: held shares to the buyer, cash to the seller (delivery versus payment).
+
+        Units: quantities are in lots of `lot_size` token base units; prices are ticks, and one
+        tick is `tick_size` cash base units per lot (ticks 1 to 65,535). A sell order places a
+        hold on the seller's shares inside the token (they stay in the seller's wallet); a buy
+        order escrows its cash (plus the maker fee) in this contract.
+
+        Matching is price-time priority. A resting order whose owner can no longer trade (frozen,
+        KYC expired, removed, recovered) is cancelled when met, its hold or escrow released, and
+        matching goes on: no order can block the book. Two wallets of one investor never trade
+        with each other: the resting order is cancelled instead. Every call fills at most
+        `MAX_FILLS` orders (expired and ineligible ones count).
+
+        One storage word per order, one per price level, a two-level bitmap of price levels and
+        a cached best bid and ask keep each fill's cost independent of the size of the book.
+"""
+
+from snekmate.auth import access_control
+from ethereum.ercs import IERC20
+
+import lib.identity_record as identity_record
+import lib.restrictions as restrictions
+import interfaces.IIdentityRegistry as IIdentityRegistry
+
+initializes: access_control
+
+exports: (
+    access_control.supportsInterface,
+    access_control.DEFAULT_ADMIN_ROLE,
+    access_control.hasRole,
+    access_control.getRoleAdmin,
+    access_control.grantRole,
+    access_control.revokeRole,
+    access_control.renounceRole,
+)
+
+
+# INTERFACES #
+
+interface ISecurityTokenHolds:
+    def place_hold(holder: address, amount: uint256): nonpayable
+    def release_hold(holder: address, amount: uint256) -> uint256: nonpayable
+    def settle_hold(seller: address, buyer: address, amount: uint256) -> uint8: nonpayable
+    def restriction_to_receive(receiver: address, amount: uint256) -> uint8: view
+    def restriction_to_send(sender: address, amount: uint256) -> uint8: view
+    def registry() -> address: view
+
+
+# CONSTANTS #
+
+ISSUER_ROLE: public(constant(bytes32)) = keccak256("ISSUER_ROLE")
+
+BUY: public(constant(uint8)) = 0
+SELL: public(constant(uint8)) = 1
+
+GOOD_TILL_CANCELLED: public(constant(uint8)) = 0
+IMMEDIATE_OR_CANCEL: public(constant(uint8)) = 1
+FILL_OR_KILL: public(constant(uint8)) = 2
+POST_ONLY: public(constant(uint8)) = 3
+MARKET: public(constant(uint8)) = 4
+
+STATUS_TRADING: public(constant(uint8)) = 1
+STATUS_HALTED: public(constant(uint8)) = 2
+STATUS_DELISTED: public(constant(uint8)) = 3
+
+# Why an order left the book without trading, in OrderCancelled; below 100 an ERC-1404 code.
+CANCELLED_BY_OWNER: public(constant(uint8)) = 100
+CANCELLED_EXPIRED: public(constant(uint8)) = 101
+CANCELLED_SELF_TRADE: public(constant(uint8)) = 102
+CANCELLED_UNFILLED: public(constant(uint8)) = 103
+
+MAX_FILLS: public(constant(uint256)) = 32
+MAX_TICK: public(constant(uint256)) = 65535
+MAX_FEE_BPS: constant(uint256) = 1000
+MAX_CANCELS: constant(uint256) = 50
+MAX_DEPTH: constant(uint256) = 50
+BPS: constant(uint256) = 10_000
+
+_MASK_16: constant(uint256) = (1 << 16) - 1
+_MASK_32: constant(uint256) = (1 << 32) - 1
+_MASK_40: constant(uint256) = (1 << 40) - 1
+_MASK_48: constant(uint256) = (1 << 48) - 1
+_MASK_64: constant(uint256) = (1 << 64) - 1
+_MASK_160: constant(uint256) = (1 << 160) - 1
+
+# Order word: owner (0..159) | remaining lots (160..195) | expiry (196..227) | identity tag
+# (228..243: low bits of the owner's identity, a cheap first test for self-trades) | maker fee
+# rate a buy escrowed for (244..255).
+_REMAINING_SHIFT: constant(uint256) = 160
+_EXPIRY_SHIFT: constant(uint256) = 196
+_TAG_SHIFT: constant(uint256) = 228
+_FEE_SHIFT: constant(uint256) = 244
+_MASK_36: constant(uint256) = (1 << 36) - 1
+_MASK_12: constant(uint256) = (1 << 12) - 1
+# Order id: side (56) | tick (40..55) | sequence within the level (0..39).
+_SIDE_SHIFT: constant(uint256) = 56
+_TICK_SHIFT: constant(uint256) = 40
+# Level word: head sequence (0..39) | next sequence (40..79) | total lots (80..143).
+_NEXT_SHIFT: constant(uint256) = 40
+_TOTAL_SHIFT: constant(uint256) = 80
+
+
+# EVENTS #
+
+event OrderPlaced:
+    order_id: indexed(uint256)
+    owner: indexed(address)
+    side: uint8
+    tick: uint256
+    lots: uint256
+    order_type: uint8
+    expiry: uint256
+
+event Trade:
+    maker_order_id: indexed(uint256)
+    taker: indexed(address)
+    maker: indexed(address)
+    taker_side: uint8
+    tick: uint256
+    lots: uint256
+    cash: uint256
+    maker_fee: uint256
+    taker_fee: uint256
+
+event OrderCancelled:
+    order_id: indexed(uint256)
+    owner: indexed(address)
+    lots: uint256
+    reason: uint8
+
+event TakerUnfilled:
+    taker: indexed(address)
+    side: uint8
+    tick: uint256
+    lots: uint256
+    order_type: uint8
+    fill_bound_reached: bool
+
+event StatusChanged:
+    status: uint8
+    sender: indexed(address)
+
+event FeesChanged:
+    maker_fee_bps: uint256
+    taker_fee_bps: uint256
+    fee_recipient: address
+
+
+# STORAGE #
+
+# token (0..159) | status (160..167) | maker fee bps (168..183) | taker fee bps (184..199)
+_market: uint256
+# cash (0..159) | lot size (160..207) | tick size (208..255)
+_assets: uint256
+fee_recipient: public(address)
+registry: public(address)
+# best bid tick (0..15) | best ask tick (16..31); 0 when that side is empty
+_best: uint256
+_top_bitmap: HashMap[uint256, uint256]
+_bitmaps: HashMap[uint256, uint256]
+_levels: HashMap[uint256, uint256]
+_orders: HashMap[uint256, uint256]
+# The registry identity of each trader, kept from its first order on.
+_identities: HashMap[address, uint256]
+_initialized: bool
+
+
+@deploy
+def __init__():
+    """
+    @dev The implementation locks itself; each security's market is a clone set up by `initialize`.
+    """
+    access_control.__init__()
+    self._initialized = True
+
+
+@external
+def initialize(
+    token: address,
+    cash: address,
+    lot_size: uint256,
+    tick_size: uint256,
+    admin: address,
+    issuer: address,
+    fee_recipient: address,
+    maker_fee_bps: uint256,
+    taker_fee_bps: uint256,
+):
+    """
+    @notice Sets up a fresh clone for one security.
+    @param token The security token (this market needs its MARKET_ROLE).
+    @param cash The cash token: any standard ERC-20.
+    @param lot_size Token base units per lot.
+    @param tick_size Cash base units per lot per tick.
+    @param admin The platform operator: fees, delisting, roles.
+    @param issuer The issuer: may halt and resume trading.
+    @param fee_recipient Where fees go (may be empty when both fees are 0).
+    @param maker_fee_bps Fee on a maker's side of each trade, in basis points (at most 1,000).
+    @param taker_fee_bps Fee on a taker's side, in basis points (at most 1,000).
+    """
+    assert not self._initialized, "market: already initialized"
+    assert token != empty(address) and cash != empty(address), "market: zero token or cash"
+    assert admin != empty(address), "market: zero admin"
+    assert lot_size != 0 and lot_size <= _MASK_48, "market: bad lot size"
+    assert tick_size != 0 and tick_size <= _MASK_48, "market: bad tick size"
+    self._initialized = True
+    self._check_fees(maker_fee_bps, taker_fee_bps, fee_recipient)
+    self._market = convert(token, uint256) | (convert(STATUS_TRADING, uint256) << 160) | (maker_fee_bps << 168) | (taker_fee_bps << 184)
+    self._assets = convert(cash, uint256) | (lot_size << 160) | (tick_size << 208)
+    self.fee_recipient = fee_recipient
+    self.registry = staticcall ISecurityTokenHolds(token).registry()
+    access_control._grant_role(access_control.DEFAULT_ADMIN_ROLE, admin)
+    if msg.sender != admin:
+        access_control._grant_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
+    if issuer != empty(address):
+        access_control._grant_role(ISSUER_ROLE, issuer)
+    log StatusChanged(status=STATUS_TRADING, sender=msg.sender)
+    log FeesChanged(maker_fee_bps=maker_fee_bps, taker_fee_bps=taker_fee_bps, fee_recipient=fee_recipient)
+
+
+# TRADING #
+
+
+@external
+def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, expiry: uint256, max_fills: uint256) -> uint256:
+    """
+    @notice Places an order: it trades at once against the other side as far as its price and
+            type allow, and a good-till-cancelled or post-only remainder rests on the book.
+    @param side BUY (0) or SELL (1).
+    @param tick The limit price in ticks; for a MARKET order the worst price accepted.
+    @param lots How many lots.
+    @param order_type GOOD_TILL_CANCELLED, IMMEDIATE_OR_CANCEL, FILL_OR_KILL, POST_ONLY or MARKET.
+    @param expiry Unix time after which a resting remainder no longer trades; 0 for none.
+    @param max_fills At most this many resting orders are met (1..MAX_FILLS); what the bound cuts
+           off rests (GTC) or is cancelled (IOC, MARKET), and a FOK order reverts.
+    @return The id of the resting remainder, or 0 when nothing rests.
+    """
+    market: uint256 = self._market
+    assert (market >> 160) & 255 == convert(STATUS_TRADING, uint256), "market: not trading"
+    assert side <= SELL, "market: bad side"
+    assert order_type <= MARKET, "market: bad order type"
+    assert tick != 0 and tick <= MAX_TICK, "market: tick out of range"
+    assert lots != 0 and lots <= _MASK_36, "market: bad quantity"
+    assert max_fills != 0 and max_fills <= MAX_FILLS, "market: bad fill bound"
+    assert expiry == 0 or (expiry > block.timestamp and expiry <= _MASK_32), "market: bad expiry"
+    identity: uint256 = self._identity(msg.sender)
+    if identity == 0:
+        if side == BUY:
+            raise restrictions._message(restrictions.RECIPIENT_NOT_VERIFIED)
+        raise restrictions._message(restrictions.SENDER_NOT_VERIFIED)
+
+    token: address = convert(market & _MASK_160, address)
+    assets: uint256 = self._assets
+    best: uint256 = self._best
+    crosses: bool = False
+    if side == BUY:
+        ask: uint256 = (best >> 16) & _MASK_16
+        crosses = ask != 0 and ask <= tick
+    else:
+        bid: uint256 = best & _MASK_16
+        crosses = bid != 0 and bid >= tick
+    if order_type == POST_ONLY:
+        assert not crosses, "market: post-only order would trade"
+
+    remaining: uint256 = lots
+    fills: uint256 = 0
+    if crosses:
+        if side == SELL:
+            # The taker's own shares go through a hold, like a maker's.
+            extcall ISecurityTokenHolds(token).place_hold(msg.sender, lots * self._lot_size(assets))
+        remaining, fills = self._match(market, assets, side, tick, lots, identity, max_fills)
+        if order_type == FILL_OR_KILL:
+            assert remaining == 0, "market: fill-or-kill not filled"
+
+    if remaining == 0:
+        return 0
+    if order_type == IMMEDIATE_OR_CANCEL or order_type == MARKET or order_type == FILL_OR_KILL:
+        if side == SELL and crosses:
+            extcall ISecurityTokenHolds(token).release_hold(msg.sender, remaining * self._lot_size(assets))
+        log TakerUnfilled(
+            taker=msg.sender, side=side, tick=tick, lots=remaining, order_type=order_type, fill_bound_reached=fills == max_fills
+        )
+        return 0
+    return self._rest(token, assets, side, tick, remaining, expiry, identity, order_type, crosses)
+
+
+@external
+def cancel_order(order_id: uint256):
+    """
+    @notice Cancels a resting order of the caller's and releases its hold or escrow. Allowed
+            whatever the market's status.
+    @param order_id The order.
+    """
+    self._cancel_own(order_id)
+
+
+@external
+def cancel_orders(order_ids: DynArray[uint256, MAX_CANCELS]):
+    """
+    @notice `cancel_order` for several of the caller's orders.
+    @param order_ids The orders.
+    """
+    for order_id: uint256 in order_ids:
+        self._cancel_own(order_id)
+
+
+# ADMINISTRATION #
+
+
+@external
+def halt():
+    """
+    @notice Suspends trading (issuer or admin); cancellations stay possible.
+    """
+    self._check_issuer_or_admin()
+    assert (self._market >> 160) & 255 == convert(STATUS_TRADING, uint256), "market: not trading"
+    self._set_status(STATUS_HALTED)
+
+
+@external
+def resume():
+    """
+    @notice Resumes trading after a halt (issuer or admin).
+    """
+    self._check_issuer_or_admin()
+    assert (self._market >> 160) & 255 == convert(STATUS_HALTED, uint256), "market: not halted"
+    self._set_status(STATUS_TRADING)
+
+
+@external
+def delist():
+    """
+    @notice Closes the market for good (admin only); resting orders can still be cancelled.
+    """
+    access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
+    assert (self._market >> 160) & 255 != convert(STATUS_DELISTED, uint256), "market: delisted"
+    self._set_status(STATUS_DELISTED)
+
+
+@external
+def set_fees(maker_fee_bps: uint256, taker_fee_bps: uint256, fee_recipient: address):
+    """
+    @notice Sets the fees (admin only). Resting buy orders keep the maker fee they escrowed for.
+    @param maker_fee_bps Maker fee in basis points (at most 1,000).
+    @param taker_fee_bps Taker fee in basis points (at most 1,000).
+    @param fee_recipient Where fees go; required when a fee is set.
+    """
+    access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
+    self._check_fees(maker_fee_bps, taker_fee_bps, fee_recipient)
+    market: uint256 = self._market
+    self._market = (market & ~(_MASK_32 << 168)) | (maker_fee_bps << 168) | (taker_fee_bps << 184)
+    self.fee_recipient = fee_recipient
+    log FeesChanged(maker_fee_bps=maker_fee_bps, taker_fee_bps=taker_fee_bps, fee_recipient=fee_recipient)
+
+
+# VIEWS #
+
+
+@view
+@external
+def token() -> address:
+    """
+    @notice The security traded here.
+    @return Its address.
+    """
+    return convert(self._market & _MASK_160, address)
+
+
+@view
+@external
+def cash() -> address:
+    """
+    @notice The cash token trades settle in.
+    @return Its address.
+    """
+    return convert(self._assets & _MASK_160, address)
+
+
+@view
+@external
+def lot_size() -> uint256:
+    """
+    @notice Token base units per lot.
+    @return The lot size.
+    """
+    return self._lot_size(self._assets)
+
+
+@view
+@external
+def tick_size() -> uint256:
+    """
+    @notice Cash base units per lot for one tick of price.
+    @return The tick size.
+    """
+    return self._tick_size(self._assets)
+
+
+@view
+@external
+def status() -> uint8:
+    """
+    @notice STATUS_TRADING, STATUS_HALTED or STATUS_DELISTED.
+    @return The status.
+    """
+    return convert((self._market >> 160) & 255, uint8)
+
+
+@view
+@external
+def fees() -> (uint256, uint256):
+    """
+    @notice The maker and taker fees in basis points.
+    @return maker fee, taker fee.
+    """
+    market: uint256 = self._market
+    return (market >> 168) & _MASK_16, (market >> 184) & _MASK_16
+
+
+@view
+@external
+def best_bid_ask() -> (uint256, uint256, uint256, uint256):
+    """
+    @notice The best prices and the lots resting there (0s for an empty side).
+    @return bid tick, bid lots, ask tick, ask lots.
+    """
+    best: uint256 = self._best
+    bid: uint256 = best & _MASK_16
+    ask: uint256 = (best >> 16) & _MASK_16
+    bid_lots: uint256 = 0
+    ask_lots: uint256 = 0
+    if bid != 0:
+        bid_lots = self._levels[self._level_key(BUY, bid)] >> _TOTAL_SHIFT
+    if ask != 0:
+        ask_lots = self._levels[self._level_key(SELL, ask)] >> _TOTAL_SHIFT
+    return bid, bid_lots, ask, ask_lots
+
+
+@view
+@external
+def depth(side: uint8, levels: uint256) -> DynArray[uint256[2], MAX_DEPTH]:
+    """
+    @notice The best `levels` price levels of one side, each [tick, total lots], best first.
+    @param side BUY or SELL.
+    @param levels How many levels (at most 50).
+    @return The levels.
+    """
+    assert side <= SELL, "market: bad side"
+    result: DynArray[uint256[2], MAX_DEPTH] = []
+    tick: uint256 = self._best_tick(side)
+    for _: uint256 in range(MAX_DEPTH):
+        if tick == 0 or len(result) == levels:
+            break
+        result.append([tick, self._levels[self._level_key(side, tick)] >> _TOTAL_SHIFT])
+        tick = self._next_tick(side, tick)
+    return result
+
+
+@view
+@external
+def order(order_id: uint256) -> (address, uint8, uint256, uint256, uint256):
+    """
+    @notice A resting order (zeros once it is filled or cancelled).
+    @param order_id The order.
+    @return owner, side, tick, remaining lots, expiry.
+    """
+    word: uint256 = self._orders[order_id]
+    if word == 0:
+        return empty(address), 0, 0, 0, 0
+    return (
+        convert(word & _MASK_160, address),
+        convert(order_id >> _SIDE_SHIFT, uint8),
+        (order_id >> _TICK_SHIFT) & _MASK_16,
+        (word >> _REMAINING_SHIFT) & _MASK_36,
+        (word >> _EXPIRY_SHIFT) & _MASK_32,
+    )
+
+
+@view
+@external
+def open_orders(owner: address, side: uint8, max_levels: uint256, max_orders_per_level: uint256) -> DynArray[uint256, 100]:
+    """
+    @notice An owner's resting order ids on one side, searched from the best price over at most
+            `max_levels` levels and `max_orders_per_level` orders in each (a bounded view; the
+            OrderPlaced and OrderCancelled events give the complete list).
+    @param owner The trader.
+    @param side BUY or SELL.
+    @param max_levels Levels to search (at most 50).
+    @param max_orders_per_level Orders to look at per level (at most 100).
+    @return The order ids, best price and oldest first.
+    """
+    assert side <= SELL, "market: bad side"
+    found: DynArray[uint256, 100] = []
+    tick: uint256 = self._best_tick(side)
+    for searched: uint256 in range(MAX_DEPTH):
+        if tick == 0 or searched == max_levels:
+            break
+        level: uint256 = self._levels[self._level_key(side, tick)]
+        sequence: uint256 = level & _MASK_40
+        end: uint256 = (level >> _NEXT_SHIFT) & _MASK_40
+        for _i: uint256 in range(100):
+            if sequence >= end or _i >= max_orders_per_level or len(found) == 100:
+                break
+            order_id: uint256 = self._order_id(side, tick, sequence)
+            if self._orders[order_id] & _MASK_160 == convert(owner, uint256):
+                found.append(order_id)
+            sequence += 1
+        tick = self._next_tick(side, tick)
+    return found
+
+
+@view
+@external
+def escrow_of(order_id: uint256) -> uint256:
+    """
+    @notice The cash a resting buy order holds in escrow (its remaining notional plus its maker fee).
+    @param order_id A buy order.
+    @return The escrowed amount.
+    """
+    word: uint256 = self._orders[order_id]
+    if word == 0 or order_id >> _SIDE_SHIFT != convert(BUY, uint256):
+        return 0
+    return self._escrow((word >> _REMAINING_SHIFT) & _MASK_36, (order_id >> _TICK_SHIFT) & _MASK_16, self._assets, word >> _FEE_SHIFT)
+
+
+# INTERNALS: matching #
+
+
+@internal
+def _match(market: uint256, assets: uint256, side: uint8, limit: uint256, lots: uint256, identity: uint256, max_fills: uint256) -> (uint256, uint256):
+    """
+    @dev Meets resting orders of the other side from the best price on. Returns the lots left
+         and how many resting orders were met.
+    """
+    token: address = convert(market & _MASK_160, address)
+    cash: address = convert(assets & _MASK_160, address)
+    lot_size: uint256 = self._lot_size(assets)
+    maker_side: uint8 = SELL if side == BUY else BUY
+    taker_fee_bps: uint256 = (market >> 184) & _MASK_16
+    maker_fee_bps: uint256 = (market >> 168) & _MASK_16
+    remaining: uint256 = lots
+    fills: uint256 = 0
+    fees: uint256 = 0
+    taker_proceeds: uint256 = 0
+    tick: uint256 = self._best_tick(maker_side)
+    level: uint256 = 0
+    if tick != 0:
+        level = self._levels[self._level_key(maker_side, tick)]
+    for _: uint256 in range(MAX_FILLS):
+        if remaining == 0 or fills == max_fills or tick == 0:
+            break
+        if (side == BUY and tick > limit) or (side == SELL and tick < limit):
+            break
+        sequence: uint256 = level & _MASK_40
+        order_id: uint256 = self._order_id(maker_side, tick, sequence)
+        word: uint256 = self._orders[order_id]
+        if word == 0:
+            # A hole left by a cancellation: step over it.
+            level = (level & ~_MASK_40) | (sequence + 1)
+        else:
+            fills += 1
+            maker: address = convert(word & _MASK_160, address)
+            available: uint256 = (word >> _REMAINING_SHIFT) & _MASK_36
+            reason: uint8 = 0
+            expiry: uint256 = (word >> _EXPIRY_SHIFT) & _MASK_32
+            if expiry != 0 and expiry <= block.timestamp:
+                reason = CANCELLED_EXPIRED
+            elif (word >> _TAG_SHIFT) & _MASK_16 == identity & _MASK_16 and self._identities[maker] == identity:
+                reason = CANCELLED_SELF_TRADE
+            quantity: uint256 = min(remaining, available)
+            if reason == 0:
+                seller: address = maker
+                buyer: address = msg.sender
+                if side == SELL:
+                    seller = msg.sender
+                    buyer = maker
+                code: uint8 = extcall ISecurityTokenHolds(token).settle_hold(seller, buyer, quantity * lot_size)
+                if code != restrictions.SUCCESS:
+                    if self._is_maker_fault(code, side):
+                        reason = code
+                    else:
+                        raise restrictions._message(code)
+            if reason != 0:
+                self._unwind(token, cash, assets, maker_side, tick, available, word, lot_size)
+                self._orders[order_id] = 0
+                level = self._take_from_level(level, available, True)
+                log OrderCancelled(order_id=order_id, owner=maker, lots=available, reason=reason)
+            else:
+                notional: uint256 = quantity * tick * self._tick_size(assets)
+                taker_fee: uint256 = notional * taker_fee_bps // BPS
+                maker_fee: uint256 = 0
+                if side == BUY:
+                    maker_fee = notional * maker_fee_bps // BPS
+                    self._pull(cash, msg.sender, maker, notional - maker_fee)
+                else:
+                    # The maker's escrow pays: its fee is what the escrow held for these lots.
+                    fee_rate: uint256 = word >> _FEE_SHIFT
+                    maker_fee = self._escrow(available, tick, assets, fee_rate) - self._escrow(available - quantity, tick, assets, fee_rate) - notional
+                    taker_proceeds += notional - taker_fee
+                fees += taker_fee + maker_fee
+                remaining -= quantity
+                if quantity == available:
+                    self._orders[order_id] = 0
+                else:
+                    self._orders[order_id] = word - (quantity << _REMAINING_SHIFT)
+                level = self._take_from_level(level, quantity, quantity == available)
+                log Trade(
+                    maker_order_id=order_id,
+                    taker=msg.sender,
+                    maker=maker,
+                    taker_side=side,
+                    tick=tick,
+                    lots=quantity,
+                    cash=notional,
+                    maker_fee=maker_fee,
+                    taker_fee=taker_fee,
+                )
+        if level >> _TOTAL_SHIFT == 0:
+            # The level is used up: store it empty and move to the next price.
+            self._levels[self._level_key(maker_side, tick)] = level & (_MASK_40 << _NEXT_SHIFT) | ((level >> _NEXT_SHIFT) & _MASK_40)
+            tick = self._remove_level(maker_side, tick)
+            level = 0
+            if tick != 0:
+                level = self._levels[self._level_key(maker_side, tick)]
+    if tick != 0 and level != 0:
+        self._levels[self._level_key(maker_side, tick)] = level
+    if taker_proceeds != 0:
+        self._send(cash, msg.sender, taker_proceeds)
+    if fees != 0:
+        if side == BUY:
+            self._pull(cash, msg.sender, self.fee_recipient, fees)
+        else:
+            self._send(cash, self.fee_recipient, fees)
+    return remaining, fills
+
+
+@internal
+@pure
+def _is_maker_fault(code: uint8, taker_side: uint8) -> bool:
+    """
+    @dev Which party a refusal is about: the seller's side (verification, freeze, lock-up, held
+         shares) or the buyer's (verification, freeze, caps, country). A paused token is nobody's
+         fault and stops the taker.
+    """
+    if code == restrictions.PAUSED:
+        return False
+    seller_side: bool = (
+        code == restrictions.SENDER_NOT_VERIFIED
+        or code == restrictions.SENDER_FROZEN
+        or code == restrictions.LOCKUP_ACTIVE
+        or code == restrictions.INSUFFICIENT_HELD_BALANCE
+        or code == restrictions.INSUFFICIENT_FREE_BALANCE
+    )
+    # The maker sells when the taker buys.
+    return seller_side == (taker_side == BUY)
+
+
+@internal
+def _unwind(token: address, cash: address, assets: uint256, side: uint8, tick: uint256, lots: uint256, word: uint256, lot_size: uint256):
+    """
+    @dev Gives a leaving order's owner back its hold (sell) or escrow (buy).
+    """
+    owner: address = convert(word & _MASK_160, address)
+    if side == SELL:
+        extcall ISecurityTokenHolds(token).release_hold(owner, lots * lot_size)
+    else:
+        self._send(cash, owner, self._escrow(lots, tick, assets, word >> _FEE_SHIFT))
+
+
+@internal
+def _rest(
+    token: address, assets: uint256, side: uint8, tick: uint256, lots: uint256, expiry: uint256, identity: uint256, order_type: uint8, held: bool
+) -> uint256:
+    """
+    @dev Puts the remainder on the book, after checking it could ever settle for its owner.
+    """
+    lot_size: uint256 = self._lot_size(assets)
+    code: uint8 = restrictions.SUCCESS
+    if side == BUY:
+        code = staticcall ISecurityTokenHolds(token).restriction_to_receive(msg.sender, lots * lot_size)
+    elif not held:
+        code = staticcall ISecurityTokenHolds(token).restriction_to_send(msg.sender, lots * lot_size)
+    if code != restrictions.SUCCESS:
+        raise restrictions._message(code)
+    if side == SELL and not held:
+        extcall ISecurityTokenHolds(token).place_hold(msg.sender, lots * lot_size)
+    if self._identities[msg.sender] != identity:
+        self._identities[msg.sender] = identity
+
+    key: uint256 = self._level_key(side, tick)
+    level: uint256 = self._levels[key]
+    sequence: uint256 = (level >> _NEXT_SHIFT) & _MASK_40
+    order_id: uint256 = self._order_id(side, tick, sequence)
+    # The maker fee rate a buy escrows for is kept with the order: a later fee change cannot break it.
+    fee_bps: uint256 = 0
+    if side == BUY:
+        fee_bps = (self._market >> 168) & _MASK_16
+    self._orders[order_id] = (
+        convert(msg.sender, uint256)
+        | (lots << _REMAINING_SHIFT)
+        | (expiry << _EXPIRY_SHIFT)
+        | ((identity & _MASK_16) << _TAG_SHIFT)
+        | (fee_bps << _FEE_SHIFT)
+    )
+    if level >> _TOTAL_SHIFT == 0:
+        level = (level & ~(_MASK_40)) | sequence
+        self._add_level(side, tick)
+    self._levels[key] = ((level & ((1 << _TOTAL_SHIFT) - 1)) + (1 << _NEXT_SHIFT)) | (((level >> _TOTAL_SHIFT) + lots) << _TOTAL_SHIFT)
+    if side == BUY:
+        self._pull(convert(assets & _MASK_160, address), msg.sender, self, self._escrow(lots, tick, assets, fee_bps))
+    log OrderPlaced(order_id=order_id, owner=msg.sender, side=side, tick=tick, lots=lots, order_type=order_type, expiry=expiry)
+    return order_id
+
+
+@internal
+def _cancel_own(order_id: uint256):
+    word: uint256 = self._orders[order_id]
+    assert word != 0, "market: no such order"
+    owner: address = convert(word & _MASK_160, address)
+    assert owner == msg.sender, "market: not your order"
+    side: uint8 = convert(order_id >> _SIDE_SHIFT, uint8)
+    tick: uint256 = (order_id >> _TICK_SHIFT) & _MASK_16
+    lots: uint256 = (word >> _REMAINING_SHIFT) & _MASK_36
+    self._orders[order_id] = 0
+    key: uint256 = self._level_key(side, tick)
+    level: uint256 = self._take_from_level(self._levels[key], lots, (order_id & _MASK_40) == self._levels[key] & _MASK_40)
+    if level >> _TOTAL_SHIFT == 0:
+        self._levels[key] = level & (_MASK_40 << _NEXT_SHIFT) | ((level >> _NEXT_SHIFT) & _MASK_40)
+        self._remove_level(side, tick)
+    else:
+        self._levels[key] = level
+    assets: uint256 = self._assets
+    self._unwind(convert(self._market & _MASK_160, address), convert(assets & _MASK_160, address), assets, side, tick, lots, word, self._lot_size(assets))
+    log OrderCancelled(order_id=order_id, owner=owner, lots=lots, reason=CANCELLED_BY_OWNER)
+
+
+@internal
+@pure
+def _take_from_level(level: uint256, lots: uint256, at_head: bool) -> uint256:
+    """
+    @dev Removes lots from a level's total; when the head order leaves, the head moves on.
+    """
+    total: uint256 = (level >> _TOTAL_SHIFT) - lots
+    updated: uint256 = (level & ((1 << _TOTAL_SHIFT) - 1)) | (total << _TOTAL_SHIFT)
+    if at_head:
+        updated += 1
+    return updated
+
+
+# INTERNALS: price levels #
+
+
+@internal
+@pure
+def _level_key(side: uint8, tick: uint256) -> uint256:
+    return (convert(side, uint256) << 16) | tick
+
+
+@internal
+@pure
+def _order_id(side: uint8, tick: uint256, sequence: uint256) -> uint256:
+    return (convert(side, uint256) << _SIDE_SHIFT) | (tick << _TICK_SHIFT) | sequence
+
+
+@internal
+@view
+def _best_tick(side: uint8) -> uint256:
+    if side == BUY:
+        return self._best & _MASK_16
+    return (self._best >> 16) & _MASK_16
+
+
+@internal
+def _add_level(side: uint8, tick: uint256):
+    group: uint256 = tick >> 8
+    key: uint256 = (convert(side, uint256) << 8) | group
+    bitmap: uint256 = self._bitmaps[key]
+    if bitmap == 0:
+        self._top_bitmap[convert(side, uint256)] |= 1 << group
+    self._bitmaps[key] = bitmap | (1 << (tick & 255))
+    best: uint256 = self._best
+    if side == BUY:
+        if tick > best & _MASK_16:
+            self._best = (best & ~_MASK_16) | tick
+    else:
+        ask: uint256 = (best >> 16) & _MASK_16
+        if ask == 0 or tick < ask:
+            self._best = (best & _MASK_16) | (tick << 16)
+
+
+@internal
+def _remove_level(side: uint8, tick: uint256) -> uint256:
+    """
+    @dev Clears an empty level from the bitmaps; returns the next best tick of that side (0: none).
+    """
+    group: uint256 = tick >> 8
+    key: uint256 = (convert(side, uint256) << 8) | group
+    bitmap: uint256 = self._bitmaps[key] & ~(1 << (tick & 255))
+    self._bitmaps[key] = bitmap
+    if bitmap == 0:
+        self._top_bitmap[convert(side, uint256)] &= ~(1 << group)
+    best: uint256 = self._best
+    if side == BUY:
+        if best & _MASK_16 != tick:
+            return self._next_tick(side, tick)
+        following: uint256 = self._next_tick(side, tick)
+        self._best = (best & ~_MASK_16) | following
+        return following
+    if (best >> 16) & _MASK_16 != tick:
+        return self._next_tick(side, tick)
+    following: uint256 = self._next_tick(side, tick)
+    self._best = (best & _MASK_16) | (following << 16)
+    return following
+
+
+@internal
+@view
+def _next_tick(side: uint8, tick: uint256) -> uint256:
+    """
+    @dev The next non-empty level after `tick` going away from the best price: lower for bids,
+         higher for asks; 0 when there is none. Two bitmap reads at most.
+    """
+    group: uint256 = tick >> 8
+    bit: uint256 = tick & 255
+    if side == BUY:
+        if bit != 0:
+            below: uint256 = self._bitmaps[(convert(side, uint256) << 8) | group] & ((1 << bit) - 1)
+            if below != 0:
+                return (group << 8) | self._highest_bit(below)
+        if group == 0:
+            return 0
+        groups: uint256 = self._top_bitmap[convert(side, uint256)] & ((1 << group) - 1)
+        if groups == 0:
+            return 0
+        found: uint256 = self._highest_bit(groups)
+        return (found << 8) | self._highest_bit(self._bitmaps[(convert(side, uint256) << 8) | found])
+    if bit != 255:
+        above: uint256 = self._bitmaps[(convert(side, uint256) << 8) | group] & ~((1 << (bit + 1)) - 1)
+        if above != 0:
+            return (group << 8) | self._lowest_bit(above)
+    if group == 255:
+        return 0
+    groups: uint256 = self._top_bitmap[convert(side, uint256)] & ~((1 << (group + 1)) - 1)
+    if groups == 0:
+        return 0
+    found: uint256 = self._lowest_bit(groups)
+    return (found << 8) | self._lowest_bit(self._bitmaps[(convert(side, uint256) << 8) | found])
+
+
+@internal
+@pure
+def _highest_bit(word: uint256) -> uint256:
+    position: uint256 = 0
+    value: uint256 = word
+    for step: uint256 in [128, 64, 32, 16, 8, 4, 2, 1]:
+        if value >> step != 0:
+            value >>= step
+            position += step
+    return position
+
+
+@internal
+@pure
+def _lowest_bit(word: uint256) -> uint256:
+    return self._highest_bit(word & unsafe_sub(0, word))
+
+
+# INTERNALS: cash and parameters #
+
+
+@internal
+@pure
+def _lot_size(assets: uint256) -> uint256:
+    return (assets >> 160) & _MASK_48
+
+
+@internal
+@pure
+def _tick_size(assets: uint256) -> uint256:
+    return assets >> 208
+
+
+@internal
+@pure
+def _escrow(lots: uint256, tick: uint256, assets: uint256, fee_bps: uint256) -> uint256:
+    """
+    @dev A buy order's escrow: notional plus its maker fee, rounded down, at the fee rate kept in
+         the order. Filling lots releases exactly the difference of two escrows, so the escrow
+         always matches what rests.
+    """
+    notional: uint256 = lots * tick * (assets >> 208)
+    return notional + notional * (fee_bps & _MASK_12) // BPS
+
+
+@internal
+def _pull(cash: address, owner: address, receiver: address, amount: uint256):
+    if amount == 0:
+        return
+    response: Bytes[32] = raw_call(
+        cash, abi_encode(owner, receiver, amount, method_id=method_id("transferFrom(address,address,uint256)")), max_outsize=32
+    )
+    assert len(response) == 0 or convert(response, bool), "market: cash transfer failed"
+
+
+@internal
+def _send(cash: address, receiver: address, amount: uint256):
+    if amount == 0:
+        return
+    response: Bytes[32] = raw_call(cash, abi_encode(receiver, amount, method_id=method_id("transfer(address,uint256)")), max_outsize=32)
+    assert len(response) == 0 or convert(response, bool), "market: cash transfer failed"
+
+
+@internal
+@view
+def _identity(wallet: address) -> uint256:
+    """
+    @dev The wallet's registry identity while it is verified, 0 otherwise. Resting orders keep
+         their owner's in `_identities` for self-trade checks.
+    """
+    record: uint256 = staticcall IIdentityRegistry(self.registry).wallet_record(wallet)
+    if not identity_record._is_verified(record):
+        return 0
+    return identity_record._identity(record)
+
+
+@internal
+@view
+def _check_fees(maker_fee_bps: uint256, taker_fee_bps: uint256, fee_recipient: address):
+    assert maker_fee_bps <= MAX_FEE_BPS and taker_fee_bps <= MAX_FEE_BPS, "market: fee too high"
+    assert fee_recipient != empty(address) or (maker_fee_bps == 0 and taker_fee_bps == 0), "market: zero fee recipient"
+
+
+@internal
+@view
+def _check_issuer_or_admin():
+    if not access_control.hasRole[ISSUER_ROLE][msg.sender]:
+        access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
+
+
+@internal
+def _set_status(status: uint8):
+    self._market = (self._market & ~(convert(255, uint256) << 160)) | (convert(status, uint256) << 160)
+    log StatusChanged(status=status, sender=msg.sender)

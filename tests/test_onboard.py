@@ -1,0 +1,80 @@
+"""Onboarding from CSV: the whole file is checked first, then registered in batches, idempotently."""
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from keiretsu.onboarding import FileRejected, onboard, parse_investors
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "investors.csv"
+HEADER = "wallet,kyc_hash,kind,country,kyc_expiry,qualified,issuer\n"
+GOOD_HASH = "0x" + "ab" * 32
+TODAY = date(2026, 11, 25)
+
+
+def test_example_file_is_valid():
+    investors = parse_investors(EXAMPLE, today=TODAY)
+    assert len(investors) == 12
+    assert investors[0].country == 152 and investors[0].flags == 1
+    assert investors[3].kind == 2
+
+
+def test_every_bad_row_is_reported_with_its_line(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        HEADER
+        + f"0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65,{GOOD_HASH},natural,CL,2030-01-01,yes,no\n"
+        + f"0x1234,{GOOD_HASH},natural,CL,2030-01-01,yes,no\n"
+        + "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc,0xnothex,robot,XX,2020-01-01,maybe,no\n"
+        + f"0x15d34aaf54267db7d7c367839aaf71a00a2c6a65,{GOOD_HASH},natural,CL,2030-01-01,yes,no\n"
+    )
+    with pytest.raises(FileRejected) as rejected:
+        parse_investors(bad, today=TODAY)
+    problems = rejected.value.problems
+    assert "line 3: wallet '0x1234' is not an address" in problems
+    assert any(p.startswith("line 4: kyc_hash") for p in problems)
+    assert "line 4: kind 'robot' is not one of natural, enterprise" in problems
+    assert "line 4: country 'XX' is not an ISO 3166 code" in problems
+    assert "line 4: kyc_expiry 2020-01-01 is not in the future" in problems
+    assert "line 4: qualified 'maybe' is not yes or no" in problems
+    assert "line 5: wallet already on line 2" in problems
+    assert not any(p.startswith("line 2:") for p in problems)
+
+
+def test_missing_columns(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("wallet,kind\n0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65,natural\n")
+    with pytest.raises(FileRejected, match="missing column"):
+        parse_investors(bad, today=TODAY)
+
+
+def test_onboard_in_batches_then_skip(registry, registrar):
+    investors = parse_investors(EXAMPLE, today=TODAY)
+    progress: list[int] = []
+    report = onboard(registry, registrar, investors, batch_size=5, progress=progress.append)
+    assert progress == [5, 5, 2]
+    assert len(report.registered) == 12 and report.skipped == []
+    assert all(registry.isVerified(investor.wallet) for investor in investors)
+    again = onboard(registry, registrar, investors, batch_size=5)
+    assert again.registered == [] and len(again.skipped) == 12
+
+
+def test_onboard_script_end_to_end(registry, chain, tmp_path):
+    environment = {**os.environ, "APE_FOUNDRY_HOST": chain.provider.uri}
+    command = [str(Path(sys.executable).with_name("ape")), "run", "onboard", "--network", "ethereum:local:foundry",
+               "--account", "TEST::1", "--registry", registry.address, "--batch-size", "5"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + f"0x1234,{GOOD_HASH},natural,CL,2030-01-01,yes,no\n")
+    refused = subprocess.run(command + ["--file", str(bad)], capture_output=True, text=True, env=environment, timeout=300)
+    assert refused.returncode != 0
+    assert "line 2: wallet '0x1234' is not an address" in refused.stdout + refused.stderr
+    first = subprocess.run(command + ["--file", str(EXAMPLE)], capture_output=True, text=True, env=environment, timeout=300)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "12 registered, 0 skipped" in first.stdout
+    second = subprocess.run(command + ["--file", str(EXAMPLE)], capture_output=True, text=True, env=environment, timeout=300)
+    assert "0 registered, 12 skipped" in second.stdout
+    assert "skipped line 2: 0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65 is already registered" in second.stdout

@@ -1,0 +1,373 @@
+"""OrderBook: order types, price-time priority, DvP settlement over token holds, poison orders,
+self-trade prevention, bounds, halts and fees; after each scenario the books reconcile exactly."""
+
+import ape
+import pytest
+
+from tests.fixtures.market import BUY, FOK, GTC, IOC, MARKET, POST_ONLY, SELL, TICK, check_books, place
+
+PESO = 10**6
+
+
+@pytest.fixture
+def people(traders):
+    return traders
+
+
+def test_resting_orders_and_views(market, token, cash, people):
+    alice, bob, carol, _ = people
+    ask, _ = place(market, alice, SELL, 105, 30)
+    place(market, bob, SELL, 104, 10)
+    bid, receipt = place(market, carol, BUY, 100, 20)
+    assert market.best_bid_ask() == (100, 20, 104, 10)
+    assert [list(level) for level in market.depth(SELL, 5)] == [[104, 10], [105, 30]]
+    assert market.order(ask) == (alice.address, SELL, 105, 30, 0)
+    assert token.held_balance(alice) == 30 and token.balanceOf(alice) == 10_000
+    assert market.escrow_of(bid) == 20 * 100 * TICK
+    assert cash.balanceOf(market) == 20 * 100 * TICK
+    assert list(market.open_orders(alice, SELL, 10, 10)) == [ask]
+    [event] = receipt.decode_logs(market.OrderPlaced)
+    assert (event.order_id, event.owner, event.side, event.tick, event.lots) == (bid, carol.address, BUY, 100, 20)
+    check_books(market, token, cash, people)
+
+
+def test_full_fill_settles_shares_against_cash(market, token, cash, people):
+    alice, bob, *_ = people
+    ask, _ = place(market, alice, SELL, 105, 30)
+    cash_before = cash.balanceOf(bob), cash.balanceOf(alice)
+    rest, receipt = place(market, bob, BUY, 105, 30)
+    assert rest == 0
+    assert token.balanceOf(bob) == 10_030 and token.balanceOf(alice) == 9_970
+    assert token.held_balance(alice) == 0
+    paid = 30 * 105 * TICK
+    assert cash.balanceOf(bob) == cash_before[0] - paid and cash.balanceOf(alice) == cash_before[1] + paid
+    assert market.order(ask)[0] == "0x0000000000000000000000000000000000000000"
+    assert market.best_bid_ask() == (0, 0, 0, 0)
+    [trade] = receipt.decode_logs(market.Trade)
+    assert (trade.maker_order_id, trade.maker, trade.taker, trade.lots, trade.tick, trade.cash) == (ask, alice.address, bob.address, 30, 105, paid)
+    check_books(market, token, cash, people)
+
+
+def test_partial_fill_leaves_the_rest_resting(market, token, cash, people):
+    alice, bob, *_ = people
+    ask, _ = place(market, alice, SELL, 105, 30)
+    place(market, bob, BUY, 106, 12)
+    assert market.order(ask)[3] == 18
+    assert token.held_balance(alice) == 18
+    assert market.best_bid_ask() == (0, 0, 105, 18)
+    # A taker larger than the book rests its remainder at its own price.
+    rest, _ = place(market, bob, BUY, 105, 25)
+    assert market.order(rest)[1:4] == (BUY, 105, 7)
+    assert market.best_bid_ask() == (105, 7, 0, 0)
+    check_books(market, token, cash, people)
+
+
+def test_price_time_priority(market, token, cash, people):
+    alice, bob, carol, dave = people
+    first, _ = place(market, alice, SELL, 105, 10)
+    second, _ = place(market, bob, SELL, 105, 10)
+    better, _ = place(market, carol, SELL, 104, 10)
+    _, receipt = place(market, dave, BUY, 105, 25)
+    makers = [(t.maker_order_id, t.lots) for t in receipt.decode_logs(market.Trade)]
+    assert makers == [(better, 10), (first, 10), (second, 5)]
+    check_books(market, token, cash, people)
+
+
+def test_sell_taker_against_bids(market, token, cash, people):
+    alice, bob, carol, _ = people
+    place(market, alice, BUY, 100, 10)
+    place(market, bob, BUY, 99, 10)
+    before = cash.balanceOf(carol)
+    _, receipt = place(market, carol, SELL, 99, 15)
+    assert cash.balanceOf(carol) == before + (10 * 100 + 5 * 99) * TICK
+    assert token.balanceOf(alice) == 10_010 and token.balanceOf(bob) == 10_005
+    assert token.held_balance(carol) == 0 and token.balanceOf(carol) == 9_985
+    assert market.best_bid_ask() == (99, 5, 0, 0)
+    check_books(market, token, cash, people)
+
+
+def test_immediate_or_cancel(market, token, cash, people):
+    alice, bob, *_ = people
+    place(market, alice, SELL, 105, 10)
+    rest, receipt = place(market, bob, BUY, 105, 15, IOC)
+    assert rest == 0
+    assert token.balanceOf(bob) == 10_010
+    [unfilled] = receipt.decode_logs(market.TakerUnfilled)
+    assert unfilled.lots == 5 and not unfilled.fill_bound_reached
+    assert market.best_bid_ask() == (0, 0, 0, 0)
+    check_books(market, token, cash, people)
+
+
+def test_immediate_or_cancel_sell_releases_its_hold(market, token, cash, people):
+    alice, bob, *_ = people
+    place(market, alice, BUY, 100, 10)
+    place(market, bob, SELL, 100, 25, IOC)
+    assert token.held_balance(bob) == 0 and token.balanceOf(bob) == 9_990
+    check_books(market, token, cash, people)
+
+
+def test_fill_or_kill(market, token, cash, people):
+    alice, bob, *_ = people
+    place(market, alice, SELL, 105, 10)
+    with ape.reverts("market: fill-or-kill not filled"):
+        place(market, bob, BUY, 105, 11, FOK)
+    assert market.best_bid_ask() == (0, 0, 105, 10)
+    place(market, bob, BUY, 105, 10, FOK)
+    assert token.balanceOf(bob) == 10_010
+    check_books(market, token, cash, people)
+
+
+def test_post_only(market, token, cash, people):
+    alice, bob, *_ = people
+    place(market, alice, SELL, 105, 10)
+    with ape.reverts("market: post-only order would trade"):
+        place(market, bob, BUY, 105, 1, POST_ONLY)
+    rest, _ = place(market, bob, BUY, 104, 1, POST_ONLY)
+    assert market.order(rest)[3] == 1
+    check_books(market, token, cash, people)
+
+
+def test_market_order_respects_its_slippage_bound(market, token, cash, people):
+    alice, bob, carol, _ = people
+    place(market, alice, SELL, 105, 10)
+    place(market, bob, SELL, 110, 10)
+    rest, receipt = place(market, carol, BUY, 106, 20, MARKET)
+    assert rest == 0
+    assert token.balanceOf(carol) == 10_010
+    assert receipt.decode_logs(market.TakerUnfilled)[0].lots == 10
+    assert market.best_bid_ask() == (0, 0, 110, 10)
+    check_books(market, token, cash, people)
+
+
+def test_expired_orders_are_skipped_and_released(market, token, cash, people, chain):
+    alice, bob, carol, _ = people
+    expiry = chain.pending_timestamp + 100
+    stale, _ = place(market, alice, SELL, 105, 10, expiry=expiry)
+    fresh, _ = place(market, bob, SELL, 106, 10)
+    chain.mine(timestamp=expiry + 1)
+    _, receipt = place(market, carol, BUY, 106, 10)
+    [cancelled] = receipt.decode_logs(market.OrderCancelled)
+    assert (cancelled.order_id, cancelled.reason) == (stale, market.CANCELLED_EXPIRED())
+    assert token.held_balance(alice) == 0 and token.balanceOf(alice) == 10_000
+    assert receipt.decode_logs(market.Trade)[0].maker_order_id == fresh
+    with ape.reverts("market: bad expiry"):
+        place(market, alice, SELL, 105, 1, expiry=chain.pending_timestamp - 1)
+    check_books(market, token, cash, people)
+
+
+def test_cancel_and_cancel_many(market, token, cash, people):
+    alice, bob, *_ = people
+    a, _ = place(market, alice, SELL, 105, 10)
+    b, _ = place(market, alice, SELL, 105, 5)
+    c, _ = place(market, alice, BUY, 90, 5)
+    with ape.reverts("market: not your order"):
+        market.cancel_order(a, sender=bob)
+    market.cancel_order(b, sender=alice)  # a hole behind the head
+    assert market.best_bid_ask() == (90, 5, 105, 10)
+    market.cancel_orders([a, c], sender=alice)
+    assert market.best_bid_ask() == (0, 0, 0, 0)
+    assert token.held_balance(alice) == 0 and cash.balanceOf(market) == 0
+    with ape.reverts("market: no such order"):
+        market.cancel_order(a, sender=alice)
+    # Holes are stepped over by matching.
+    d, _ = place(market, alice, SELL, 107, 5)
+    e, _ = place(market, bob, SELL, 107, 5)
+    market.cancel_order(d, sender=alice)
+    _, receipt = place(market, people[2], BUY, 107, 5)
+    assert receipt.decode_logs(market.Trade)[0].maker_order_id == e
+    check_books(market, token, cash, people)
+
+
+def test_self_trade_prevention_across_wallets_of_one_identity(market, token, cash, people, registry, registrar, accounts, agent, fund):
+    alice, bob, *_ = people
+    alice_second = accounts[16]
+    registry.add_wallet(alice, alice_second, sender=registrar)
+    fund(alice_second, 10_000 * PESO)
+    cash.approve(market, 2**256 - 1, sender=alice_second)
+    own, _ = place(market, alice, SELL, 105, 10)
+    other, _ = place(market, bob, SELL, 105, 10)
+    _, receipt = place(market, alice_second, BUY, 105, 10)
+    [cancelled] = receipt.decode_logs(market.OrderCancelled)
+    assert (cancelled.order_id, cancelled.reason) == (own, market.CANCELLED_SELF_TRADE())
+    assert receipt.decode_logs(market.Trade)[0].maker_order_id == other
+    assert token.balanceOf(alice) == 10_000 and token.held_balance(alice) == 0
+    check_books(market, token, cash, people + [alice_second])
+
+
+def test_poison_sell_order_never_blocks_the_book(market, token, cash, people, agent, registry, registrar):
+    alice, bob, carol, dave = people
+    frozen, _ = place(market, alice, SELL, 105, 10)
+    removed, _ = place(market, bob, SELL, 105, 10)
+    good, _ = place(market, carol, SELL, 106, 10)
+    token.setAddressFrozen(alice, True, sender=agent)
+    registry.remove_wallet(bob, sender=registrar)
+    _, receipt = place(market, dave, BUY, 106, 10)
+    reasons = {c.order_id: c.reason for c in receipt.decode_logs(market.OrderCancelled)}
+    assert reasons == {frozen: 4, removed: 2}  # SENDER_FROZEN, SENDER_NOT_VERIFIED
+    assert token.held_balance(alice) == 0 and token.held_balance(bob) == 0
+    assert receipt.decode_logs(market.Trade)[0].maker_order_id == good
+    assert token.balanceOf(dave) == 10_010
+    check_books(market, token, cash, people)
+
+
+def test_poison_buy_order_gets_its_escrow_back(market, token, cash, people, agent):
+    alice, bob, carol, _ = people
+    frozen_bid, _ = place(market, alice, BUY, 100, 10)
+    good_bid, _ = place(market, bob, BUY, 99, 10)
+    token.setAddressFrozen(alice, True, sender=agent)
+    before = cash.balanceOf(alice)
+    _, receipt = place(market, carol, SELL, 99, 10)
+    assert receipt.decode_logs(market.OrderCancelled)[0].reason == 5  # RECIPIENT_FROZEN
+    assert cash.balanceOf(alice) == before + 10 * 100 * TICK
+    assert token.balanceOf(bob) == 10_010
+    check_books(market, token, cash, people)
+
+
+def test_recovered_wallet_order_is_unwound_on_the_new_wallet(market, token, cash, people, agent, registry, registrar, accounts):
+    alice, bob, *_ = people
+    lost, _ = place(market, alice, SELL, 105, 10)
+    new_wallet = accounts[16]
+    registry.add_wallet(alice, new_wallet, sender=registrar)
+    token.recoveryAddress(alice, new_wallet, sender=agent)
+    assert token.held_balance(new_wallet) == 10
+    _, receipt = place(market, bob, BUY, 105, 10)
+    assert receipt.decode_logs(market.OrderCancelled)[0].order_id == lost
+    assert token.held_balance(new_wallet) == 0 and token.free_balance(new_wallet) == 10_000
+
+
+def test_taker_refusals(market, token, cash, people, agent, outsider, register, accounts, chain):
+    alice, bob, *_ = people
+    place(market, alice, SELL, 105, 10)
+    with ape.reverts("token: recipient not verified"):
+        place(market, outsider, BUY, 105, 1)
+    with ape.reverts("token: sender not verified"):
+        place(market, outsider, SELL, 105, 1)
+    token.setAddressFrozen(bob, True, sender=agent)
+    with ape.reverts("token: recipient frozen"):
+        place(market, bob, BUY, 105, 1)  # against the book
+    with ape.reverts("token: recipient frozen"):
+        place(market, bob, BUY, 100, 1)  # resting
+    with ape.reverts("token: sender frozen"):
+        place(market, bob, SELL, 110, 1)
+    with ape.reverts("token: insufficient free balance"):
+        place(market, alice, SELL, 110, 9_991)
+
+
+@pytest.mark.parametrize(
+    "args, reason",
+    [
+        ((2, 100, 1, GTC, 0, 32), "market: bad side"),
+        ((BUY, 0, 1, GTC, 0, 32), "market: tick out of range"),
+        ((BUY, 65536, 1, GTC, 0, 32), "market: tick out of range"),
+        ((BUY, 100, 0, GTC, 0, 32), "market: bad quantity"),
+        ((BUY, 100, 2**36, GTC, 0, 32), "market: bad quantity"),
+        ((BUY, 100, 1, 5, 0, 32), "market: bad order type"),
+        ((BUY, 100, 1, GTC, 0, 0), "market: bad fill bound"),
+        ((BUY, 100, 1, GTC, 0, 33), "market: bad fill bound"),
+    ],
+)
+def test_bad_orders(market, people, args, reason):
+    with ape.reverts(reason):
+        market.place_order(*args, sender=people[0])
+
+
+def test_fill_bound(market, token, cash, people):
+    alice, bob, carol, _ = people
+    for _ in range(5):
+        place(market, alice, SELL, 105, 1)
+    rest, receipt = place(market, bob, BUY, 105, 5, GTC, max_fills=3)
+    assert len(receipt.decode_logs(market.Trade)) == 3
+    assert market.order(rest)[1:4] == (BUY, 105, 2)  # GTC rests what the bound cut off...
+    market.cancel_order(rest, sender=bob)
+    _, receipt = place(market, carol, BUY, 105, 5, IOC, max_fills=1)
+    [unfilled] = receipt.decode_logs(market.TakerUnfilled)
+    assert unfilled.lots == 4 and unfilled.fill_bound_reached  # ...IOC cancels it and says why
+    check_books(market, token, cash, people)
+
+
+def test_halt_resume_delist(market, token, cash, people, issuer, operator):
+    alice, bob, *_ = people
+    resting, _ = place(market, alice, SELL, 105, 10)
+    with ape.reverts("access_control: account is missing role"):
+        market.halt(sender=alice)
+    market.halt(sender=issuer)
+    assert market.status() == market.STATUS_HALTED()
+    with ape.reverts("market: not trading"):
+        place(market, bob, BUY, 105, 1)
+    market.resume(sender=operator)
+    place(market, bob, BUY, 105, 1)
+    with ape.reverts("access_control: account is missing role"):
+        market.delist(sender=issuer)
+    market.delist(sender=operator)
+    with ape.reverts("market: not trading"):
+        place(market, bob, BUY, 105, 1)
+    with ape.reverts("market: not halted"):
+        market.resume(sender=operator)
+    market.cancel_order(resting, sender=alice)  # owners can always leave
+    assert token.held_balance(alice) == 0
+    check_books(market, token, cash, people)
+
+
+def test_fees(make_market, token, cash, people, accounts):
+    alice, bob, carol, _ = people
+    recipient = accounts[18]
+    market = make_market(fee_recipient=recipient, maker_fee_bps=10, taker_fee_bps=25)
+    for person in people:
+        cash.approve(market, 2**256 - 1, sender=person)
+    # A taker buy against a resting sell.
+    place(market, alice, SELL, 100, 10)
+    alice_before, bob_before = cash.balanceOf(alice), cash.balanceOf(bob)
+    place(market, bob, BUY, 100, 10)
+    notional = 10 * 100 * TICK
+    assert cash.balanceOf(alice) == alice_before + notional - notional * 10 // 10_000
+    assert cash.balanceOf(bob) == bob_before - notional - notional * 25 // 10_000
+    # A taker sell against a resting buy, whose escrow held its maker fee.
+    bid, _ = place(market, carol, BUY, 100, 7)
+    assert market.escrow_of(bid) == 7 * 100 * TICK * 10_010 // 10_000
+    alice_before = cash.balanceOf(alice)
+    place(market, alice, SELL, 100, 3)
+    part = 3 * 100 * TICK
+    assert cash.balanceOf(alice) == alice_before + part - part * 25 // 10_000
+    assert cash.balanceOf(recipient) == notional * 35 // 10_000 + part * 25 // 10_000 + (7 * 100 * TICK * 10 // 10_000 - 4 * 100 * TICK * 10 // 10_000)
+    check_books(market, token, cash, people)
+
+
+def test_fee_settings(market, operator, issuer, accounts):
+    with ape.reverts("access_control: account is missing role"):
+        market.set_fees(1, 1, accounts[18], sender=issuer)
+    with ape.reverts("market: fee too high"):
+        market.set_fees(1001, 0, accounts[18], sender=operator)
+    with ape.reverts("market: zero fee recipient"):
+        market.set_fees(5, 0, "0x0000000000000000000000000000000000000000", sender=operator)
+    market.set_fees(5, 7, accounts[18], sender=operator)
+    assert market.fees() == (5, 7)
+
+
+def test_initialize_once(market, market_implementation, token, cash, operator):
+    args = (token, cash, 1, 1, operator, operator, operator, 0, 0)
+    with ape.reverts("market: already initialized"):
+        market.initialize(*args, sender=operator)
+    with ape.reverts("market: already initialized"):
+        market_implementation.initialize(*args, sender=operator)
+
+
+def test_a_long_random_sequence_reconciles(market, token, cash, people):
+    import random
+
+    rng = random.Random(7)
+    open_ids: list[tuple[int, object]] = []
+    for _ in range(40):
+        who = rng.choice(people)
+        if open_ids and rng.random() < 0.25:
+            order_id, owner = open_ids.pop(rng.randrange(len(open_ids)))
+            if market.order(order_id)[0] == owner.address:
+                market.cancel_order(order_id, sender=owner)
+            continue
+        side = rng.choice([BUY, SELL])
+        tick = rng.randint(95, 105)
+        order_id, _ = place(market, who, side, tick, rng.randint(1, 20), rng.choice([GTC, GTC, IOC]))
+        if order_id:
+            open_ids.append((order_id, who))
+    check_books(market, token, cash, people)
+    bid, _, ask, _ = market.best_bid_ask()
+    assert bid == 0 or ask == 0 or bid < ask
