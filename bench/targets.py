@@ -39,4 +39,7 @@ TARGETS: list[Target] = [
     Target("transfer_compliant", baseline="erc20_transfer_plain", factor=1.35, note="T-REX: 6.2 x"),
     Target("register_investor", limit=50_000, note="T-REX: ~79,600"),
     Target("issue_security_total", limit=1_200_000, note="T-REX factory: 3,730,860"),
+    Target("dividend_declare", limit=100_000, note="Polymath: 410,913"),
+    Target("dividend_claim", limit=65_000),
+    Target("dividend_claim_at_10000_holders", baseline="dividend_claim", factor=1.02),
 ]

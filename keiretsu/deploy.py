@@ -56,8 +56,8 @@ def deploy_platform(
     log: Callable[[str], None] = print,
 ) -> Deployment:
     """Deploys what is missing: cash token (unless `cash` gives an existing stablecoin), identity
-    registry, token implementation, issuance factory. `registrar`, `agent` and `treasury` (the cash
-    token's minter) default to the deployer.
+    registry, token implementation, issuance factory, dividends, shareholder votes. `registrar`,
+    `agent` and `treasury` (the cash token's minter) default to the deployer.
     """
     chain_id = chain.chain_id
     manifest = load_manifest(chain_id, directory) or {
@@ -102,5 +102,8 @@ def deploy_platform(
     registry = ensure("IdentityRegistry", lambda: project.IdentityRegistry.deploy(sender=deployer), grant_registrar)
     implementation = ensure("SecurityToken", lambda: project.SecurityToken.deploy(registry, sender=deployer))
     ensure("IssuanceFactory", lambda: project.IssuanceFactory.deploy(registry, implementation, agent, sender=deployer))
+    # Platform-wide corporate actions; each security grants them its RECORDER_ROLE.
+    ensure("Dividends", lambda: project.Dividends.deploy(manifest["contracts"]["CashToken"]["address"], sender=deployer))
+    ensure("ShareholderVotes", lambda: project.ShareholderVotes.deploy(sender=deployer))
     save_manifest(manifest, directory)
     return run

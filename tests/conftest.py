@@ -7,3 +7,4 @@ from tests.fixtures.factory import *  # noqa: F401,F403
 from tests.fixtures.cash import *  # noqa: F401,F403
 from tests.fixtures.offering import *  # noqa: F401,F403
 from tests.fixtures.market import *  # noqa: F401,F403
+from tests.fixtures.dividends import *  # noqa: F401,F403

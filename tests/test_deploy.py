@@ -11,7 +11,7 @@ import ape
 from keiretsu.deploy import deploy_platform
 from keiretsu.manifest import ManifestError, contract_address, load_manifest
 
-PLATFORM = {"CashToken", "IdentityRegistry", "SecurityToken", "IssuanceFactory"}
+PLATFORM = {"CashToken", "IdentityRegistry", "SecurityToken", "IssuanceFactory", "Dividends", "ShareholderVotes"}
 
 
 def test_deploys_everything_then_nothing(operator, registrar, agent, chain, tmp_path, project):
@@ -70,7 +70,7 @@ def test_deploy_script_end_to_end(tmp_path, chain, networks):
                "--account", "TEST::0", "--deployments", str(tmp_path)]
     first = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "4 deployed" in first.stdout
+    assert "6 deployed" in first.stdout
     second = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "0 deployed, 0 transactions sent" in second.stdout

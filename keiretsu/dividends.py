@@ -1,0 +1,73 @@
+"""Pushing a dividend to the holders at its record date, in batches (what `ape run pay-dividend` does)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ape import chain
+
+# Dividends.pay takes at most this many holders per call.
+MAX_BATCH = 100
+SKIP_REASONS = {1: "already paid", 2: "frozen", 3: "excluded", 4: "nothing due"}
+
+
+@dataclass
+class PaymentRun:
+    """What a push run did: amounts paid per holder, and why others were skipped."""
+
+    paid: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    transactions: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.paid.values())
+
+
+def holders_from_transfers(token: Any, from_block: int, to_block: int | None = None) -> list[str]:
+    """Every wallet that received shares of `token` from `from_block` to `to_block` (default: the head), in order."""
+    stop = chain.blocks.height + 1 if to_block is None else to_block + 1
+    seen: dict[str, None] = {}
+    for log in token.Transfer.range(from_block, stop):
+        seen.setdefault(log.receiver, None)
+    seen.pop("0x0000000000000000000000000000000000000000", None)
+    return list(seen)
+
+
+def unpaid_holders(dividends: Any, token: Any, dividend_id: int, candidates: Iterable[str]) -> list[str]:
+    """The candidates with a nonzero entitlement that were not paid yet (excluded wallets are due nothing)."""
+    return [
+        holder
+        for holder in candidates
+        if dividends.entitlement(token, dividend_id, holder) > 0 and not dividends.claimed(token, dividend_id, holder)
+    ]
+
+
+def batches(items: Sequence[str], size: int) -> list[Sequence[str]]:
+    if not 1 <= size <= MAX_BATCH:
+        raise ValueError(f"batch size must be between 1 and {MAX_BATCH}")
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def pay_dividend(
+    dividends: Any,
+    token: Any,
+    dividend_id: int,
+    holders: Sequence[str],
+    sender: Any,
+    batch_size: int = MAX_BATCH,
+    on_batch: Callable[[int], None] = lambda _: None,
+) -> PaymentRun:
+    """Pushes the dividend to `holders` in batches; `on_batch(n)` is told after each batch of n holders."""
+    run = PaymentRun()
+    for batch in batches(holders, batch_size):
+        receipt = dividends.pay(token, dividend_id, list(batch), sender=sender)
+        run.transactions += 1
+        for log in dividends.DividendPaid.from_receipt(receipt):
+            run.paid[log.holder] = log.amount
+        for log in dividends.DividendPaymentSkipped.from_receipt(receipt):
+            run.skipped[log.holder] = SKIP_REASONS.get(log.reason, str(log.reason))
+        on_batch(len(batch))
+    return run

@@ -1,0 +1,66 @@
+"""ape run pay-dividend: push a dividend to every unpaid holder at its record date, in batches."""
+
+from pathlib import Path
+
+import click
+from ape import chain, project
+from ape.cli import ConnectedProviderCommand, account_option
+
+from keiretsu.dividends import MAX_BATCH, holders_from_transfers, pay_dividend, unpaid_holders
+from keiretsu.manifest import DEPLOYMENTS, contract_address, load_manifest
+
+
+@click.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.option("--token", "token_address", required=True, help="The security token's address.")
+@click.option("--dividend", "dividend_id", type=int, required=True, help="The dividend's id on that token.")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, MAX_BATCH),
+    default=MAX_BATCH,
+    show_default=True,
+    help="Holders paid per transaction.",
+)
+@click.option(
+    "--holders-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Pay these wallets (one address a line) instead of finding the holders from the token's Transfer events.",
+)
+@click.option(
+    "--from-block",
+    type=int,
+    default=None,
+    help="Where the Transfer event scan starts (default: the platform's deployment block, else 0).",
+)
+@click.option("--dividends", "dividends_address", default=None, help="The Dividends contract (default: from the deployment manifest).")
+@click.option(
+    "--deployments",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEPLOYMENTS,
+    show_default=True,
+    help="Folder of the deployment manifests.",
+)
+def cli(account, token_address, dividend_id, batch_size, holders_file, from_block, dividends_address, deployments):
+    """Pays dividend DIVIDEND of TOKEN to every holder at its record date who was not paid yet.
+
+    The holders are the receivers of the token's Transfer events (or the wallets of
+    --holders-file); those with nothing due or already paid are left out, and the rest are paid
+    by the token's agent (the signing account) in batches, each holder at most once. Frozen
+    holders are skipped by the contract and can be paid later."""
+    dividends = project.Dividends.at(dividends_address or contract_address("Dividends", chain.chain_id, deployments))
+    token = project.SecurityToken.at(token_address)
+    if holders_file:
+        candidates = [line.strip() for line in holders_file.read_text().splitlines() if line.strip()]
+    else:
+        if from_block is None:
+            manifest = load_manifest(chain.chain_id, deployments)
+            from_block = manifest["deployment_block"] if manifest else 0
+        candidates = holders_from_transfers(token, from_block)
+    due = unpaid_holders(dividends, token, dividend_id, candidates)
+    click.echo(f"{len(candidates)} candidate wallets, {len(due)} with an unpaid dividend")
+    with click.progressbar(length=len(due), label="paying") as bar:
+        run = pay_dividend(dividends, token, dividend_id, due, account, batch_size, on_batch=bar.update)
+    click.echo(f"paid {len(run.paid)} holders {run.total} in {run.transactions} transactions")
+    for holder, reason in run.skipped.items():
+        click.echo(f"skipped {holder}: {reason}")
