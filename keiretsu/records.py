@@ -20,3 +20,23 @@ def decode_record(record: int) -> InvestorRecord:
         kyc_expiry=(record >> 192) & (2**40 - 1),
         flags=(record >> 184) & 0xFF,
     )
+
+
+FLAG_ISSUER, FLAG_REVOKED = 2, 128
+KIND_ENTERPRISE = 2
+
+
+def issuer_problem(record: int, now: int) -> str | None:
+    """Why a wallet may not issue securities (the factory's own checks, in words), or None."""
+    if record == 0:
+        return "is not registered"
+    fields = decode_record(record)
+    if fields.flags & FLAG_REVOKED:
+        return "has a revoked identity"
+    if fields.kyc_expiry <= now:
+        return "has an expired KYC"
+    if not fields.flags & FLAG_ISSUER:
+        return "is not flagged as an issuer"
+    if fields.kind != KIND_ENTERPRISE:
+        return "is not an enterprise"
+    return None

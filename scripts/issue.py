@@ -1,0 +1,37 @@
+"""ape run issue: scripted issuances from a YAML file (securities, documents, markets, offerings), idempotently."""
+
+from pathlib import Path
+
+import click
+from ape import chain, project
+from ape.cli import ConnectedProviderCommand, account_option
+
+from keiretsu.issuance import check_parties, issue_all, parse_issuances
+from keiretsu.manifest import contract_address
+from keiretsu.onboarding import FileRejected
+
+
+@click.command(cls=ConnectedProviderCommand)
+@account_option()
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="YAML with a `securities:` list; see examples/issuances.yaml for every field.")
+@click.option("--factory", default=None, help="IssuanceFactory address (default: from the deployment manifest).")
+def cli(account, path, factory):
+    """Validates the whole file first (every problem is reported with its line number and nothing is
+    sent), checks that every issuer is a verified enterprise issuer, then issues each security not
+    listed yet (token, rules, documents, market) and creates its offering. A re-run skips what exists.
+
+    The account must be the issuer of every entry or hold the factory's OPERATOR_ROLE."""
+    contract = project.IssuanceFactory.at(factory or contract_address("IssuanceFactory", chain.chain_id))
+    cash = project.CashToken.at(contract.CASH_TOKEN())
+    try:
+        issuances = parse_issuances(path, cash_decimals=cash.decimals())
+        registry = project.IdentityRegistry.at(contract.REGISTRY())
+        check_parties(contract, registry, account.address, issuances, chain.pending_timestamp)
+    except FileRejected as rejected:
+        raise click.ClickException(str(rejected)) from None
+    with click.progressbar(length=len(issuances), label="issuing") as bar:
+        report = issue_all(contract, account, issuances, now=lambda: chain.pending_timestamp, progress=bar.update)
+    for issuance in report.skipped:
+        click.echo(f"skipped line {issuance.line}: {issuance.isin} ({issuance.symbol}) is already issued")
+    click.echo(f"{len(report.issued)} issued, {len(report.offerings)} offerings opened, {len(report.skipped)} skipped")
