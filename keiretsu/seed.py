@@ -30,6 +30,7 @@ BUY, SELL = 0, 1
 GOOD_TILL_CANCELLED, IMMEDIATE_OR_CANCEL = 0, 1
 MAX_FILLS = 32
 UNLIMITED = 2**256 - 1
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 # The demo offerings run this long before the seeding moves the clock past their end; the
 # dividend's record and payment date lie this far ahead of its declaration.
 OFFERING_SECONDS = 600
@@ -150,17 +151,20 @@ def demo_steps(deployment: Deployment, accounts: list) -> Iterator[tuple[str, Ca
         )
 
     def run_offering(security: DemoSecurity) -> None:
-        token, _ = token_of(security)
+        token, listing = token_of(security)
         issuer = accounts[security.issuer_index]
-        start = chain.blocks.head.timestamp + 1
-        total = sum(security.subscriptions)
-        terms = (security.price, 1, 10, max(security.subscriptions), total // 2, total, start, start + OFFERING_SECONDS)
-        factory.create_offering(token, terms, sender=issuer)
+        if listing.offering == ZERO_ADDRESS:  # else resumed after a failure half-way
+            # Open from the latest block on, so that every later block (and gas estimation) is in it.
+            start = chain.blocks.head.timestamp
+            total = sum(security.subscriptions)
+            terms = (security.price, 1, 10, max(security.subscriptions), total // 2, total, start, start + OFFERING_SECONDS)
+            factory.create_offering(token, terms, sender=issuer)
         offering = clone_at(project.Offering, factory.security_by_token(token).offering)
         subscribers = [investor(number) for number in range(1, len(security.subscriptions) + 1)]
         for subscriber, shares in zip(subscribers, security.subscriptions):
-            cash.approve(offering, offering.cost_of(shares), sender=subscriber)
-            offering.subscribe(shares, sender=subscriber)
+            if offering.subscription_of(subscriber) == 0:
+                cash.approve(offering, offering.cost_of(shares), sender=subscriber)
+                offering.subscribe(shares, sender=subscriber)
         advance_time(offering.end_time() - chain.blocks.head.timestamp)
         offering.close(sender=operator)
         offering.settle_many(subscribers, sender=operator)

@@ -175,7 +175,7 @@ class Interruptions:
             raise KeyboardInterrupt
 
 
-def deploy_and_seed(settings: Settings, step=None, log: Callable[[str], None] = print) -> dict:
+def deploy_and_seed(settings: Settings, interruptions: Interruptions, log: Callable[[str], None] = print) -> dict:
     """Deploys what is missing and seeds the demo market once; returns the manifest."""
     os.environ["APE_FOUNDRY_HOST"] = settings.rpc_url
     from ape import accounts, networks
@@ -185,8 +185,10 @@ def deploy_and_seed(settings: Settings, step=None, log: Callable[[str], None] = 
     from keiretsu.seed import seed_demo_market
 
     logger.set_level("WARNING")
-    step = step or Interruptions(log).step
+    step = interruptions.step
     with networks.parse_network_choice("ethereum:local:foundry", provider_settings={"host": settings.rpc_url, "manage_process": False}):
+        # Connecting makes Ape exit on SIGINT/SIGTERM at once; we stop between steps instead.
+        interruptions.install()
         operator = accounts.test_accounts[0]
         with step():
             deployment = deploy_platform(operator, directory=settings.deployments, log=log)
@@ -276,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     try:
         chain.start(log_path=settings.chain_dir / "anvil.log")
-        deploy_and_seed(settings, interruptions.step, log)
+        deploy_and_seed(settings, interruptions, log)
         if settings.serve_dapp:
             server = serve_dapp(build_dapp(settings, log), settings.dapp_port)
         print(banner(settings, dapp_url), flush=True)
