@@ -200,8 +200,8 @@ def deploy_and_seed(settings: Settings, interruptions: Interruptions, log: Calla
         return deployment.manifest
 
 
-def build_dapp(settings: Settings, log: Callable[[str], None] = print) -> Path:
-    """Builds the dApp for this chain's deployment into <chain dir>/dapp/dist; returns that folder."""
+def build_dapp(settings: Settings, log: Callable[[str], None] = print) -> None:
+    """Builds the dApp for this chain's deployment into <chain dir>/dapp/dist."""
     if not VITE.exists():
         raise ChainError("the dApp's packages are not installed: run `make install-frontend` (or pass --no-dapp)")
     generated, dist = settings.dapp_dir / "generated", settings.dapp_dir / "dist"
@@ -212,7 +212,6 @@ def build_dapp(settings: Settings, log: Callable[[str], None] = print) -> Path:
                     "--rpc-url", settings.rpc_url, "--chain-id", str(CHAIN_ID)], **quiet)
     subprocess.run([str(VITE), "build", "--logLevel", "error"], env={**os.environ, "KEIRETSU_GENERATED": str(generated),
                    "KEIRETSU_DIST": str(dist)}, **quiet)
-    return dist
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -220,14 +219,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve_dapp(dist: Path, port: int) -> http.server.ThreadingHTTPServer:
-    """Serves the built dApp on 127.0.0.1:`port` from a background thread (the dApp routes by URL
-    hash, so plain files suffice)."""
-    if port_in_use(port):
-        raise ChainError(f"port {port} is in use: the dApp cannot be served there (choose another with --dapp-port)")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_QuietHandler, directory=str(dist)))
+def dapp_server(settings: Settings) -> http.server.ThreadingHTTPServer:
+    """Takes the dApp's port on 127.0.0.1 (at once, so that a busy port fails before anything
+    starts); `serve` starts answering from <chain dir>/dapp/dist. The dApp routes by URL hash, so
+    plain files suffice."""
+    if port_in_use(settings.dapp_port):
+        raise ChainError(f"port {settings.dapp_port} is in use: the dApp cannot be served there (choose another with --dapp-port)")
+    handler = functools.partial(_QuietHandler, directory=str(settings.dapp_dir / "dist"))
+    return http.server.ThreadingHTTPServer(("127.0.0.1", settings.dapp_port), handler)
+
+
+def serve(server: http.server.ThreadingHTTPServer) -> None:
     threading.Thread(target=server.serve_forever, name="dapp", daemon=True).start()
-    return server
 
 
 def banner(settings: Settings, dapp_url: str) -> str:
@@ -275,12 +278,17 @@ def main(argv: list[str] | None = None) -> int:
     interruptions.install()
     chain = LocalChain(port=settings.chain_port, state_dir=settings.chain_dir)
     server: http.server.ThreadingHTTPServer | None = None
+    serving = False
     status = 0
     try:
+        if settings.serve_dapp:
+            server = dapp_server(settings)
         chain.start(log_path=settings.chain_dir / "anvil.log")
         deploy_and_seed(settings, interruptions, log)
-        if settings.serve_dapp:
-            server = serve_dapp(build_dapp(settings, log), settings.dapp_port)
+        if server:
+            build_dapp(settings, log)
+            serve(server)
+            serving = True
         print(banner(settings, dapp_url), flush=True)
         while not settings.exit_when_ready:
             if chain.process.poll() is not None:
@@ -296,8 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        if server:
+        if serving:
             server.shutdown()
+        if server:
             server.server_close()
         chain.stop()
         lock.release()

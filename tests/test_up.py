@@ -163,3 +163,19 @@ def test_make_up_seeds_serves_resumes_and_refuses_a_second_run(tmp_path, ports, 
     assert second.stop(signal.SIGINT) == 0
     assert second.log().rstrip().endswith("stopped")
     assert (chain_dir / "up.pid").read_text() == ""
+
+
+def test_settings_come_from_options_then_environment_then_defaults(tmp_path):
+    from keiretsu.manifest import DEPLOYMENTS
+    from keiretsu.up import DEFAULT_CHAIN_DIR, parse_settings
+
+    defaults = parse_settings([], {})
+    assert (defaults.chain_dir, defaults.chain_port, defaults.dapp_port) == (DEFAULT_CHAIN_DIR.resolve(), 8545, 5173)
+    assert defaults.deployments == DEPLOYMENTS and defaults.serve_dapp and not defaults.exit_when_ready
+    environment = {"KEIRETSU_CHAIN_DIR": str(tmp_path), "KEIRETSU_CHAIN_PORT": "9545", "KEIRETSU_DAPP_PORT": "5180"}
+    from_environment = parse_settings([], environment)
+    assert (from_environment.chain_dir, from_environment.chain_port, from_environment.dapp_port) == (tmp_path, 9545, 5180)
+    assert from_environment.deployments == tmp_path / "deployments"  # a manifest stays with its chain
+    chosen = parse_settings(["--chain-port", "9999", "--deployments", str(tmp_path / "m"), "--no-dapp"], environment)
+    assert (chosen.chain_port, chosen.dapp_port, chosen.deployments, chosen.serve_dapp) == (9999, 5180, tmp_path / "m", False)
+    assert chosen.rpc_url == "http://127.0.0.1:9999" and chosen.lock_file == tmp_path / "up.pid"
