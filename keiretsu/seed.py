@@ -152,20 +152,19 @@ def demo_steps(deployment: Deployment, accounts: list) -> Iterator[tuple[str, Ca
 
     def run_offering(security: DemoSecurity) -> None:
         token, listing = token_of(security)
-        issuer = accounts[security.issuer_index]
         if listing.offering == ZERO_ADDRESS:  # else resumed after a failure half-way
             # Open from the latest block on, so that every later block (and gas estimation) is in it.
             start = chain.blocks.head.timestamp
             total = sum(security.subscriptions)
             terms = (security.price, 1, 10, max(security.subscriptions), total // 2, total, start, start + OFFERING_SECONDS)
-            factory.create_offering(token, terms, sender=issuer)
+            factory.create_offering(token, terms, sender=accounts[security.issuer_index])
         offering = clone_at(project.Offering, factory.security_by_token(token).offering)
         subscribers = [investor(number) for number in range(1, len(security.subscriptions) + 1)]
         for subscriber, shares in zip(subscribers, security.subscriptions):
             if offering.subscription_of(subscriber) == 0:
                 cash.approve(offering, offering.cost_of(shares), sender=subscriber)
                 offering.subscribe(shares, sender=subscriber)
-        advance_time(offering.end_time() - chain.blocks.head.timestamp)
+        advance_time(max(0, offering.end_time() - chain.blocks.head.timestamp))
         offering.close(sender=operator)
         offering.settle_many(subscribers, sender=operator)
 
