@@ -51,6 +51,10 @@ ALREADY_RUNNING = 3
 READY_LINE = "Keiretsu is up."
 
 
+class UpError(RuntimeError):
+    """`make up` cannot go on (a busy port, the dApp's packages missing)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     chain_dir: Path
@@ -185,25 +189,24 @@ def deploy_and_seed(settings: Settings, interruptions: Interruptions, log: Calla
     from keiretsu.seed import seed_demo_market
 
     logger.set_level("WARNING")
-    step = interruptions.step
     with networks.parse_network_choice("ethereum:local:foundry", provider_settings={"host": settings.rpc_url, "manage_process": False}):
         # Connecting makes Ape exit on SIGINT/SIGTERM at once; we stop between steps instead.
         interruptions.install()
         operator = accounts.test_accounts[0]
-        with step():
+        with interruptions.step():
             deployment = deploy_platform(operator, directory=settings.deployments, log=log)
         if deployment.deployed:
             log(f"deployed: {', '.join(deployment.deployed)}")
         else:
             log("the platform is already deployed: nothing sent")
-        seed_demo_market(deployment, list(accounts.test_accounts), directory=settings.deployments, step=step, log=log)
+        seed_demo_market(deployment, list(accounts.test_accounts), directory=settings.deployments, step=interruptions.step, log=log)
         return deployment.manifest
 
 
 def build_dapp(settings: Settings, log: Callable[[str], None] = print) -> None:
     """Builds the dApp for this chain's deployment into <chain dir>/dapp/dist."""
     if not VITE.exists():
-        raise ChainError("the dApp's packages are not installed: run `make install-frontend` (or pass --no-dapp)")
+        raise UpError("the dApp's packages are not installed: run `make install-frontend` (or pass --no-dapp)")
     generated, dist = settings.dapp_dir / "generated", settings.dapp_dir / "dist"
     manifest = settings.deployments / f"{CHAIN_ID}.json"
     log("building the dApp")
@@ -224,7 +227,7 @@ def dapp_server(settings: Settings) -> http.server.ThreadingHTTPServer:
     starts); `serve` starts answering from <chain dir>/dapp/dist. The dApp routes by URL hash, so
     plain files suffice."""
     if port_in_use(settings.dapp_port):
-        raise ChainError(f"port {settings.dapp_port} is in use: the dApp cannot be served there (choose another with --dapp-port)")
+        raise UpError(f"port {settings.dapp_port} is in use: the dApp cannot be served there (choose another with --dapp-port)")
     handler = functools.partial(_QuietHandler, directory=str(settings.dapp_dir / "dist"))
     return http.server.ThreadingHTTPServer(("127.0.0.1", settings.dapp_port), handler)
 
@@ -298,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.5)
     except KeyboardInterrupt:
         log("stopping: writing the chain state")
-    except (ChainError, subprocess.CalledProcessError) as failure:
+    except (ChainError, UpError, subprocess.CalledProcessError) as failure:
         log(f"make up failed: {failure}")
         status = 1
     finally:

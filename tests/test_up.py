@@ -179,3 +179,25 @@ def test_settings_come_from_options_then_environment_then_defaults(tmp_path):
     chosen = parse_settings(["--chain-port", "9999", "--deployments", str(tmp_path / "m"), "--no-dapp"], environment)
     assert (chosen.chain_port, chosen.dapp_port, chosen.deployments, chosen.serve_dapp) == (9999, 5180, tmp_path / "m", False)
     assert chosen.rpc_url == "http://127.0.0.1:9999" and chosen.lock_file == tmp_path / "up.pid"
+
+
+def test_a_signal_during_a_step_stops_after_the_step():
+    from keiretsu.up import Interruptions
+
+    previous = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    said: list[str] = []
+    interruptions = Interruptions(said.append)
+    interruptions.install()
+    try:
+        finished = []
+        with pytest.raises(KeyboardInterrupt):
+            with interruptions.step():
+                os.kill(os.getpid(), signal.SIGTERM)
+                os.kill(os.getpid(), signal.SIGINT)
+                finished.append("step")
+        assert finished == ["step"] and said == ["stopping after the current step"]
+        with pytest.raises(KeyboardInterrupt):  # outside a step, at once
+            os.kill(os.getpid(), signal.SIGINT)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
