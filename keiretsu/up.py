@@ -236,6 +236,14 @@ def serve(server: http.server.ThreadingHTTPServer) -> None:
     threading.Thread(target=server.serve_forever, name="dapp", daemon=True).start()
 
 
+def tool_environment(settings: Settings) -> str:
+    """The variables that point Ape's console and scripts at this chain and its manifest."""
+    variables = f"APE_FOUNDRY_HOST={settings.rpc_url}"
+    if settings.deployments != DEPLOYMENTS:
+        variables += f" KEIRETSU_DEPLOYMENTS={settings.deployments}"
+    return variables
+
+
 def banner(settings: Settings, dapp_url: str) -> str:
     from ape import accounts
 
@@ -250,6 +258,7 @@ def banner(settings: Settings, dapp_url: str) -> str:
         f"  state      {settings.chain_dir / 'state.json'}",
         f"  manifest   {settings.deployments / f'{CHAIN_ID}.json'}",
         f"  wallets    import the dev mnemonic into a browser wallet: {DEV_MNEMONIC}",
+        f"  tools      {tool_environment(settings)} ape console  (or: ape run report trades ANDES)",
         "",
         "Demo accounts:",
     ]

@@ -118,7 +118,8 @@ def test_make_up_seeds_serves_resumes_and_refuses_a_second_run(tmp_path, ports, 
     manifest = chain_dir / "deployments/31337.json"
 
     first = UpProcess(chain_dir, chain_port, dapp_port).start()
-    for line in ("dApp       " + dapp_url, "chain id   31337", "RPC URL    " + rpc_url, "issuer: Andes Robotics SA", "investor 12"):
+    tools = f"APE_FOUNDRY_HOST={rpc_url} KEIRETSU_DEPLOYMENTS={chain_dir.resolve() / 'deployments'} ape console"
+    for line in ("dApp       " + dapp_url, "chain id   31337", "RPC URL    " + rpc_url, tools, "issuer: Andes Robotics SA", "investor 12"):
         assert line in first.banner
     with urllib.request.urlopen(dapp_url, timeout=10) as answer:
         assert answer.status == 200
