@@ -1,5 +1,15 @@
 """Reports rebuilt from events match the on-chain state exactly."""
 
+import csv
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from eth_utils import keccak
+
+from keiretsu.clones import clone_at
+from keiretsu.deploy import deploy_platform
 from keiretsu.reports import (
     balances_from_transfers,
     cap_table,
@@ -11,6 +21,7 @@ from keiretsu.reports import (
     trades,
 )
 from tests.fixtures.dividends import DAY, to_time
+from tests.fixtures.factory import issuance_request
 from tests.fixtures.market import BUY, IOC, SELL, check_books, place
 
 ZERO = "0x0000000000000000000000000000000000000000"
@@ -107,3 +118,35 @@ def test_dividends_report_matches_the_dividend_contract(security, declare, divid
     assert "1.000003" in summary.as_table()
     ledger = dividend_payments_report(dividends, security, "ACME", 6)
     assert [row[-1] for row in ledger.rows] == [p.amount for p in payments]
+
+
+def test_report_script_writes_trades_as_csv(operator, accounts, chain, project, tmp_path):
+    """`ape run report trades SYMBOL --csv FILE` on a deployed platform: the rows of trade_records."""
+    run = deploy_platform(operator, directory=tmp_path, log=lambda _: None)
+    issuer, seller, buyer = accounts[2], accounts[4], accounts[5]
+    expiry = chain.pending_timestamp + 86400
+    registry = run.contract("IdentityRegistry")
+    registry.batch_register_investors(
+        [issuer, seller, buyer], [keccak(text=f"kyc-{n}") for n in range(3)], [2, 1, 1], [756] * 3, [expiry] * 3, [2, 0, 0],
+        sender=operator,
+    )
+    factory = run.contract("IssuanceFactory")
+    token = clone_at(project.SecurityToken, factory.issue_security(issuance_request(issuer), sender=issuer).return_value)
+    market = clone_at(project.OrderBook, factory.security_by_token(token).market)
+    token.mint(seller, 100, sender=operator)
+    run.contract("CashToken").mint(buyer, 10**9, sender=operator)
+    run.contract("CashToken").approve(market, 10**9, sender=buyer)
+    place(market, seller, SELL, 1234, 40)
+    place(market, buyer, BUY, 1234, 25)
+
+    environment = {**os.environ, "APE_FOUNDRY_HOST": chain.provider.uri, "KEIRETSU_DEPLOYMENTS": str(tmp_path)}
+    output = tmp_path / "trades.csv"
+    command = [str(Path(sys.executable).with_name("ape")), "run", "report", "trades", "ACME", "--csv", str(output),
+               "--network", "ethereum:local:foundry"]
+    result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 rows written" in result.stdout
+    (row,) = list(csv.DictReader(output.open()))
+    (trade,) = trade_records(market)
+    assert (row["buyer"], row["seller"], row["aggressor"]) == (buyer.address, seller.address, "buy")
+    assert (int(row["shares"]), int(row["lot price"]), int(row["cash"])) == (25, 12_340_000, 25 * 12_340_000) == (trade.shares, trade.cash // 25, trade.cash)
