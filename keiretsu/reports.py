@@ -55,6 +55,13 @@ def _numeric(text: str) -> bool:
     return text.replace(",", "").replace(".", "").replace("%", "").isdigit()
 
 
+def _events(event, start_block: int, **topics) -> list:
+    """Every log of `event` from `start_block` to the head, in chain order, optionally filtered
+    by indexed arguments."""
+    stop = event.chain_manager.blocks.height + 1
+    return list(event.range(start_block, stop, search_topics=topics or None))
+
+
 def balances_from_transfers(transfers: Iterable[tuple[str, str, int]]) -> dict[str, int]:
     """Replays (sender, receiver, value) transfers; mints come from and burns go to the zero address."""
     balances: dict[str, int] = defaultdict(int)
@@ -68,8 +75,7 @@ def balances_from_transfers(transfers: Iterable[tuple[str, str, int]]) -> dict[s
 
 def token_transfers(token, start_block: int = 0) -> list[tuple[str, str, int]]:
     """Every Transfer event of a token, in chain order."""
-    stop = token.chain_manager.blocks.height + 1
-    return [(log.sender, log.receiver, log.value) for log in token.Transfer.range(start_block, stop)]
+    return [(log.sender, log.receiver, log.value) for log in _events(token.Transfer, start_block)]
 
 
 def cap_table(token, start_block: int = 0) -> Report:
@@ -81,13 +87,6 @@ def cap_table(token, start_block: int = 0) -> Report:
         for holder, amount in sorted(balances.items(), key=lambda item: (-item[1], item[0]))
     ]
     return Report(f"Cap table of {token.symbol()} ({len(rows)} holders, {supply:,} shares)", ("holder", "shares", "part"), rows)
-
-
-def _events(event, start_block: int, **topics) -> list:
-    """Every log of `event` from `start_block` to the head, in chain order, optionally filtered
-    by indexed arguments."""
-    stop = event.chain_manager.blocks.height + 1
-    return list(event.range(start_block, stop, search_topics=topics or None))
 
 
 def _date(timestamp: int) -> str:
