@@ -47,7 +47,7 @@ up: install install-frontend  ## start the local chain (state on disk), deploy, 
 
 test: install test-contracts test-frontend  ## install what is missing and run every test
 
-test-contracts: install
+test-contracts: install frontend/node_modules/.installed  # tests/test_up.py builds the dApp
 	ape test tests/ -p no:cacheprovider
 
 test-frontend: install install-frontend

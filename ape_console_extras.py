@@ -1,7 +1,8 @@
-"""`ape console` opens with the deployment loaded: `registry`, `cash`, `factory`, `operator`,
-every security by symbol in `securities()`, and the operator helpers of keiretsu/console.py
-(`onboard_investor`, `kyc_status`, `freeze`, `unfreeze`, `recover`, `halt`, `resume`, `cap_table`).
-Type `help(freeze)` for any of them."""
+"""`ape console` opens with the deployment loaded: `registry`, `cash`, `factory`, `dividends`,
+`operator`, every security by symbol in `securities()`, and the operator helpers of
+keiretsu/console.py (`onboard_investor`, `kyc_status`, `freeze`, `unfreeze`, `recover`,
+`issue_security`, `issue_shares`, `halt`, `resume`, `depth`, `cap_table`, `trades`,
+`dividends_paid`). Type `help(depth)` for any of them."""
 
 
 def ape_init_extras(chain, project, accounts):
@@ -16,7 +17,14 @@ def ape_init_extras(chain, project, accounts):
     registry = project.IdentityRegistry.at(contracts["IdentityRegistry"]["address"])
     factory = project.IssuanceFactory.at(contracts["IssuanceFactory"]["address"])
     cash = project.CashToken.at(contracts["CashToken"]["address"])
+    dividends = project.Dividends.at(contracts["Dividends"]["address"])
     operator = accounts.test_accounts[0] if chain.chain_id == 31337 else None
-    console = OperatorConsole(registry, factory, cash, operator, project.SecurityToken, manifest.get("deployment_block", 0))
+    console = OperatorConsole(
+        registry, factory, cash, operator, project.SecurityToken, manifest.get("deployment_block", 0),
+        market_type=project.OrderBook, dividends=dividends,
+    )
     print(f"Keiretsu on chain {chain.chain_id}: {factory.security_count()} securities; helpers: {', '.join(console.helpers())}")
-    return {"registry": registry, "factory": factory, "cash": cash, "operator": operator, "keiretsu": console, **console.helpers()}
+    return {
+        "registry": registry, "factory": factory, "cash": cash, "dividends": dividends, "operator": operator,
+        "keiretsu": console, **console.helpers(),
+    }

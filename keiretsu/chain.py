@@ -91,11 +91,29 @@ class LocalChain:
                 raise ChainError(f"anvil exited at start with code {self.process.returncode}")
             try:
                 rpc(self.url, "eth_chainId")
-                return self
             except (OSError, ChainError):
                 time.sleep(0.1)
+                continue
+            self.resume_clock()
+            return self
         self.stop()
         raise ChainError(f"anvil did not answer on {self.url} within {timeout:.0f} s")
+
+    def head_timestamp(self) -> int:
+        return int(rpc(self.url, "eth_getBlockByNumber", ["latest", False])["timestamp"], 16)
+
+    def resume_clock(self) -> int:
+        """Moves the clock to just after the latest block when that block is in the future.
+
+        anvil forgets its time offset on a restart: after time travel (closing the demo offerings)
+        the next block would be older than its parent, and record dates or offering ends already
+        passed would seem to lie ahead again. Returns the seconds the clock was moved.
+        """
+        lag = self.head_timestamp() - int(time.time()) + 1
+        if lag <= 0:
+            return 0
+        rpc(self.url, "evm_increaseTime", [lag])
+        return lag
 
     def stop(self, timeout: float = 20.0) -> None:
         """Stops anvil with SIGINT, which makes it write its state, and waits for it."""

@@ -7,12 +7,15 @@ from datetime import datetime, timedelta, timezone
 
 from eth_utils import keccak
 
-from keiretsu.countries import country_code
-from keiretsu.reports import cap_table
 from keiretsu.clones import clone_at
+from keiretsu.countries import country_code
+from keiretsu.isin import make_isin
+from keiretsu.reports import cap_table, dividends_report, trades
 
 KINDS = {"natural": 1, "enterprise": 2}
 FLAG_QUALIFIED, FLAG_ISSUER = 1, 2
+BUY, SELL = 0, 1
+MAX_DEPTH = 50
 
 
 @dataclass
@@ -25,6 +28,8 @@ class OperatorConsole:
     sender: object
     token_type: object
     start_block: int = 0
+    market_type: object = None
+    dividends: object = None
     _securities: dict = field(default_factory=dict)
 
     def securities(self) -> dict:
@@ -85,19 +90,74 @@ class OperatorConsole:
         Register the new wallet first with `registry.add_wallet(lost_wallet, new_wallet)`."""
         return self.security(symbol).recoveryAddress(lost_wallet, new_wallet, sender=self.sender)
 
+    def issue_security(
+        self, isin: str, name: str, symbol: str, issuer: str, lot_size: int = 1, tick_size: int = 10_000,
+        decimals: int = 0, max_holders: int = 0,
+    ):
+        """Issues and lists a security for a verified issuer enterprise: token, order book, record
+        dates for dividends and votes. `isin` is a full ISIN or its first 11 characters (the check
+        digit is added); the market trades `lot_size` token base units per lot at `tick_size` cash
+        base units per lot per tick. Needs the factory's OPERATOR_ROLE (an issuer may issue its own).
+        Returns the new token."""
+        code = isin if len(isin) == 12 else make_isin(isin)
+        request = (code, name, symbol, decimals, issuer, 0, max_holders != 0, max_holders, 0, 0, [], [], lot_size, tick_size)
+        receipt = self.factory.issue_security(request, sender=self.sender)
+        return clone_at(self.token_type, receipt.return_value)
+
+    def issue_shares(self, symbol: str, allocations: dict):
+        """Issues new shares of a security: {wallet: shares} minted to verified wallets, all or
+        nothing (at most 100 wallets). Needs the token's AGENT_ROLE (the transfer agent)."""
+        return self.security(symbol).batchMint(list(allocations), list(allocations.values()), sender=self.sender)
+
+    def market(self, symbol: str):
+        """The order book of a security."""
+        return clone_at(self.market_type, self.factory.security_by_token(self.security(symbol)).market)
+
     def halt(self, symbol: str):
-        """Suspends trading in a security."""
+        """Halts a security: its listing and its order book stop trading (resting orders stay and
+        may still be cancelled). The issuer or the factory's OPERATOR_ROLE."""
         return self.factory.halt(self.security(symbol), sender=self.sender)
 
     def resume(self, symbol: str):
-        """Resumes trading in a halted security."""
+        """Resumes trading in a halted security and its order book."""
         return self.factory.resume(self.security(symbol), sender=self.sender)
+
+    def depth(self, symbol: str, levels: int = 10) -> dict:
+        """Prints a security's order book, best `levels` price levels a side (asks above bids),
+        and returns {"bids": [(price, shares), ...], "asks": [...]} best first, prices in cash
+        base units per lot."""
+        market = self.market(symbol)
+        lot_size, tick_size = market.lot_size(), market.tick_size()
+        levels = min(levels, MAX_DEPTH)
+        book = {
+            side: [(tick * tick_size, lots * lot_size) for tick, lots in market.depth(number, levels)]
+            for side, number in (("bids", BUY), ("asks", SELL))
+        }
+        decimals = self.cash.decimals()
+        print(f"{symbol} order book (price per lot, shares)")
+        for label, side in (("ask", reversed(book["asks"])), ("bid", book["bids"])):
+            for price, shares in side:
+                print(f"  {label}  {price / 10**decimals:>14,.{decimals}f}  {shares:>12,}")
+        if not book["bids"] and not book["asks"]:
+            print("  (empty)")
+        return book
 
     def cap_table(self, symbol: str) -> None:
         """Prints the register of a security, rebuilt from its Transfer events."""
         print(cap_table(self.security(symbol), self.start_block).as_table())
 
+    def trades(self, symbol: str) -> None:
+        """Prints every trade of a security, rebuilt from its order book's Trade events."""
+        print(trades(self.market(symbol), symbol, self.cash.decimals(), self.start_block).as_table())
+
+    def dividends_paid(self, symbol: str) -> None:
+        """Prints a security's dividends (declared, paid, reclaimed, outstanding) from the Dividends events."""
+        print(dividends_report(self.dividends, self.security(symbol), symbol, self.cash.decimals(), self.start_block).as_table())
+
     def helpers(self) -> dict:
         """The names `ape console` exposes."""
-        names = ["securities", "security", "onboard_investor", "kyc_status", "freeze", "unfreeze", "recover", "halt", "resume", "cap_table"]
+        names = [
+            "securities", "security", "market", "onboard_investor", "kyc_status", "freeze", "unfreeze", "recover",
+            "issue_security", "issue_shares", "halt", "resume", "depth", "cap_table", "trades", "dividends_paid",
+        ]
         return {name: getattr(self, name) for name in names}

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
-DEPLOYMENTS = Path(__file__).resolve().parent.parent / "deployments"
+# The manifests' folder: deployments/ of the repository, or KEIRETSU_DEPLOYMENTS (as `make up`
+# on another chain directory writes them there).
+DEPLOYMENTS = Path(os.environ.get("KEIRETSU_DEPLOYMENTS") or Path(__file__).resolve().parent.parent / "deployments")
 
 
 class ManifestError(RuntimeError):

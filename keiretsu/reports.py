@@ -1,5 +1,7 @@
-"""Reports rebuilt from events alone: cap tables (and, as the contracts provide them, trades and
-dividends), printed as tables or written as CSV."""
+"""Reports rebuilt from events alone, printed as tables or written as CSV: a security's cap table
+(token Transfer events), its trades (the order book's Trade events) and its dividends (the
+Dividends contract's events). Amounts stay in base units, so that CSV is exact; tables show cash
+with the cash token's decimals."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
@@ -17,15 +21,19 @@ class Report:
     title: str
     headers: Sequence[str]
     rows: list[Sequence[object]]
+    # Column name -> decimals: the table shows those base-unit amounts as decimal numbers.
+    decimals: dict[str, int] = field(default_factory=dict)
 
     def as_table(self) -> str:
-        cells = [[str(h) for h in self.headers]] + [[_cell(c) for c in row] for row in self.rows]
+        scales = [self.decimals.get(header) for header in self.headers]
+        cells = [[str(h) for h in self.headers]]
+        cells += [[_cell(c, scale) for c, scale in zip(row, scales)] for row in self.rows]
         widths = [max(len(row[i]) for row in cells) for i in range(len(self.headers))]
         lines = [self.title, "  ".join(h.ljust(w) for h, w in zip(cells[0], widths))]
         lines.append("  ".join("-" * w for w in widths))
         for row in cells[1:]:
             lines.append("  ".join(c.rjust(w) if _numeric(c) else c.ljust(w) for c, w in zip(row, widths)))
-        return "\n".join(lines)
+        return "\n".join(line.rstrip() for line in lines)
 
     def as_csv(self) -> str:
         buffer = io.StringIO()
@@ -35,12 +43,23 @@ class Report:
         return buffer.getvalue()
 
 
-def _cell(value: object) -> str:
-    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+def _cell(value: object, decimals: int | None = None) -> str:
+    if not isinstance(value, int) or isinstance(value, bool):
+        return str(value)
+    if decimals:
+        return f"{Decimal(value).scaleb(-decimals):,.{decimals}f}"
+    return f"{value:,}"
 
 
 def _numeric(text: str) -> bool:
     return text.replace(",", "").replace(".", "").replace("%", "").isdigit()
+
+
+def _events(event, start_block: int, **topics) -> list:
+    """Every log of `event` from `start_block` to the head, in chain order, optionally filtered
+    by indexed arguments."""
+    stop = event.chain_manager.blocks.height + 1
+    return list(event.range(start_block, stop, search_topics=topics or None))
 
 
 def balances_from_transfers(transfers: Iterable[tuple[str, str, int]]) -> dict[str, int]:
@@ -56,8 +75,7 @@ def balances_from_transfers(transfers: Iterable[tuple[str, str, int]]) -> dict[s
 
 def token_transfers(token, start_block: int = 0) -> list[tuple[str, str, int]]:
     """Every Transfer event of a token, in chain order."""
-    stop = token.chain_manager.blocks.height + 1
-    return [(log.sender, log.receiver, log.value) for log in token.Transfer.range(start_block, stop)]
+    return [(log.sender, log.receiver, log.value) for log in _events(token.Transfer, start_block)]
 
 
 def cap_table(token, start_block: int = 0) -> Report:
@@ -69,3 +87,171 @@ def cap_table(token, start_block: int = 0) -> Report:
         for holder, amount in sorted(balances.items(), key=lambda item: (-item[1], item[0]))
     ]
     return Report(f"Cap table of {token.symbol()} ({len(rows)} holders, {supply:,} shares)", ("holder", "shares", "part"), rows)
+
+
+def _date(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+# TRADES #
+
+BUY = 0
+
+
+@dataclass(frozen=True)
+class TradeRecord:
+    """One fill of the order book, as its Trade event tells it."""
+
+    block: int
+    transaction: str
+    buyer: str
+    seller: str
+    aggressor: str  # "buy" when the taker bought, "sell" when it sold
+    lots: int
+    shares: int  # token base units
+    cash: int  # notional, cash base units
+    buyer_fee: int
+    seller_fee: int
+
+    @property
+    def buyer_paid(self) -> int:
+        return self.cash + self.buyer_fee
+
+    @property
+    def seller_received(self) -> int:
+        return self.cash - self.seller_fee
+
+
+def trade_records(market, start_block: int = 0) -> list[TradeRecord]:
+    """The market's fills from its Trade events. The buyer pays the notional plus its fee (the
+    taker's fee if it took, the maker's if it rested) and the seller receives the notional less its."""
+    lot_size = market.lot_size()
+    records = []
+    for log in _events(market.Trade, start_block):
+        taker_bought = log.taker_side == BUY
+        records.append(
+            TradeRecord(
+                block=log.block_number,
+                transaction=log.transaction_hash,
+                buyer=log.taker if taker_bought else log.maker,
+                seller=log.maker if taker_bought else log.taker,
+                aggressor="buy" if taker_bought else "sell",
+                lots=log.lots,
+                shares=log.lots * lot_size,
+                cash=log.cash,
+                buyer_fee=log.taker_fee if taker_bought else log.maker_fee,
+                seller_fee=log.maker_fee if taker_bought else log.taker_fee,
+            )
+        )
+    return records
+
+
+def trade_positions(records: Iterable[TradeRecord]) -> dict[str, tuple[int, int]]:
+    """Each wallet's net change from trading: (shares, cash), bought minus sold and received minus paid."""
+    positions: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for trade in records:
+        positions[trade.buyer][0] += trade.shares
+        positions[trade.buyer][1] -= trade.buyer_paid
+        positions[trade.seller][0] -= trade.shares
+        positions[trade.seller][1] += trade.seller_received
+    return {wallet: (shares, cash) for wallet, (shares, cash) in positions.items()}
+
+
+def trades(market, symbol: str, cash_decimals: int, start_block: int = 0) -> Report:
+    """Every trade of a security's market, oldest first, with its volume in the title."""
+    records = trade_records(market, start_block)
+    rows: list[Sequence[object]] = [
+        (t.block, t.transaction, t.buyer, t.seller, t.aggressor, t.shares, t.cash // t.lots, t.cash, t.buyer_fee, t.seller_fee)
+        for t in records
+    ]
+    volume = sum(t.shares for t in records)
+    turnover = sum(t.cash for t in records)
+    title = f"Trades of {symbol} ({len(rows)} trades, {volume:,} shares, {_cell(turnover, cash_decimals)} cash)"
+    headers = ("block", "transaction", "buyer", "seller", "aggressor", "shares", "lot price", "cash", "buyer fee", "seller fee")
+    scaled = {name: cash_decimals for name in ("lot price", "cash", "buyer fee", "seller fee")}
+    return Report(title, headers, rows, scaled)
+
+
+# DIVIDENDS #
+
+
+@dataclass
+class DividendRecord:
+    """A dividend as its events tell it."""
+
+    dividend_id: int
+    cash: str
+    amount: int
+    record_timestamp: int
+    payment_date: int
+    expiry: int
+    eligible_supply: int | None = None  # known once settled
+    payments: dict[str, int] = field(default_factory=dict)  # holder -> amount paid
+    reclaimed: int | None = None
+
+    @property
+    def paid(self) -> int:
+        return sum(self.payments.values())
+
+    @property
+    def outstanding(self) -> int:
+        """What the Dividends contract still holds for it."""
+        return self.amount - self.paid - (self.reclaimed or 0)
+
+
+@dataclass(frozen=True)
+class DividendPayment:
+    dividend_id: int
+    block: int
+    transaction: str
+    holder: str
+    receiver: str
+    amount: int
+    how: str  # "claimed" by the holder, "pushed" by the agent, "reclaimed" by the issuer
+
+
+def dividend_history(dividends, token, start_block: int = 0) -> tuple[dict[int, DividendRecord], list[DividendPayment]]:
+    """A security's dividends and every payment out of them, from the Dividends contract's events."""
+    address = token.address
+    records: dict[int, DividendRecord] = {}
+    for log in _events(dividends.DividendDeclared, start_block, token=address):
+        records[log.dividend_id] = DividendRecord(
+            log.dividend_id, log.cash, log.amount, log.record_timestamp, log.payment_date, log.expiry
+        )
+    for log in _events(dividends.DividendSettled, start_block, token=address):
+        records[log.dividend_id].eligible_supply = log.eligible_supply
+    payments = []
+    for log in _events(dividends.DividendPaid, start_block, token=address):
+        records[log.dividend_id].payments[log.holder] = log.amount
+        how = "pushed" if log.pushed else "claimed"
+        payments.append(DividendPayment(log.dividend_id, log.block_number, log.transaction_hash, log.holder, log.receiver, log.amount, how))
+    for log in _events(dividends.DividendReclaimed, start_block, token=address):
+        records[log.dividend_id].reclaimed = log.amount
+        payments.append(DividendPayment(log.dividend_id, log.block_number, log.transaction_hash, log.receiver, log.receiver, log.amount, "reclaimed"))
+    payments.sort(key=lambda payment: (payment.block, payment.dividend_id))
+    return records, payments
+
+
+def dividends_report(dividends, token, symbol: str, cash_decimals: int, start_block: int = 0) -> Report:
+    """One row per dividend of a security: terms, what was paid out, taken back and is still held."""
+    records, _ = dividend_history(dividends, token, start_block)
+    rows: list[Sequence[object]] = [
+        (r.dividend_id, r.cash, r.amount, _date(r.record_timestamp), _date(r.payment_date), _date(r.expiry),
+         "" if r.eligible_supply is None else r.eligible_supply, len(r.payments), r.paid,
+         "" if r.reclaimed is None else r.reclaimed, r.outstanding)
+        for r in sorted(records.values(), key=lambda record: record.dividend_id)
+    ]
+    headers = ("id", "cash token", "amount", "record date", "payment date", "expiry", "eligible shares", "holders paid",
+               "paid", "reclaimed", "outstanding")
+    scaled = {name: cash_decimals for name in ("amount", "paid", "reclaimed", "outstanding")}
+    return Report(f"Dividends of {symbol} ({len(rows)} declared; dates UTC)", headers, rows, scaled)
+
+
+def dividend_payments_report(dividends, token, symbol: str, cash_decimals: int, start_block: int = 0) -> Report:
+    """Every payment out of a security's dividends: claims, pushes by the agent, the issuer's reclaims."""
+    _, payments = dividend_history(dividends, token, start_block)
+    rows: list[Sequence[object]] = [
+        (p.dividend_id, p.block, p.transaction, p.holder, p.receiver, p.how, p.amount) for p in payments
+    ]
+    headers = ("id", "block", "transaction", "holder", "receiver", "how", "amount")
+    return Report(f"Dividend payments of {symbol} ({len(rows)} payments)", headers, rows, {"amount": cash_decimals})

@@ -6,19 +6,28 @@ import click
 from ape import chain, project
 from ape.cli import ConnectedProviderCommand
 
-from keiretsu.manifest import contract_address, load_manifest
-from keiretsu.reports import Report, cap_table
 from keiretsu.clones import clone_at
+from keiretsu.manifest import contract_address, load_manifest
+from keiretsu.reports import Report, cap_table, dividend_payments_report, dividends_report, trades
 
 
-def _security(symbol: str):
+def _listing(symbol: str):
+    """The security token with this symbol and its listing (market, offering, status)."""
     factory = project.IssuanceFactory.at(contract_address("IssuanceFactory", chain.chain_id))
     for index in range(factory.security_count()):
         listing = factory.security_at(index)
         token = clone_at(project.SecurityToken, listing.token)
         if token.symbol() == symbol:
-            return token
+            return token, listing
     raise click.ClickException(f"no security with symbol {symbol} on chain {chain.chain_id}")
+
+
+def _start_block() -> int:
+    return (load_manifest(chain.chain_id) or {}).get("deployment_block", 0)
+
+
+def _cash_decimals() -> int:
+    return project.CashToken.at(contract_address("CashToken", chain.chain_id)).decimals()
 
 
 def _emit(report: Report, csv_path: Path | None) -> None:
@@ -29,6 +38,12 @@ def _emit(report: Report, csv_path: Path | None) -> None:
         click.echo(report.as_table())
 
 
+csv_option = click.option(
+    "--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write CSV (amounts in base units) here instead of printing a table.",
+)
+
+
 @click.group()
 def cli():
     """Reports rebuilt from on-chain events of the deployed platform."""
@@ -36,8 +51,32 @@ def cli():
 
 @cli.command("cap-table", cls=ConnectedProviderCommand)
 @click.argument("symbol")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write CSV here instead of a table.")
+@csv_option
 def cap_table_command(symbol, csv_path):
-    """Holders of SYMBOL with their shares and part of the supply."""
-    start = (load_manifest(chain.chain_id) or {}).get("deployment_block", 0)
-    _emit(cap_table(_security(symbol), start), csv_path)
+    """Holders of SYMBOL with their shares and part of the supply (from Transfer events)."""
+    token, _ = _listing(symbol)
+    _emit(cap_table(token, _start_block()), csv_path)
+
+
+@cli.command("trades", cls=ConnectedProviderCommand)
+@click.argument("symbol")
+@csv_option
+def trades_command(symbol, csv_path):
+    """Every trade of SYMBOL on its order book: buyer, seller, shares, price, cash and fees
+    (from the market's Trade events)."""
+    _, listing = _listing(symbol)
+    market = clone_at(project.OrderBook, listing.market)
+    _emit(trades(market, symbol, _cash_decimals(), _start_block()), csv_path)
+
+
+@cli.command("dividends", cls=ConnectedProviderCommand)
+@click.argument("symbol")
+@click.option("--payments", is_flag=True, help="List every payment (claims, pushes, reclaims) instead of one row per dividend.")
+@csv_option
+def dividends_command(symbol, payments, csv_path):
+    """The dividends of SYMBOL: amount, dates, eligible shares, paid, reclaimed and outstanding
+    (from the Dividends contract's events)."""
+    token, _ = _listing(symbol)
+    dividends = project.Dividends.at(contract_address("Dividends", chain.chain_id))
+    build = dividend_payments_report if payments else dividends_report
+    _emit(build(dividends, token, symbol, _cash_decimals(), _start_block()), csv_path)

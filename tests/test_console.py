@@ -1,18 +1,40 @@
 """The operator console helpers, on a platform deployed by the fixtures."""
 
+import ape
 import pytest
 
-from keiretsu.console import OperatorConsole
-from tests.fixtures.factory import issuance_request
 from keiretsu.clones import clone_at
+from keiretsu.console import OperatorConsole
+from keiretsu.isin import make_isin
+from tests.fixtures.factory import issuance_request
+from tests.fixtures.market import BUY, SELL, place
 
 STATUS_HALTED, STATUS_LISTED = 3, 2
+MARKET_TRADING, MARKET_HALTED = 1, 2
+MISSING_ROLE = "access_control: account is missing role"
 
 
 @pytest.fixture
-def console(registry, factory, cash, operator, project, registrar, verified_issuer):
+def console(registry, factory, cash, operator, project, registrar, verified_issuer, dividends):
     listed = factory.issue_security(issuance_request(verified_issuer), sender=verified_issuer)
-    return OperatorConsole(registry, factory, cash, operator, project.SecurityToken), clone_at(project.SecurityToken, listed.return_value)
+    helpers = OperatorConsole(registry, factory, cash, operator, project.SecurityToken, market_type=project.OrderBook, dividends=dividends)
+    return helpers, clone_at(project.SecurityToken, listed.return_value)
+
+
+@pytest.fixture
+def book(console, agent, fund, cash, verified_investors):
+    """ACME's order book with alice and bob selling and carol buying."""
+    helpers, token = console
+    alice, bob, carol = verified_investors[:3]
+    token.batchMint([alice, bob], [500, 500], sender=agent)
+    fund(carol, 10**12)
+    market = helpers.market("ACME")
+    cash.approve(market, 2**256 - 1, sender=carol)
+    place(market, alice, SELL, 1010, 30)
+    place(market, bob, SELL, 1010, 20)
+    place(market, bob, SELL, 1050, 5)
+    place(market, carol, BUY, 990, 40)
+    return market
 
 
 def test_securities_by_symbol(console):
@@ -57,3 +79,73 @@ def test_cap_table_prints(console, agent, alice, verified_investors, capsys):
     token.mint(alice, 5, sender=agent)
     helpers.cap_table("ACME")
     assert alice.address in capsys.readouterr().out
+
+
+def test_issue_security_needs_the_operator_role(console, operator, registrar, factory, verified_issuer):
+    helpers, _ = console
+    helpers.sender = registrar
+    with ape.reverts(MISSING_ROLE):
+        helpers.issue_security("CH000000002", "Beta Werkzeug AG", "BETA", verified_issuer.address)
+    helpers.sender = operator  # the deployer holds the factory's OPERATOR_ROLE
+    token = helpers.issue_security("CH000000002", "Beta Werkzeug AG", "BETA", verified_issuer.address, lot_size=10, tick_size=500)
+    assert helpers.security("BETA") == token and token.name() == "Beta Werkzeug AG"
+    listing = factory.security_by_token(token)
+    assert listing.isin == make_isin("CH000000002") and listing.issuer == verified_issuer.address
+    assert (helpers.market("BETA").lot_size(), helpers.market("BETA").tick_size()) == (10, 500)
+
+
+def test_issue_shares_by_the_transfer_agent_only(console, agent, operator, verified_investors, outsider):
+    helpers, token = console
+    alice, bob = verified_investors[:2]
+    helpers.sender = agent
+    helpers.issue_shares("ACME", {alice.address: 120, bob.address: 80})
+    assert (token.balanceOf(alice), token.balanceOf(bob), token.totalSupply()) == (120, 80, 200)
+    with ape.reverts("token: recipient not verified"):
+        helpers.issue_shares("ACME", {alice.address: 1, outsider.address: 1})
+    assert token.totalSupply() == 200
+    helpers.sender = alice
+    with ape.reverts(MISSING_ROLE):
+        helpers.issue_shares("ACME", {alice.address: 1})
+
+
+def test_depth_shows_both_sides_best_first(console, book, capsys):
+    helpers, _ = console
+    assert helpers.depth("ACME") == {"bids": [(9_900_000, 40)], "asks": [(10_100_000, 50), (10_500_000, 5)]}
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [
+        "ACME order book (price per lot, shares)",
+        "  ask       10.500000             5",
+        "  ask       10.100000            50",
+        "  bid        9.900000            40",
+    ]
+    assert helpers.depth("ACME", levels=1) == {"bids": [(9_900_000, 40)], "asks": [(10_100_000, 50)]}
+
+
+def test_halt_stops_the_market_and_resume_reopens_it(console, book, verified_investors, outsider, operator, factory):
+    helpers, token = console
+    alice, _, carol = verified_investors[:3]
+    helpers.sender = outsider
+    with ape.reverts(MISSING_ROLE):
+        helpers.halt("ACME")
+    helpers.sender = operator
+    helpers.halt("ACME")
+    assert book.status() == MARKET_HALTED and factory.security_by_token(token).status == STATUS_HALTED
+    with ape.reverts("market: not trading"):
+        place(book, carol, BUY, 1010, 1)
+    (order_id,) = book.open_orders(alice, SELL, 50, 100)
+    book.cancel_order(order_id, sender=alice)  # cancelling stays possible
+    helpers.resume("ACME")
+    assert book.status() == MARKET_TRADING and factory.security_by_token(token).status == STATUS_LISTED
+    place(book, carol, BUY, 1010, 20)
+    assert token.balanceOf(carol) == 20
+
+
+def test_trade_and_dividend_reports_print(console, book, verified_investors, capsys):
+    helpers, _ = console
+    carol = verified_investors[2]
+    place(book, carol, BUY, 1010, 10)
+    helpers.trades("ACME")
+    helpers.dividends_paid("ACME")
+    out = capsys.readouterr().out
+    assert "Trades of ACME (1 trades, 10 shares, 101.000000 cash)" in out
+    assert "Dividends of ACME (0 declared; dates UTC)" in out

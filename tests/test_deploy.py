@@ -11,7 +11,9 @@ import ape
 from keiretsu.deploy import deploy_platform
 from keiretsu.manifest import ManifestError, contract_address, load_manifest
 
-PLATFORM = {"CashToken", "IdentityRegistry", "SecurityToken", "IssuanceFactory", "Dividends", "ShareholderVotes"}
+PLATFORM = {
+    "CashToken", "IdentityRegistry", "SecurityToken", "OrderBook", "Offering", "IssuanceFactory", "Dividends", "ShareholderVotes",
+}
 
 
 def test_deploys_everything_then_nothing(operator, registrar, agent, chain, tmp_path, project):
@@ -23,8 +25,23 @@ def test_deploys_everything_then_nothing(operator, registrar, agent, chain, tmp_
     registry = first.contract("IdentityRegistry")
     assert registry.hasRole(registry.REGISTRAR_ROLE(), registrar)
     factory = first.contract("IssuanceFactory")
-    assert factory.TOKEN_IMPLEMENTATION() == manifest["contracts"]["SecurityToken"]["address"]
     assert factory.platform_agent() == agent.address
+    wired = {
+        "SecurityToken": factory.TOKEN_IMPLEMENTATION(),
+        "OrderBook": factory.MARKET_IMPLEMENTATION(),
+        "Offering": factory.OFFERING_IMPLEMENTATION(),
+        "CashToken": factory.CASH_TOKEN(),
+        "Dividends": factory.DIVIDENDS(),
+        "ShareholderVotes": factory.SHAREHOLDER_VOTES(),
+        "IdentityRegistry": factory.REGISTRY(),
+    }
+    assert wired == {name: manifest["contracts"][name]["address"] for name in wired}
+    assert first.contract("Dividends").PLATFORM_CASH() == first.address("CashToken")
+    # The implementations lock themselves: nobody can initialise them.
+    with ape.reverts("offering: already initialized"):
+        first.contract("Offering").initialize((operator, operator, operator, 1, 1, 1, 1, 1, 1, 0, 2**39), sender=operator)
+    with ape.reverts("market: already initialized"):
+        first.contract("OrderBook").initialize(operator, operator, 1, 1, operator, operator, operator, 0, 0, sender=operator)
 
     nonce = operator.nonce
     second = deploy_platform(operator, registrar=registrar.address, agent=agent.address, directory=tmp_path, log=lambda _: None)
@@ -70,7 +87,7 @@ def test_deploy_script_end_to_end(tmp_path, chain, networks):
                "--account", "TEST::0", "--deployments", str(tmp_path)]
     first = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "6 deployed" in first.stdout
+    assert "8 deployed" in first.stdout
     second = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "0 deployed, 0 transactions sent" in second.stdout
