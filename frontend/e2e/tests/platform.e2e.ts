@@ -1,0 +1,235 @@
+// The whole platform through the dApp, with separate wallets in separate browser contexts:
+// the operator onboards, the issuer lists ACME and runs its offering, two investors subscribe,
+// trade with each other (one places, the other takes), a refused order explains itself, and a
+// dividend is declared and claimed. Screenshots of every page go to e2e/screenshots/.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { chain, devAccount } from '../chain.js';
+import { env, launchBrowser, openSession, screenshot } from '../harness.js';
+import { TestWallet, WALLET_NAME } from '../wallet.js';
+
+const ISIN = 'CL000ACME000';
+const PESO = 1_000_000n;
+const issuer = devAccount(1).address;
+const alice = devAccount(2).address;
+const bob = devAccount(3).address;
+
+let browser: Browser;
+const sessions: Record<string, { page: Page; wallet: TestWallet; errors: string[] }> = {};
+
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** A browser context with its own test wallet holding `accountIndexes`, connected on the dApp. */
+async function connect(name: string, accountIndexes: number[]): Promise<Page> {
+  const { page, pageErrors } = await openSession(browser);
+  const wallet = new TestWallet({ chains: { [env.chainId]: env.rpcUrl }, chainId: env.chainId, accountIndexes });
+  await wallet.attach(page);
+  await page.goto(env.appUrl);
+  await page.getByRole('button', { name: 'Connect wallet' }).click();
+  await page.getByRole('button', { name: WALLET_NAME }).click();
+  await page.getByTestId('account').waitFor();
+  sessions[name] = { page, wallet, errors: pageErrors };
+  return page;
+}
+
+async function go(page: Page, route: string): Promise<void> {
+  await page.goto(`${env.appUrl}#/${route}`);
+}
+
+/** Waits for the transaction labelled `label` to confirm; fails with the dApp's own sentence if it fails. */
+async function confirmed(scope: Page | Locator, label: string): Promise<void> {
+  const done = scope.getByText(`${label}: confirmed`, { exact: false });
+  const failed = scope.getByText(`${label} failed`, { exact: false });
+  await Promise.race([done.first().waitFor({ timeout: 60_000 }), failed.first().waitFor({ timeout: 60_000 })]);
+  if (await failed.count()) assert.fail(await failed.first().innerText());
+}
+
+async function fill(scope: Page | Locator, fields: Record<string, string>): Promise<void> {
+  for (const [name, value] of Object.entries(fields)) await scope.locator(`[name="${name}"]`).fill(value);
+}
+
+test('the registrar onboards an issuer and two investors', async () => {
+  const page = await connect('operator', [0, 1]);
+  await page.getByRole('link', { name: 'Registrar' }).click();
+  const onboard = page.getByTestId('onboard');
+  await onboard.waitFor();
+
+  // Validation speaks before anything is sent.
+  await fill(onboard, { wallet: '0x1234', country: '1000' });
+  await onboard.getByRole('button', { name: 'Register' }).click();
+  await onboard.getByText('An address is 0x followed by 40 hexadecimal characters.').waitFor();
+  await onboard.getByText('The country code is between 1 and 999.').waitFor();
+  await screenshot(page, 'registrar-validation');
+
+  const people: [string, string, string, boolean][] = [
+    [issuer, 'kyc/acme-sa.pdf', '2', true],
+    [alice, 'kyc/alice.pdf', '1', false],
+    [bob, 'kyc/bob.pdf', '1', false],
+  ];
+  for (const [wallet, reference, kind, isIssuer] of people) {
+    await fill(onboard, { wallet, kycReference: reference, country: '152' });
+    await onboard.locator('[name="kind"]').selectOption(kind);
+    if (isIssuer) await onboard.locator('[name="issuer"]').check();
+    await onboard.getByRole('button', { name: 'Register' }).click();
+    await confirmed(onboard, 'Register the investor');
+  }
+
+  const manage = page.getByTestId('manage-investor');
+  await fill(manage, { lookup: alice });
+  await manage.getByTestId('investor-status').getByText('verified').waitFor();
+  await screenshot(page, 'registrar');
+
+  // The treasury pays cash to the issuer and the investors (off-platform money coming in).
+  const { fund } = chain();
+  await fund(issuer, 5_000n * PESO);
+  await fund(alice, 20_000n * PESO);
+  await fund(bob, 20_000n * PESO);
+});
+
+test('the issuer lists ACME and opens its offering', async () => {
+  const { page, wallet } = sessions.operator!;
+  await wallet.selectAccount(1);
+  await page.getByRole('link', { name: 'Issuer' }).click();
+  const issue = page.getByTestId('issue-security');
+  await issue.waitFor();
+  await fill(issue, { isin: 'CL000ACME001', name: 'Acme Andina SA', symbol: 'ACME' });
+  await issue.getByRole('button', { name: 'Issue and list' }).click();
+  await issue.getByText('Check digit mismatch: CL000ACME00 ends in 0.').waitFor();
+  await fill(issue, {
+    isin: ISIN,
+    prospectusUri: 'https://example.org/acme/prospectus.pdf',
+    prospectusHash: `0x${'ab'.repeat(32)}`,
+  });
+  await issue.getByRole('button', { name: 'Issue and list' }).click();
+  await confirmed(issue, 'Issue ACME');
+
+  const offering = page.getByTestId('offering-desk');
+  await offering.locator('[name="price"]').waitFor();
+  await fill(offering, { price: '10', lot: '1', minPerInvestor: '10', maxPerInvestor: '800', softCap: '500', hardCap: '1000' });
+  await offering.getByRole('button', { name: 'Open the offering' }).click();
+  await confirmed(offering, 'Open an offering of ACME');
+  await offering.getByText('Open', { exact: true }).waitFor();
+  await screenshot(page, 'issuer');
+});
+
+test('two investors subscribe and the issuer closes the offering at its hard cap', async () => {
+  for (const [name, index, lots] of [['alice', 2, '600'], ['bob', 3, '400']] as const) {
+    const page = await connect(name, [index]);
+    await page.getByTestId('offering-ACME').click();
+    const panel = page.getByTestId('offering-panel');
+    await fill(panel, { 'subscribe-lots': lots });
+    await panel.getByRole('button', { name: 'Subscribe' }).click();
+    await confirmed(panel, `Subscribe ${lots} ACME`);
+    await panel.getByTestId('my-subscription').getByText(`${lots} ACME`).waitFor();
+  }
+  await screenshot(sessions.bob!.page, 'security-offering');
+
+  const { page } = sessions.operator!;
+  const desk = page.getByTestId('offering-desk');
+  await desk.getByRole('button', { name: 'Close the offering' }).click();
+  await confirmed(desk, 'Close the ACME offering');
+
+  for (const name of ['alice', 'bob']) {
+    const panel = sessions[name]!.page.getByTestId('offering-panel');
+    await panel.getByTestId('offering-state').getByText('Succeeded').waitFor();
+    await panel.getByRole('button', { name: 'Receive your ACME' }).click();
+    await confirmed(panel, 'Settle your subscription');
+  }
+  await go(sessions.alice!.page, 'portfolio');
+  await sessions.alice!.page.getByTestId('holding-ACME').getByTestId('holding-balance').getByText('600').waitFor();
+});
+
+test('one investor places a sell order, the other takes it; the book, tape and portfolios follow', async () => {
+  const seller = sessions.alice!.page;
+  await go(seller, 'security/ACME');
+  const ticket = seller.getByTestId('order-ticket');
+  await ticket.getByRole('radio', { name: 'Sell' }).click();
+  await fill(ticket, { price: '12', lots: '100' });
+  await ticket.getByText('The token allows this order.').waitFor();
+  await ticket.getByRole('button', { name: 'Sell ACME' }).click();
+  await confirmed(ticket, 'Sell 100 lots of ACME');
+  await seller.getByTestId('open-orders').getByTestId('open-order').waitFor();
+  await seller.getByTestId('asks').getByText('12.00').waitFor();
+
+  const buyer = sessions.bob!.page;
+  await go(buyer, 'security/ACME');
+  await buyer.getByTestId('asks').getByText('12.00').click(); // the ladder fills in the price
+  const buyTicket = buyer.getByTestId('order-ticket');
+  await fill(buyTicket, { lots: '60' });
+  await buyTicket.getByText('Trades in full now (60 lots).').waitFor();
+  await buyTicket.getByRole('button', { name: 'Buy ACME' }).click();
+  await confirmed(buyTicket, 'Buy 60 lots of ACME');
+  await buyer.getByTestId('trade-tape').getByTestId('tape-row').first().getByText('12.00', { exact: false }).waitFor();
+  await buyer.getByTestId('stat-last').getByText('12.00', { exact: false }).waitFor();
+  await screenshot(buyer, 'security');
+
+  // The seller's page updates from the chain without a reload: 40 lots left on the book.
+  await seller.getByTestId('open-orders').getByTestId('open-order').getByText('40').waitFor();
+  await go(buyer, 'portfolio');
+  await buyer.getByTestId('holding-ACME').getByTestId('holding-balance').getByText('460').waitFor();
+  await buyer.getByTestId('history').getByText('bought').waitFor();
+  assert.equal(await chain().cashBalance(alice), 20_000n * PESO - 6_000n * PESO + 720n * PESO);
+});
+
+test('a refused order says why, before the wallet is asked', async () => {
+  const { page, wallet } = sessions.bob!;
+  await go(page, 'security/ACME');
+  const ticket = page.getByTestId('order-ticket');
+  await ticket.getByRole('radio', { name: 'Sell' }).click();
+  await fill(ticket, { price: '11', lots: '1000' });
+  const pretrade = ticket.getByTestId('pretrade');
+  await pretrade.getByText('This order would be refused:').waitFor();
+  await pretrade.getByText('You have 460 ACME free to sell', { exact: false }).waitFor();
+  assert.equal(await ticket.getByRole('button', { name: 'Sell ACME' }).isDisabled(), true);
+  const sent = wallet.methods().filter((method) => method === 'eth_sendTransaction').length;
+  await screenshot(page, 'security-refused-order');
+
+  // An unregistered wallet is told it needs KYC.
+  const stranger = await connect('stranger', [5]);
+  await go(stranger, 'security/ACME');
+  const strangerTicket = stranger.getByTestId('order-ticket');
+  await fill(strangerTicket, { price: '12', lots: '1' });
+  await strangerTicket.getByText('Your wallet is not registered', { exact: false }).waitFor();
+  assert.equal(wallet.methods().filter((method) => method === 'eth_sendTransaction').length, sent, 'no transaction was sent');
+});
+
+test('the issuer declares a dividend and an investor claims it', async () => {
+  const { page } = sessions.operator!;
+  const desk = page.getByTestId('dividend-desk');
+  await fill(desk, { 'dividend-amount': '1000' });
+  await desk.getByRole('button', { name: 'Declare' }).click();
+  await confirmed(desk, 'Declare a dividend on ACME');
+
+  await chain().travel(3 * 86_400); // past the record date (1 day) and the payment date (2 days)
+  const investor = sessions.alice!.page;
+  await go(investor, 'portfolio');
+  const row = investor.getByTestId('dividend-row');
+  await row.getByText('540.00', { exact: false }).waitFor(); // 540 of 1,000 shares at the record date
+  await row.getByRole('button', { name: 'Claim' }).click();
+  await confirmed(investor.getByTestId('dividends'), 'Claim the ACME dividend');
+  await row.getByText('claimed').waitFor();
+  await screenshot(investor, 'portfolio');
+  assert.equal(await chain().cashBalance(alice), 14_720n * PESO + 540n * PESO);
+});
+
+test('every page reads well on a phone, and no page threw', async () => {
+  const { page } = sessions.alice!;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await go(page, 'markets');
+  await page.getByTestId('market-row-ACME').getByTestId('last-price').getByText('12.00', { exact: false }).waitFor();
+  await screenshot(page, 'markets-phone');
+  await go(page, 'security/ACME');
+  await page.getByTestId('stat-last').getByText('12.00', { exact: false }).waitFor();
+  await screenshot(page, 'security-phone');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await go(page, 'markets');
+  await page.getByTestId('market-row-ACME').waitFor();
+  await screenshot(page, 'markets');
+  for (const [name, session] of Object.entries(sessions)) assert.deepEqual(session.errors, [], `${name}: page errors`);
+});
