@@ -45,8 +45,8 @@ function start(command, args, name) {
   return child;
 }
 
-function step(command, args, extraEnv = {}) {
-  const result = spawnSync(command, args, { cwd: frontend, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
+function step(command, args, extraEnv = {}, cwd = frontend) {
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with ${result.status}`);
 }
 
@@ -93,7 +93,9 @@ async function main() {
     const python = process.env.PYTHON ?? join(frontend, '..', '.venv', 'bin', 'python');
     const deployments = join(generated, 'deployments');
     rmSync(deployments, { recursive: true, force: true });
-    step(python, ['e2e/deploy_platform.py', '--rpc-url', rpcUrl, '--out', deployments], { PYTHONPATH: join(frontend, '..') });
+    // From the repository root: Ape finds the project (and its build) there.
+    const root = join(frontend, '..');
+    step(python, [join(e2e, 'deploy_platform.py'), '--rpc-url', rpcUrl, '--out', deployments], { PYTHONPATH: root }, root);
     manifest = join(deployments, `${CHAIN_ID}.json`);
   }
   step('node', ['scripts/gen-contracts.mjs', '--out', generated, '--rpc-url', rpcUrl, '--chain-id', String(CHAIN_ID),

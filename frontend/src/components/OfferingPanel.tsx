@@ -63,7 +63,9 @@ export function OfferingPanel({ security, cash, wallet }: { security: Security; 
       ? `Opens ${formatDate(offering.startTime, { withTime: true })} (in ${formatDuration(offering.startTime - now)})`
       : offering.state === OFFERING_OPEN
         ? `Closes ${formatDate(offering.endTime, { withTime: true })} (in ${formatDuration(offering.endTime - now)})`
-        : `Ended ${formatDate(offering.endTime, { withTime: true })}`;
+        : offering.state === OFFERING_ENDED
+          ? `Ended ${formatDate(offering.endTime, { withTime: true })}: waiting to be closed`
+          : `Closed (it was to end ${formatDate(offering.endTime, { withTime: true })})`;
   return (
     <Card title="Offering" actions={<Badge tone={offering.state === OFFERING_OPEN ? 'ok' : offering.state === OFFERING_SUCCEEDED ? 'ok' : 'warn'} testId="offering-state">{offeringStateLabel(offering.state)}</Badge>} testId="offering-panel">
       <Progress value={Number(offering.progressBps) / 100} label="Subscribed share of the hard cap" />

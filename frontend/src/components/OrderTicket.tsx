@@ -97,7 +97,10 @@ export function OrderTicket({ security, cash, book, wallet, price, onPrice }: {
       { address: market, abi: OrderBookAbi, functionName: 'place_order', args: [side, tick.value, lots.value.lots, orderType, expiry.value, MAX_FILLS] },
       label,
     );
-    if (receipt) setLotsText('');
+    if (receipt) {
+      setLotsText('');
+      setTouched(false);
+    }
   };
 
   const busy = isBusy(tx.state);

@@ -11,7 +11,7 @@ import {
   SecurityTokenAbi,
   ShareholderVotesAbi,
 } from '@generated/abis';
-import { hexToString, keccak256, stringToHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { getAddress, hexToString, keccak256, stringToHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { deployment } from '../config/deployment';
 import { BUY, SELL, type Level, type TradePoint } from '../lib/market';
 
@@ -201,7 +201,7 @@ export async function loadTrades(client: PublicClient, markets: Address[], party
       return true;
     })
     .map((log) => ({
-      market: log.address,
+      market: getAddress(log.address),
       taker: log.args.taker!,
       maker: log.args.maker!,
       takerSide: Number(log.args.taker_side),
