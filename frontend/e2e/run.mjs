@@ -6,6 +6,7 @@
 //   E2E_MANIFEST  deployment manifest of contracts already on that anvil (default: the platform is
 //                 deployed there by e2e/deploy_platform.py, as `make up` deploys it)
 //   PYTHON        the Python with Ape (default: the repository's .venv)
+//   E2E_ONLY      run only the test files whose name contains this
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -118,7 +119,7 @@ async function main() {
     CHROMIUM_BIN: chromiumBin,
   });
   const testDir = join(e2e, '.out', 'tests');
-  const files = readdirSync(testDir).filter((file) => file.endsWith('.e2e.js')).sort().map((file) => join(testDir, file));
+  const files = readdirSync(testDir).filter((file) => file.endsWith('.e2e.js') && file.includes(process.env.E2E_ONLY ?? '')).sort().map((file) => join(testDir, file));
   const counts = { passed: 0, failed: 0, skipped: 0 };
   await new Promise((done, fail) => {
     const stream = run({ files, concurrency: 1, timeout: 240_000 });

@@ -22,6 +22,8 @@ before(async () => {
   browser = await launchBrowser();
 });
 after(async () => {
+  // Each wallet's last page, to see where a failed run stopped.
+  for (const [name, session] of Object.entries(sessions)) await screenshot(session.page, `last-${name}`).catch(() => undefined);
   await browser?.close();
 });
 
@@ -199,12 +201,16 @@ test('a refused order says why, before the wallet is asked', async () => {
   assert.equal(wallet.methods().filter((method) => method === 'eth_sendTransaction').length, sent, 'no transaction was sent');
 });
 
-test('the issuer declares a dividend and an investor claims it', async () => {
+test('the issuer declares a dividend and opens a vote; an investor claims and votes', async () => {
   const { page } = sessions.operator!;
   const desk = page.getByTestId('dividend-desk');
   await fill(desk, { 'dividend-amount': '1000' });
   await desk.getByRole('button', { name: 'Declare' }).click();
   await confirmed(desk, 'Declare a dividend on ACME');
+  const voteDesk = page.getByTestId('vote-desk');
+  await fill(voteDesk, { question: 'Approve the 2026 accounts?' });
+  await voteDesk.getByRole('button', { name: 'Open the vote' }).click();
+  await confirmed(voteDesk, 'Open the vote');
 
   await chain().travel(3 * 86_400); // past the record date (1 day) and the payment date (2 days)
   const investor = sessions.alice!.page;
@@ -214,7 +220,13 @@ test('the issuer declares a dividend and an investor claims it', async () => {
   await row.getByRole('button', { name: 'Claim' }).click();
   await confirmed(investor.getByTestId('dividends'), 'Claim the ACME dividend');
   await row.getByText('claimed').waitFor();
+  const votes = investor.getByTestId('votes');
+  await votes.getByText('your weight 540', { exact: false }).waitFor();
+  await votes.getByRole('button', { name: 'For' }).click();
+  await confirmed(votes, 'Vote “For”');
   await screenshot(investor, 'portfolio');
+  await go(page, 'issuer');
+  await page.getByTestId('vote-desk').getByText('For: 540', { exact: false }).waitFor();
   assert.equal(await chain().cashBalance(alice), 14_720n * PESO + 540n * PESO);
 });
 

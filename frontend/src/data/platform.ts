@@ -318,8 +318,9 @@ export async function loadDividends(client: PublicClient, token: Address, holder
   const address = contracts.dividends;
   const count = await client.readContract({ address, abi: DividendsAbi, functionName: 'dividend_count', args: [token] });
   return Promise.all(
+    // Dividend ids count from 1.
     Array.from({ length: Number(count) }, async (_, index) => {
-      const id = BigInt(index);
+      const id = BigInt(index + 1);
       const [info, entitlement, claimed] = await Promise.all([
         client.readContract({ address, abi: DividendsAbi, functionName: 'dividend', args: [token, id] }),
         holder ? client.readContract({ address, abi: DividendsAbi, functionName: 'entitlement', args: [token, id, holder] }).catch(() => 0n) : 0n,
@@ -358,8 +359,9 @@ export async function loadVotes(client: PublicClient, token: Address, voter: Add
   const address = contracts.votes;
   const count = await client.readContract({ address, abi: ShareholderVotesAbi, functionName: 'vote_count', args: [token] });
   return Promise.all(
+    // Vote ids count from 1.
     Array.from({ length: Number(count) }, async (_, index) => {
-      const id = BigInt(index);
+      const id = BigInt(index + 1);
       const [info, tally, ballot] = await Promise.all([
         client.readContract({ address, abi: ShareholderVotesAbi, functionName: 'vote_info', args: [token, id] }),
         client.readContract({ address, abi: ShareholderVotesAbi, functionName: 'tally', args: [token, id] }),
