@@ -104,8 +104,8 @@ describe('chartPoints', () => {
     const chart = chartPoints([trade(0n, 100n), trade(50n, 200n), trade(100n, 150n)], 120, 60, 10);
     expect(chart).toEqual({ points: [[10, 50], [60, 10], [110, 30]], min: 100n, max: 200n });
   });
-  it('centres a single trade and draws nothing without trades', () => {
-    expect(chartPoints([trade(5n, 100n)], 120, 60)?.points).toEqual([[60, 30]]);
+  it('starts a single trade at the left edge and draws nothing without trades', () => {
+    expect(chartPoints([trade(5n, 100n)], 120, 60)?.points).toEqual([[8, 30]]);
     expect(chartPoints([], 120, 60)).toBeNull();
   });
 });

@@ -171,7 +171,8 @@ test('one investor places a sell order, the other takes it; the book, tape and p
   await buyer.getByTestId('stat-last').getByText('12.00', { exact: false }).waitFor();
   await screenshot(buyer, 'security');
 
-  // The seller's page updates from the chain without a reload: 40 lots left on the book.
+  // The seller's page updates from the chain without a reload: the trade is announced, 40 lots are left.
+  await seller.getByTestId('trade-feed').getByText('60 lots traded at 12.00 DPESO').waitFor();
   await seller.getByTestId('open-orders').getByTestId('open-order').getByText('40').waitFor();
   await go(buyer, 'portfolio');
   await buyer.getByTestId('holding-ACME').getByTestId('holding-balance').getByText('460').waitFor();

@@ -8,15 +8,15 @@ const HEIGHT = 200;
 export function PriceChart({ trades, format }: { trades: readonly TradePoint[]; format: (tick: bigint) => string }) {
   const chart = chartPoints(trades, WIDTH, HEIGHT, 14);
   if (!chart) return <p className="chart chart--empty muted">No trade yet: the chart starts with the first trade.</p>;
-  const line = chart.points.map(([x, y], index) => (index === 0 ? `M${x},${y}` : `H${x}V${y}`)).join('');
-  const [lastX, lastY] = chart.points[chart.points.length - 1]!;
-  const area = `${line}H${lastX}V${HEIGHT}H${chart.points[0]![0]}Z`;
+  // The last price holds until now: the line runs on to the right edge.
+  const right = WIDTH - 14;
+  const line = `${chart.points.map(([x, y], index) => (index === 0 ? `M${x},${y}` : `H${x}V${y}`)).join('')}H${right}`;
+  const area = `${line}V${HEIGHT}H${chart.points[0]![0]}Z`;
   return (
     <figure className="chart" data-testid="price-chart">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Price from ${format(chart.min)} to ${format(chart.max)} over ${trades.length} trades`} preserveAspectRatio="none">
         <path d={area} className="chart__area" />
         <path d={line} className="chart__line" vectorEffect="non-scaling-stroke" />
-        <circle cx={lastX} cy={lastY} r={4} className="chart__dot" />
       </svg>
       <figcaption className="chart__axis small muted">
         <span>low {format(chart.min)}</span>

@@ -62,6 +62,24 @@ function KycBadge({ view }: { view: KycView }) {
   );
 }
 
+/** The connected wallet's roles on the platform, beside its KYC badge. */
+function RolesBadge({ view }: { view: KycView }) {
+  const wallet = useWallet();
+  const roles = useRoles(wallet.address);
+  const names = [
+    'record' in view && view.record?.issuer ? 'Issuer' : null,
+    roles.data?.registrar ? 'Registrar' : null,
+    roles.data?.operator ? 'Operator' : null,
+    roles.data?.agentOf.length ? 'Transfer agent' : null,
+  ].filter((name): name is string => name !== null);
+  if (names.length === 0) return null;
+  return (
+    <span className="badge badge--muted hide-phone" data-testid="roles-badge" title="Your roles on the platform">
+      {names.join(' · ')}
+    </span>
+  );
+}
+
 function AccountArea() {
   const wallet = useWallet();
   const kyc = useKycStatus(wallet.address);
@@ -72,6 +90,7 @@ function AccountArea() {
       {connected ? (
         <div className="account">
           <KycBadge view={kyc} />
+          <RolesBadge view={kyc} />
           <span className="account__address" data-testid="account" title={`${wallet.address} (${wallet.connectorName ?? 'wallet'})`}>
             {shortenAddress(wallet.address!)}
           </span>

@@ -201,7 +201,7 @@ export function chartPoints(
   const innerWidth = width - padding * 2;
   const innerHeight = height - padding * 2;
   const points = trades.map((trade, index): [number, number] => {
-    const x = trades.length === 1 ? width / 2 : last === first ? padding + (innerWidth * index) / (trades.length - 1) : padding + (innerWidth * Number(trade.timestamp - first)) / span;
+    const x = trades.length === 1 ? padding : last === first ? padding + (innerWidth * index) / (trades.length - 1) : padding + (innerWidth * Number(trade.timestamp - first)) / span;
     const y = max === min ? height / 2 : padding + innerHeight - (innerHeight * Number(trade.tick - min)) / range;
     return [Math.round(x * 10) / 10, Math.round(y * 10) / 10];
   });

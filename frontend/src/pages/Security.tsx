@@ -1,5 +1,6 @@
 import { OrderBookAbi } from '@generated/abis';
 import { useState } from 'react';
+import { useWatchContractEvent } from 'wagmi';
 import { Link, useParams } from 'react-router';
 import { DepthChart, PriceChart } from '../components/Charts';
 import { OfferingPanel } from '../components/OfferingPanel';
@@ -109,8 +110,28 @@ function Documents({ security }: { security: SecurityData }) {
   );
 }
 
+/** Announces trades as the order book emits them (the page's figures follow on the same block). */
+function useTradeFeed(security: SecurityData, cash: CashInfo): string | null {
+  const [latest, setLatest] = useState<string | null>(null);
+  const unit = units(security, cash);
+  useWatchContractEvent({
+    address: security.market ?? undefined,
+    abi: OrderBookAbi,
+    eventName: 'Trade',
+    enabled: Boolean(security.market),
+    onLogs: (logs) => {
+      const last = logs[logs.length - 1]?.args;
+      if (last?.lots !== undefined && last.tick !== undefined) {
+        setLatest(`${last.lots} lots traded at ${unit.price(last.tick)}`);
+      }
+    },
+  });
+  return latest;
+}
+
 function SecurityView({ security, cash }: { security: SecurityData; cash: CashInfo }) {
   const wallet = useWallet();
+  const feed = useTradeFeed(security, cash);
   const now = useChainNow() ?? 0n;
   const unit = units(security, cash);
   const market = security.market;
@@ -135,6 +156,7 @@ function SecurityView({ security, cash }: { security: SecurityData; cash: CashIn
           <span className="muted">{security.name}</span>
           <Badge tone={status.tone} testId="listing-status">{status.label}</Badge>
           {security.paused && <Badge tone="error">Transfers paused</Badge>}
+          {feed && <span className="live small" role="status" data-testid="trade-feed">Latest trade: {feed}</span>}
         </div>
         <p className="muted small">
           ISIN <code>{security.isin}</code> · token <code title={security.token}>{shortenAddress(security.token)}</code> · issuer <code title={security.issuer}>{shortenAddress(security.issuer)}</code>
