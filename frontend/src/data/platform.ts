@@ -441,3 +441,38 @@ export async function detectRestriction(client: PublicClient, token: Address, fr
   const message = await client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'messageForTransferRestriction', args: [code] });
   return { code: Number(code), message };
 }
+
+export type Activity =
+  | { kind: 'trade'; timestamp: bigint; blockNumber: bigint; key: string; trade: Trade }
+  | { kind: 'subscribed'; timestamp: bigint; blockNumber: bigint; key: string; offering: Address; shares: bigint; cash: bigint }
+  | { kind: 'dividend'; timestamp: bigint; blockNumber: bigint; key: string; token: Address; amount: bigint };
+
+/** The wallet's history, newest first: its trades, offering subscriptions and dividends received. */
+export async function loadActivity(client: PublicClient, wallet: Address, trades: Trade[], offerings: Address[]): Promise<Activity[]> {
+  const [subscribed, paid] = await Promise.all([
+    offerings.length ? client.getContractEvents({ address: offerings, abi: OfferingAbi, eventName: 'Subscribed', args: { investor: wallet }, fromBlock }) : [],
+    contracts.dividends ? client.getContractEvents({ address: contracts.dividends, abi: DividendsAbi, eventName: 'DividendPaid', args: { holder: wallet }, fromBlock }) : [],
+  ]);
+  const times = await timestampsOf(client, [...subscribed, ...paid].map((log) => log.blockNumber));
+  const entries: Activity[] = [
+    ...trades.map((trade): Activity => ({ kind: 'trade', timestamp: trade.timestamp, blockNumber: trade.blockNumber, key: `${trade.transactionHash}-${trade.logIndex}`, trade })),
+    ...subscribed.map((log): Activity => ({
+      kind: 'subscribed',
+      timestamp: times.get(log.blockNumber) ?? 0n,
+      blockNumber: log.blockNumber,
+      key: `${log.transactionHash}-${log.logIndex}`,
+      offering: getAddress(log.address),
+      shares: log.args.shares!,
+      cash: log.args.cash!,
+    })),
+    ...paid.map((log): Activity => ({
+      kind: 'dividend',
+      timestamp: times.get(log.blockNumber) ?? 0n,
+      blockNumber: log.blockNumber,
+      key: `${log.transactionHash}-${log.logIndex}`,
+      token: getAddress(log.args.token!),
+      amount: log.args.amount!,
+    })),
+  ];
+  return entries.sort((a, b) => (a.blockNumber === b.blockNumber ? 0 : a.blockNumber > b.blockNumber ? -1 : 1));
+}

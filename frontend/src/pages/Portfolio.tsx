@@ -9,6 +9,7 @@ import {
   contracts,
   loadCashPosition,
   loadDividends,
+  loadActivity,
   loadHolding,
   loadOpenOrders,
   loadSubscription,
@@ -43,7 +44,9 @@ async function loadPortfolio(client: PublicClient, wallet: Address, securities: 
     ),
     loadTrades(client, markets, wallet),
   ]);
-  return { cash, positions, trades };
+  const offerings = securities.flatMap((security) => (security.offering ? [security.offering.address] : []));
+  const activity = await loadActivity(client, wallet, trades, offerings);
+  return { cash, positions, trades, activity };
 }
 
 type Portfolio = Awaited<ReturnType<typeof loadPortfolio>>;
@@ -230,29 +233,49 @@ function Votes({ data, now }: { data: Portfolio; now: bigint }) {
 }
 
 function History({ data, cash, wallet }: { data: Portfolio; cash: CashInfo; wallet: Address }) {
-  const bySecurity = new Map(data.positions.map(({ security }) => [security.market, security]));
-  const trades = [...data.trades].reverse().slice(0, 30);
+  const securities = data.positions.map(({ security }) => security);
+  const byMarket = new Map(securities.map((security) => [security.market, security]));
+  const byOffering = new Map(securities.map((security) => [security.offering?.address, security]));
+  const byToken = new Map(securities.map((security) => [security.token, security]));
+  const entries = data.activity.slice(0, 40);
   return (
-    <Card title="Trade history" testId="history">
-      {trades.length === 0 ? (
-        <p className="muted">No trade yet.</p>
+    <Card title="History" testId="history">
+      {entries.length === 0 ? (
+        <p className="muted">Nothing yet.</p>
       ) : (
         <table className="table table--compact">
-          <thead><tr><th>Time (UTC)</th><th>Security</th><th>You</th><th className="num">Price / lot</th><th className="num">Lots</th><th className="num hide-phone">Cash</th></tr></thead>
+          <thead><tr><th>Time (UTC)</th><th>Security</th><th>What</th><th className="num">Shares</th><th className="num">Cash</th></tr></thead>
           <tbody>
-            {trades.map((trade) => {
-              const security = bySecurity.get(trade.market)!;
-              const taker = trade.taker.toLowerCase() === wallet.toLowerCase();
-              const bought = taker ? trade.takerSide === BUY : trade.takerSide !== BUY;
+            {entries.map((entry) => {
+              const time = formatDate(entry.timestamp, { withTime: true }).replace(/ UTC$/, '');
+              if (entry.kind === 'trade') {
+                const { trade } = entry;
+                const security = byMarket.get(trade.market)!;
+                const unit = units(security, cash);
+                const taker = trade.taker.toLowerCase() === wallet.toLowerCase();
+                const bought = taker ? trade.takerSide === BUY : trade.takerSide !== BUY;
+                return (
+                  <tr key={entry.key} data-testid="history-row">
+                    <td>{time}</td>
+                    <td>{security.symbol}</td>
+                    <td className={bought ? 'up' : 'down'}>{bought ? 'bought' : 'sold'} at {unit.price(trade.tick)}</td>
+                    <td className="num">{formatTokenAmount(trade.lots * security.lotSize, security.decimals)}</td>
+                    <td className="num">{bought ? '−' : '+'}{unit.cash(trade.cash)}</td>
+                  </tr>
+                );
+              }
+              const security = entry.kind === 'subscribed' ? byOffering.get(entry.offering) : byToken.get(entry.token);
+              if (!security) return null;
               const unit = units(security, cash);
-              return (
-                <tr key={`${trade.transactionHash}-${trade.logIndex}`} data-testid="history-row">
-                  <td>{formatDate(trade.timestamp, { withTime: true }).replace(/ UTC$/, '')}</td>
-                  <td>{security.symbol}</td>
-                  <td className={bought ? 'up' : 'down'}>{bought ? 'bought' : 'sold'}</td>
-                  <td className="num">{unit.price(trade.tick)}</td>
-                  <td className="num">{trade.lots.toString()}</td>
-                  <td className="num hide-phone">{unit.cash(trade.cash)}</td>
+              return entry.kind === 'subscribed' ? (
+                <tr key={entry.key} data-testid="history-row">
+                  <td>{time}</td><td>{security.symbol}</td><td>subscribed</td>
+                  <td className="num">{formatTokenAmount(entry.shares, security.decimals)}</td><td className="num">−{unit.cash(entry.cash)}</td>
+                </tr>
+              ) : (
+                <tr key={entry.key} data-testid="history-row">
+                  <td>{time}</td><td>{security.symbol}</td><td>dividend received</td>
+                  <td className="num" /><td className="num up">+{unit.cash(entry.amount)}</td>
                 </tr>
               );
             })}
