@@ -180,7 +180,7 @@ test('one investor places a sell order, the other takes it; the book, tape and p
   assert.equal(await chain().cashBalance(alice), 20_000n * PESO - 6_000n * PESO + 720n * PESO);
 });
 
-test('a refused order says why, before the wallet is asked', async () => {
+test('a refused order says why before the wallet is asked: no free shares, no KYC, a frozen wallet', async () => {
   const { page, wallet } = sessions.bob!;
   await go(page, 'security/ACME');
   const ticket = page.getByTestId('order-ticket');
@@ -200,6 +200,25 @@ test('a refused order says why, before the wallet is asked', async () => {
   await fill(strangerTicket, { price: '12', lots: '1' });
   await strangerTicket.getByText('Your wallet is not registered', { exact: false }).waitFor();
   assert.equal(wallet.methods().filter((method) => method === 'eth_sendTransaction').length, sent, 'no transaction was sent');
+
+  // The transfer agent freezes the investor's wallet: the next order is refused for that reason.
+  const agentSession = sessions.operator!;
+  await agentSession.wallet.selectAccount(0);
+  await go(agentSession.page, 'registrar');
+  const agent = agentSession.page.getByTestId('agent-desk');
+  await fill(agent, { 'agent-wallet': bob });
+  await agent.getByRole('button', { name: 'Freeze wallet', exact: true }).click();
+  await confirmed(agent, 'Freeze the wallet');
+  await fill(ticket, { lots: '1' });
+  await pretrade.getByText('The sending wallet is frozen for this security.').waitFor();
+  await screenshot(page, 'security-frozen-order');
+  await screenshot(agentSession.page, 'registrar-agent');
+  await agent.getByRole('button', { name: 'Unfreeze wallet', exact: true }).click();
+  await confirmed(agent, 'Unfreeze the wallet');
+  await pretrade.getByText('The token allows this order.').waitFor();
+  assert.equal(wallet.methods().filter((method) => method === 'eth_sendTransaction').length, sent, 'still no transaction from the investor');
+  await agentSession.wallet.selectAccount(1);
+  await go(agentSession.page, 'issuer');
 });
 
 test('the issuer declares a dividend and opens a vote; an investor claims and votes', async () => {
