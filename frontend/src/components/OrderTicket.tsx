@@ -1,6 +1,6 @@
 import { CashTokenAbi, OrderBookAbi } from '@generated/abis';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Address } from 'viem';
 import { useBlockNumber, usePublicClient } from 'wagmi';
 import { loadCashPosition, loadHolding, loadRestriction, type Book, type CashInfo, type Security } from '../data/platform';
@@ -55,11 +55,17 @@ export function OrderTicket({ security, cash, book, wallet, price, onPrice }: {
   const shares = lots.ok ? lots.value.amount : 0n;
   const holding = useLive(['holding', security.token, wallet], (c) => loadHolding(c, security.token, wallet));
   const position = useLive(['cash', wallet, market], (c) => loadCashPosition(c, wallet, market));
+  // Keyed by what is asked, and asked again on every block: the answer on screen never blinks away.
   const restriction = useQuery({
-    queryKey: ['restriction', security.token, wallet, side, shares.toString(), String(block.data ?? '')],
+    queryKey: ['restriction', security.token, wallet, side, shares.toString()],
     queryFn: () => loadRestriction(client!, security.token, wallet, buying ? 'receive' : 'send', shares),
     enabled: Boolean(client) && lots.ok,
   });
+  const { refetch } = restriction;
+  const asking = Boolean(client) && lots.ok;
+  useEffect(() => {
+    if (asking) void refetch();
+  }, [block.data, asking, refetch]);
 
   const fee = book.makerFeeBps > book.takerFeeBps ? book.makerFeeBps : book.takerFeeBps;
   const cashNeeded = !lots.ok || !tick.ok ? 0n : isMarket ? walk!.cash + (walk!.cash * fee) / 10_000n : buyEscrow(lots.value.lots, tick.value, security.tickSize, fee);
