@@ -120,7 +120,7 @@ test('the issuer lists ACME and opens its offering', async () => {
   await screenshot(page, 'issuer');
 });
 
-test('two investors subscribe and the issuer closes the offering at its hard cap', async () => {
+test('two investors subscribe; the issuer closes the offering at its hard cap and settles', async () => {
   for (const [name, index, lots] of [['alice', 2, '600'], ['bob', 3, '400']] as const) {
     const page = await connect(name, [index]);
     await page.getByTestId('offering-ACME').click();
@@ -137,12 +137,16 @@ test('two investors subscribe and the issuer closes the offering at its hard cap
   await desk.getByRole('button', { name: 'Close the offering' }).click();
   await confirmed(desk, 'Close the ACME offering');
 
-  for (const name of ['alice', 'bob']) {
-    const panel = sessions[name]!.page.getByTestId('offering-panel');
-    await panel.getByTestId('offering-state').getByText('Succeeded').waitFor();
-    await panel.getByRole('button', { name: 'Receive your ACME' }).click();
-    await confirmed(panel, 'Settle your subscription');
-  }
+  // Alice settles her own subscription; the issuer settles the rest in one batch.
+  const panel = sessions.alice!.page.getByTestId('offering-panel');
+  await panel.getByTestId('offering-state').getByText('Succeeded').waitFor();
+  await panel.getByRole('button', { name: 'Receive your ACME' }).click();
+  await confirmed(panel, 'Settle your subscription');
+  const lastOffering = desk.getByTestId('last-offering');
+  await lastOffering.getByText('1 subscriber still to settle', { exact: false }).waitFor();
+  await lastOffering.getByRole('button', { name: 'Settle 1' }).click();
+  await confirmed(desk, 'Settle 1 subscriber');
+  await sessions.bob!.page.getByTestId('my-subscription').getByText('400 ACME · settled').waitFor();
   await go(sessions.alice!.page, 'portfolio');
   await sessions.alice!.page.getByTestId('holding-ACME').getByTestId('holding-balance').getByText('600').waitFor();
 });

@@ -4,7 +4,7 @@ import { stringToHex, type Address } from 'viem';
 import { RequireWallet } from '../components/RequireWallet';
 import { TxStatus } from '../components/TxStatus';
 import { Badge, Card, TextField, units } from '../components/ui';
-import { contracts, loadCashPosition, loadDividends, loadVotes, type CashInfo, type Security } from '../data/platform';
+import { contracts, loadCashPosition, loadDividends, loadUnsettled, loadVotes, type CashInfo, type Security } from '../data/platform';
 import { useKycStatus } from '../hooks/useKycStatus';
 import { useForm } from '../hooks/useForm';
 import { useCash, useChainNow, useLive, useRoles, useSecurities } from '../hooks/useLive';
@@ -29,6 +29,9 @@ import {
 import { useWallet } from '../wallet/useWallet';
 
 const DAY = 86_400n;
+/** Offering.MAX_BATCH: subscribers settled per transaction. */
+const SETTLEMENT_BATCH = 100;
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 const ISSUANCE_DEFAULTS: IssuanceInput = { isin: '', name: '', symbol: '', decimals: '0', lotSize: '1', tickSize: '0.01', maxHolders: '', prospectusUri: '', prospectusHash: '' };
 
 function IssueSecurity({ issuer, cash }: { issuer: Address; cash: CashInfo }) {
@@ -113,6 +116,11 @@ function OfferingDesk({ security, cash, now }: { security: Security; cash: CashI
     );
   };
   const act = (functionName: 'close' | 'cancel', label: string) => tx.send({ address: offering!.address, abi: OfferingAbi, functionName, args: [] }, label);
+  const closed = offering !== null && offering.state > OFFERING_ENDED;
+  const unsettled = useLive(['unsettled', offering?.address], (client) => loadUnsettled(client, offering!.address), closed);
+  const batch = (unsettled.data ?? []).slice(0, SETTLEMENT_BATCH);
+  const settleAll = () =>
+    tx.send({ address: offering!.address, abi: OfferingAbi, functionName: 'settle_many', args: [batch] }, `Settle ${plural(batch.length, 'subscriber')}`);
   return (
     <Card title="Offering" testId="offering-desk">
       {live ? (
@@ -133,7 +141,21 @@ function OfferingDesk({ security, cash, now }: { security: Security; cash: CashI
         <p className="muted">An offering can be opened while the security trades (it is {listingStatus(security.status).label.toLowerCase()}).</p>
       ) : (
         <form className="form" onSubmit={(event) => { event.preventDefault(); void submit(); }}>
-          {offering && <p className="muted small">The last offering {offeringStateLabel(offering.state).toLowerCase()}.</p>}
+          {offering && (
+            <div className="notice notice--info small" data-testid="last-offering">
+              The last offering {offeringStateLabel(offering.state).toLowerCase()}
+              {unsettled.data && unsettled.data.length > 0 ? (
+                <>
+                  ; {plural(unsettled.data.length, 'subscriber')} still to settle.{' '}
+                  <button type="button" className="button button--small" disabled={isBusy(tx.state)} onClick={() => void settleAll()}>
+                    Settle {batch.length}
+                  </button>
+                </>
+              ) : (
+                '; every subscriber is settled.'
+              )}
+            </div>
+          )}
           <div className="form-row">
             <TextField label={`Price per lot (${cash.symbol})`} name="price" value={values.price} onChange={set('price')} error={errors.price} inputMode="decimal" />
             <TextField label={`Lot (${security.symbol})`} name="lot" value={values.lot} onChange={set('lot')} error={errors.lot} inputMode="decimal" />
