@@ -130,6 +130,7 @@ test('two investors subscribe; the issuer closes the offering at its hard cap an
     await confirmed(panel, `Subscribe ${lots} ACME`);
     await panel.getByTestId('my-subscription').getByText(`${lots} ACME`).waitFor();
   }
+  await sessions.bob!.page.getByTestId('offering-progress').getByText('1,000 ACME subscribed of 1,000 ACME (100.00%)', { exact: false }).waitFor();
   await screenshot(sessions.bob!.page, 'security-offering');
 
   const { page } = sessions.operator!;
