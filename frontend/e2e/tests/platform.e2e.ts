@@ -44,12 +44,24 @@ async function go(page: Page, route: string): Promise<void> {
   await page.goto(`${env.appUrl}#/${route}`);
 }
 
-/** Waits for the transaction labelled `label` to confirm; fails with the dApp's own sentence if it fails. */
-async function confirmed(scope: Page | Locator, label: string): Promise<void> {
-  const done = scope.getByText(`${label}: confirmed`, { exact: false });
-  const failed = scope.getByText(`${label} failed`, { exact: false });
-  await Promise.race([done.first().waitFor({ timeout: 60_000 }), failed.first().waitFor({ timeout: 60_000 })]);
-  if (await failed.count()) assert.fail(await failed.first().innerText());
+/**
+ * Clicks `button` and waits for the transaction labelled `label` to confirm; fails with the dApp's own
+ * sentence if it fails. A confirmation already on screen from an earlier transaction does not count.
+ */
+async function send(scope: Page | Locator, button: Locator, label: string): Promise<void> {
+  const statuses = scope.locator('[data-status]');
+  const before = new Set(await statuses.allInnerTexts());
+  await button.click();
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    for (const text of await statuses.allInnerTexts()) {
+      if (before.has(text)) continue;
+      if (text.includes(`${label}: confirmed`)) return;
+      if (text.includes(`${label} failed`)) assert.fail(text);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`${label}: no confirmation within 60 s`);
 }
 
 async function fill(scope: Page | Locator, fields: Record<string, string>): Promise<void> {
@@ -78,8 +90,7 @@ test('the registrar onboards an issuer and two investors', async () => {
     await fill(onboard, { wallet, kycReference: reference, country: '152' });
     await onboard.locator('[name="kind"]').selectOption(kind);
     if (isIssuer) await onboard.locator('[name="issuer"]').check();
-    await onboard.getByRole('button', { name: 'Register' }).click();
-    await confirmed(onboard, 'Register the investor');
+    await send(onboard, onboard.getByRole('button', { name: 'Register' }), 'Register the investor');
   }
 
   const manage = page.getByTestId('manage-investor');
@@ -108,14 +119,12 @@ test('the issuer lists ACME and opens its offering', async () => {
     prospectusUri: 'https://example.org/acme/prospectus.pdf',
     prospectusHash: `0x${'ab'.repeat(32)}`,
   });
-  await issue.getByRole('button', { name: 'Issue and list' }).click();
-  await confirmed(issue, 'Issue ACME');
+  await send(issue, issue.getByRole('button', { name: 'Issue and list' }), 'Issue ACME');
 
   const offering = page.getByTestId('offering-desk');
   await offering.locator('[name="price"]').waitFor();
   await fill(offering, { price: '10', lot: '1', minPerInvestor: '10', maxPerInvestor: '800', softCap: '500', hardCap: '1000' });
-  await offering.getByRole('button', { name: 'Open the offering' }).click();
-  await confirmed(offering, 'Open an offering of ACME');
+  await send(offering, offering.getByRole('button', { name: 'Open the offering' }), 'Open an offering of ACME');
   await offering.getByText('Open', { exact: true }).waitFor();
   await screenshot(page, 'issuer');
 });
@@ -126,8 +135,7 @@ test('two investors subscribe; the issuer closes the offering at its hard cap an
     await page.getByTestId('offering-ACME').click();
     const panel = page.getByTestId('offering-panel');
     await fill(panel, { 'subscribe-lots': lots });
-    await panel.getByRole('button', { name: 'Subscribe' }).click();
-    await confirmed(panel, `Subscribe ${lots} ACME`);
+    await send(panel, panel.getByRole('button', { name: 'Subscribe' }), `Subscribe ${lots} ACME`);
     await panel.getByTestId('my-subscription').getByText(`${lots} ACME`).waitFor();
   }
   await sessions.bob!.page.getByTestId('offering-progress').getByText('1,000 ACME subscribed of 1,000 ACME (100.00%)', { exact: false }).waitFor();
@@ -135,18 +143,15 @@ test('two investors subscribe; the issuer closes the offering at its hard cap an
 
   const { page } = sessions.operator!;
   const desk = page.getByTestId('offering-desk');
-  await desk.getByRole('button', { name: 'Close the offering' }).click();
-  await confirmed(desk, 'Close the ACME offering');
+  await send(desk, desk.getByRole('button', { name: 'Close the offering' }), 'Close the ACME offering');
 
   // Alice settles her own subscription; the issuer settles the rest in one batch.
   const panel = sessions.alice!.page.getByTestId('offering-panel');
   await panel.getByTestId('offering-state').getByText('Succeeded').waitFor();
-  await panel.getByRole('button', { name: 'Receive your ACME' }).click();
-  await confirmed(panel, 'Settle your subscription');
+  await send(panel, panel.getByRole('button', { name: 'Receive your ACME' }), 'Settle your subscription');
   const lastOffering = desk.getByTestId('last-offering');
   await lastOffering.getByText('1 subscriber still to settle', { exact: false }).waitFor();
-  await lastOffering.getByRole('button', { name: 'Settle 1' }).click();
-  await confirmed(desk, 'Settle 1 subscriber');
+  await send(desk, lastOffering.getByRole('button', { name: 'Settle 1' }), 'Settle 1 subscriber');
   await sessions.bob!.page.getByTestId('my-subscription').getByText('400 ACME · settled').waitFor();
   await go(sessions.alice!.page, 'portfolio');
   await sessions.alice!.page.getByTestId('holding-ACME').getByTestId('holding-balance').getByText('600').waitFor();
@@ -159,8 +164,7 @@ test('one investor places a sell order, the other takes it; the book, tape and p
   await ticket.getByRole('radio', { name: 'Sell' }).click();
   await fill(ticket, { price: '12', lots: '100' });
   await ticket.getByText('The token allows this order.').waitFor();
-  await ticket.getByRole('button', { name: 'Sell ACME' }).click();
-  await confirmed(ticket, 'Sell 100 lots of ACME');
+  await send(ticket, ticket.getByRole('button', { name: 'Sell ACME' }), 'Sell 100 lots of ACME');
   await seller.getByTestId('open-orders').getByTestId('open-order').waitFor();
   await seller.getByTestId('asks').getByText('12.00').waitFor();
 
@@ -170,8 +174,7 @@ test('one investor places a sell order, the other takes it; the book, tape and p
   const buyTicket = buyer.getByTestId('order-ticket');
   await fill(buyTicket, { lots: '60' });
   await buyTicket.getByText('Trades in full now (60 lots).').waitFor();
-  await buyTicket.getByRole('button', { name: 'Buy ACME' }).click();
-  await confirmed(buyTicket, 'Buy 60 lots of ACME');
+  await send(buyTicket, buyTicket.getByRole('button', { name: 'Buy ACME' }), 'Buy 60 lots of ACME');
   await buyer.getByTestId('trade-tape').getByTestId('tape-row').first().getByText('12.00', { exact: false }).waitFor();
   await buyer.getByTestId('stat-last').getByText('12.00', { exact: false }).waitFor();
   await screenshot(buyer, 'security');
@@ -212,14 +215,12 @@ test('a refused order says why before the wallet is asked: no free shares, no KY
   await go(agentSession.page, 'registrar');
   const agent = agentSession.page.getByTestId('agent-desk');
   await fill(agent, { 'agent-wallet': bob });
-  await agent.getByRole('button', { name: 'Freeze wallet', exact: true }).click();
-  await confirmed(agent, 'Freeze the wallet');
+  await send(agent, agent.getByRole('button', { name: 'Freeze wallet', exact: true }), 'Freeze the wallet');
   await fill(ticket, { lots: '1' });
   await pretrade.getByText('The sending wallet is frozen for this security.').waitFor();
   await screenshot(page, 'security-frozen-order');
   await screenshot(agentSession.page, 'registrar-agent');
-  await agent.getByRole('button', { name: 'Unfreeze wallet', exact: true }).click();
-  await confirmed(agent, 'Unfreeze the wallet');
+  await send(agent, agent.getByRole('button', { name: 'Unfreeze wallet', exact: true }), 'Unfreeze the wallet');
   await pretrade.getByText('The token allows this order.').waitFor();
   assert.equal(wallet.methods().filter((method) => method === 'eth_sendTransaction').length, sent, 'still no transaction from the investor');
   await agentSession.wallet.selectAccount(1);
@@ -230,25 +231,21 @@ test('the issuer declares a dividend and opens a vote; an investor claims and vo
   const { page } = sessions.operator!;
   const desk = page.getByTestId('dividend-desk');
   await fill(desk, { 'dividend-amount': '1000' });
-  await desk.getByRole('button', { name: 'Declare' }).click();
-  await confirmed(desk, 'Declare a dividend on ACME');
+  await send(desk, desk.getByRole('button', { name: 'Declare' }), 'Declare a dividend on ACME');
   const voteDesk = page.getByTestId('vote-desk');
   await fill(voteDesk, { question: 'Approve the 2026 accounts?' });
-  await voteDesk.getByRole('button', { name: 'Open the vote' }).click();
-  await confirmed(voteDesk, 'Open the vote');
+  await send(voteDesk, voteDesk.getByRole('button', { name: 'Open the vote' }), 'Open the vote');
 
   await chain().travel(3 * 86_400); // past the record date (1 day) and the payment date (2 days)
   const investor = sessions.alice!.page;
   await go(investor, 'portfolio');
   const row = investor.getByTestId('dividend-row');
   await row.getByText('540.00', { exact: false }).waitFor(); // 540 of 1,000 shares at the record date
-  await row.getByRole('button', { name: 'Claim' }).click();
-  await confirmed(investor.getByTestId('dividends'), 'Claim the ACME dividend');
+  await send(investor.getByTestId('dividends'), row.getByRole('button', { name: 'Claim' }), 'Claim the ACME dividend');
   await row.getByText('claimed').waitFor();
   const votes = investor.getByTestId('votes');
   await votes.getByText('your weight 540', { exact: false }).waitFor();
-  await votes.getByRole('button', { name: 'For' }).click();
-  await confirmed(votes, 'Vote “For”');
+  await send(votes, votes.getByRole('button', { name: 'For' }), 'Vote “For”');
   await screenshot(investor, 'portfolio');
   await go(page, 'issuer');
   await page.getByTestId('vote-desk').getByText('For: 540', { exact: false }).waitFor();
