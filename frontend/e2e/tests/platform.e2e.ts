@@ -252,6 +252,22 @@ test('the issuer declares a dividend and opens a vote; an investor claims and vo
   assert.equal(await chain().cashBalance(alice), 14_720n * PESO + 540n * PESO);
 });
 
+test('the issuer halts trading: an order is refused in words until trading resumes', async () => {
+  const { page } = sessions.operator!;
+  const control = page.getByTestId('market-control');
+  await send(control, control.getByRole('button', { name: 'Halt trading' }), 'Halt trading in ACME');
+  const investor = sessions.bob!.page;
+  await go(investor, 'security/ACME');
+  await investor.getByTestId('listing-status').getByText('Halted').waitFor();
+  const ticket = investor.getByTestId('order-ticket');
+  await fill(ticket, { price: '12', lots: '1' });
+  await ticket.getByTestId('pretrade').getByText('ACME is halted: no order can be placed until it resumes (you can still cancel your orders).').waitFor();
+  await screenshot(investor, 'security-halted');
+  await send(control, control.getByRole('button', { name: 'Resume trading' }), 'Resume trading in ACME');
+  await investor.getByTestId('listing-status').getByText('Trading').waitFor();
+  await ticket.getByTestId('pretrade').getByText('The token allows this order.').waitFor();
+});
+
 test('every page reads well on a phone, and no page threw', async () => {
   const { page } = sessions.alice!;
   await page.setViewportSize({ width: 390, height: 844 });
