@@ -126,6 +126,10 @@ test('the issuer lists ACME and opens its offering', async () => {
   await fill(offering, { price: '10', lot: '1', minPerInvestor: '10', maxPerInvestor: '800', softCap: '500', hardCap: '1000' });
   await send(offering, offering.getByRole('button', { name: 'Open the offering' }), 'Open an offering of ACME');
   await offering.getByText('Open', { exact: true }).waitFor();
+
+  const documents = page.getByTestId('document-desk');
+  await fill(documents, { 'doc-name': 'annual-report-2026', 'doc-uri': 'https://example.org/acme/annual-report-2026.pdf', 'doc-hash': `0x${'cd'.repeat(32)}` });
+  await send(documents, documents.getByRole('button', { name: 'Publish' }), 'Publish the document');
   await screenshot(page, 'issuer');
 });
 
@@ -138,6 +142,9 @@ test('two investors subscribe; the issuer closes the offering at its hard cap an
     await send(panel, panel.getByRole('button', { name: 'Subscribe' }), `Subscribe ${lots} ACME`);
     await panel.getByTestId('my-subscription').getByText(`${lots} ACME`).waitFor();
   }
+  const listed = sessions.bob!.page.getByTestId('documents');
+  await listed.getByRole('link', { name: 'annual-report-2026' }).waitFor();
+  await listed.getByText('0xcdcdcdcdcd…cdcdcdcdcd').waitFor();
   await sessions.bob!.page.getByTestId('offering-progress').getByText('1,000 ACME subscribed of 1,000 ACME (100.00%)', { exact: false }).waitFor();
   await screenshot(sessions.bob!.page, 'security-offering');
 
