@@ -134,7 +134,8 @@ function AgentDesk({ tokens }: { tokens: Address[] }) {
   const tx = useTx();
   const wallet = parseAddress(walletText);
   const newWallet = parseAddress(newWalletText);
-  const holding = useLive(['holding', security?.token, walletText], (client) => loadHolding(client, security!.token, (wallet as { value: Address }).value), Boolean(security) && wallet.ok);
+  const investor = wallet.ok ? wallet.value : undefined;
+  const holding = useLive(['holding', security?.token, investor], (client) => loadHolding(client, security!.token, investor!), Boolean(security && investor));
   if (!security) return <Card title="Transfer agent"><p className="muted">No security lists you as its transfer agent.</p></Card>;
   const amount = parseAmount(amountText, security.decimals);
   const busy = isBusy(tx.state);
