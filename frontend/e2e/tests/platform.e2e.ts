@@ -121,6 +121,14 @@ test('the issuer lists ACME and opens its offering', async () => {
   });
   await send(issue, issue.getByRole('button', { name: 'Issue and list' }), 'Issue ACME');
 
+  // The same ISIN again: the contract refuses, and the dApp says why in a sentence before any signature.
+  const prompts = wallet.methods().filter((method) => method === 'eth_sendTransaction').length;
+  await fill(issue, { isin: ISIN, name: 'Acme Andina SA', symbol: 'ACME2' });
+  await issue.getByRole('button', { name: 'Issue and list' }).click();
+  await issue.getByText('Issue ACME2 failed: A security with this ISIN is already listed.').waitFor();
+  await issue.getByText('Contract reason: factory: isin already listed').waitFor();
+  assert.equal(wallet.methods().filter((method) => method === 'eth_sendTransaction').length, prompts);
+
   const offering = page.getByTestId('offering-desk');
   await offering.locator('[name="price"]').waitFor();
   await fill(offering, { price: '10', lot: '1', minPerInvestor: '10', maxPerInvestor: '800', softCap: '500', hardCap: '1000' });
