@@ -283,6 +283,22 @@ test('the issuer halts trading: an order is refused in words until trading resum
   await ticket.getByTestId('pretrade').getByText('The token allows this order.').waitFor();
 });
 
+test('the registrar recovers a lost wallet to a new wallet of the same investor', async () => {
+  const { page, wallet } = sessions.operator!;
+  await wallet.selectAccount(0);
+  await go(page, 'registrar');
+  const replacement = devAccount(6).address;
+  const manage = page.getByTestId('manage-investor');
+  await fill(manage, { lookup: bob, link: replacement });
+  await send(manage, manage.getByRole('button', { name: 'Add wallet' }), 'Add the wallet');
+  const agent = page.getByTestId('agent-desk');
+  await fill(agent, { 'agent-wallet': bob, 'recover-to': replacement });
+  await send(agent, agent.getByRole('button', { name: 'Recover' }), 'Recover ACME to the new wallet');
+  await fill(agent, { 'agent-wallet': replacement });
+  await agent.getByTestId('agent-holding').getByText('460 ACME').first().waitFor();
+  await screenshot(page, 'registrar-recovery');
+});
+
 test('every page reads well on a phone, and no page threw', async () => {
   const { page } = sessions.alice!;
   await page.setViewportSize({ width: 390, height: 844 });
