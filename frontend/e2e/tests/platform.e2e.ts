@@ -308,6 +308,9 @@ test('every page reads well on a phone, and no page threw', async () => {
   await go(page, 'security/ACME');
   await page.getByTestId('stat-last').getByText('12.00', { exact: false }).waitFor();
   await screenshot(page, 'security-phone');
+  await go(page, 'portfolio');
+  await page.getByTestId('holding-ACME').waitFor();
+  await screenshot(page, 'portfolio-investor-phone');
   await page.setViewportSize({ width: 1280, height: 800 });
   await go(page, 'markets');
   await page.getByTestId('market-row-ACME').waitFor();
