@@ -60,6 +60,8 @@ export async function openSession(browser: Browser, viewport = { width: 1280, he
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(env.screenshots, { recursive: true });
   const path = join(env.screenshots, `${name}.png`);
+  // From the top: a sticky header would otherwise be drawn where the page was scrolled to.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true });
   return path;
 }

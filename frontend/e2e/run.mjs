@@ -3,7 +3,10 @@
 // tests of e2e/tests in Debian's chromium driven by playwright-core. Prints "N passed, N failed".
 //   ANVIL_BIN     anvil binary (default: the repository's pinned npm anvil)
 //   CHROMIUM_BIN  browser (default /usr/bin/chromium)
-//   E2E_MANIFEST  deployment manifest of the contracts on that anvil (default: none deployed)
+//   E2E_MANIFEST  deployment manifest of contracts already on that anvil (default: the platform is
+//                 deployed there by e2e/deploy_platform.py, as `make up` deploys it)
+//   PYTHON        the Python with Ape (default: the repository's .venv)
+//   E2E_ONLY      run only the test files whose name contains this
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -43,8 +46,8 @@ function start(command, args, name) {
   return child;
 }
 
-function step(command, args, extraEnv = {}) {
-  const result = spawnSync(command, args, { cwd: frontend, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
+function step(command, args, extraEnv = {}, cwd = frontend) {
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with ${result.status}`);
 }
 
@@ -86,7 +89,16 @@ async function main() {
 
   const generated = join(e2e, '.generated');
   const dist = join(e2e, '.dist');
-  const manifest = process.env.E2E_MANIFEST ?? join(generated, 'no-deployment.json');
+  let manifest = process.env.E2E_MANIFEST;
+  if (!manifest) {
+    const python = process.env.PYTHON ?? join(frontend, '..', '.venv', 'bin', 'python');
+    const deployments = join(generated, 'deployments');
+    rmSync(deployments, { recursive: true, force: true });
+    // From the repository root: Ape finds the project (and its build) there.
+    const root = join(frontend, '..');
+    step(python, [join(e2e, 'deploy_platform.py'), '--rpc-url', rpcUrl, '--out', deployments], { PYTHONPATH: root }, root);
+    manifest = join(deployments, `${CHAIN_ID}.json`);
+  }
   step('node', ['scripts/gen-contracts.mjs', '--out', generated, '--rpc-url', rpcUrl, '--chain-id', String(CHAIN_ID),
     '--manifest', manifest, '--allow-missing-deployment']);
   step(bin('vite'), ['build', '--logLevel', 'warn'], { KEIRETSU_GENERATED: generated, KEIRETSU_DIST: dist });
@@ -103,13 +115,14 @@ async function main() {
     KEIRETSU_E2E_RPC_URL: rpcUrl,
     KEIRETSU_E2E_CHAIN_ID: String(CHAIN_ID),
     KEIRETSU_E2E_SCREENSHOTS: join(e2e, 'screenshots'),
+    KEIRETSU_E2E_MANIFEST: manifest,
     CHROMIUM_BIN: chromiumBin,
   });
   const testDir = join(e2e, '.out', 'tests');
-  const files = readdirSync(testDir).filter((file) => file.endsWith('.e2e.js')).sort().map((file) => join(testDir, file));
+  const files = readdirSync(testDir).filter((file) => file.endsWith('.e2e.js') && file.includes(process.env.E2E_ONLY ?? '')).sort().map((file) => join(testDir, file));
   const counts = { passed: 0, failed: 0, skipped: 0 };
   await new Promise((done, fail) => {
-    const stream = run({ files, concurrency: 1, timeout: 120_000 });
+    const stream = run({ files, concurrency: 1, timeout: 240_000 });
     stream.on('test:pass', (event) => {
       if (event.details.type !== 'suite' && event.nesting === 0) counts[event.skip || event.todo ? 'skipped' : 'passed'] += 1;
     });

@@ -1,11 +1,7 @@
 import { createHashRouter, Navigate, Outlet, RouterProvider } from 'react-router';
 import { Header } from './components/Header';
-import { Issuer } from './pages/Issuer';
 import { Markets } from './pages/Markets';
 import { NotFound } from './pages/NotFound';
-import { Portfolio } from './pages/Portfolio';
-import { Registrar } from './pages/Registrar';
-import { Security } from './pages/Security';
 
 function Shell() {
   return (
@@ -25,10 +21,11 @@ const router = createHashRouter([
     children: [
       { index: true, element: <Navigate to="/markets" replace /> },
       { path: 'markets', element: <Markets /> },
-      { path: 'security/:symbol', element: <Security /> },
-      { path: 'portfolio', element: <Portfolio /> },
-      { path: 'issuer', element: <Issuer /> },
-      { path: 'registrar', element: <Registrar /> },
+      // The other pages load on first visit: a visitor of the markets does not download the desks.
+      { path: 'security/:symbol', lazy: async () => ({ Component: (await import('./pages/Security')).Security }) },
+      { path: 'portfolio', lazy: async () => ({ Component: (await import('./pages/Portfolio')).Portfolio }) },
+      { path: 'issuer', lazy: async () => ({ Component: (await import('./pages/Issuer')).Issuer }) },
+      { path: 'registrar', lazy: async () => ({ Component: (await import('./pages/Registrar')).Registrar }) },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -132,9 +132,16 @@ describe('friendly revert reasons', () => {
 
   it('names the contract for an unknown reason of a known contract', () => {
     expect(friendlyRevertReason('market: price out of range')).toBe('The order book refused this: price out of range.');
-    expect(friendlyRevertReason('registry: wallet not registered')).toBe(
-      'The identity registry refused this: wallet not registered.',
-    );
+    expect(friendlyRevertReason('registry: no wallets')).toBe('The identity registry refused this: no wallets.');
+    expect(friendlyRevertReason('dividends: already reclaimed')).toBe('The dividend contract refused this: already reclaimed.');
+  });
+
+  it('has a sentence for the reasons the desks and the order ticket meet', () => {
+    expect(friendlyRevertReason('market: post-only order would trade')).toBe('A post-only order at this price would trade at once.');
+    expect(friendlyRevertReason('offering: above maximum')).toBe('The subscription is above the maximum per investor.');
+    expect(friendlyRevertReason('dividends: payment date not reached')).toBe('The payment date of this dividend has not come yet.');
+    expect(friendlyRevertReason('factory: offering in progress')).toBe('This security already has an offering in progress.');
+    expect(friendlyRevertReason('votes: no shares at record date')).toBe('This wallet held no shares at the record date.');
   });
 
   it('quotes a reason from an unknown source whole', () => {

@@ -3,16 +3,22 @@ import { NavLink } from 'react-router';
 import { useBlockNumber } from 'wagmi';
 import { keiretsuChain } from '../config/chain';
 import { useKycStatus, type KycView } from '../hooks/useKycStatus';
+import { useRoles } from '../hooks/useLive';
 import { formatDate, shortenAddress } from '../lib/format';
 import { useWallet } from '../wallet/useWallet';
 import { ConnectDialog } from './ConnectDialog';
 
-const PAGES = [
-  ['/markets', 'Markets'],
-  ['/portfolio', 'Portfolio'],
-  ['/issuer', 'Issuer'],
-  ['/registrar', 'Registrar'],
-] as const;
+/** The desks a wallet sees: Issuer for issuers and operators, Registrar for registrars and transfer agents. */
+function usePages(): [string, string][] {
+  const wallet = useWallet();
+  const kyc = useKycStatus(wallet.address);
+  const roles = useRoles(wallet.address);
+  const pages: [string, string][] = [['/markets', 'Markets'], ['/portfolio', 'Portfolio']];
+  const isIssuer = 'record' in kyc && kyc.record?.issuer === true;
+  if (isIssuer || roles.data?.operator) pages.push(['/issuer', 'Issuer']);
+  if (roles.data?.registrar || (roles.data?.agentOf.length ?? 0) > 0) pages.push(['/registrar', 'Registrar']);
+  return pages;
+}
 
 function NetworkBadge() {
   const wallet = useWallet();
@@ -56,6 +62,24 @@ function KycBadge({ view }: { view: KycView }) {
   );
 }
 
+/** The connected wallet's roles on the platform, beside its KYC badge. */
+function RolesBadge({ view }: { view: KycView }) {
+  const wallet = useWallet();
+  const roles = useRoles(wallet.address);
+  const names = [
+    'record' in view && view.record?.issuer ? 'Issuer' : null,
+    roles.data?.registrar ? 'Registrar' : null,
+    roles.data?.operator ? 'Operator' : null,
+    roles.data?.agentOf.length ? 'Transfer agent' : null,
+  ].filter((name): name is string => name !== null);
+  if (names.length === 0) return null;
+  return (
+    <span className="badge badge--muted hide-phone" data-testid="roles-badge" title="Your roles on the platform">
+      {names.join(' · ')}
+    </span>
+  );
+}
+
 function AccountArea() {
   const wallet = useWallet();
   const kyc = useKycStatus(wallet.address);
@@ -66,6 +90,7 @@ function AccountArea() {
       {connected ? (
         <div className="account">
           <KycBadge view={kyc} />
+          <RolesBadge view={kyc} />
           <span className="account__address" data-testid="account" title={`${wallet.address} (${wallet.connectorName ?? 'wallet'})`}>
             {shortenAddress(wallet.address!)}
           </span>
@@ -93,6 +118,7 @@ function AccountArea() {
 }
 
 export function Header() {
+  const pages = usePages();
   return (
     <header className="topbar">
       <NavLink to="/markets" className="brand" aria-label="Keiretsu home">
@@ -100,7 +126,7 @@ export function Header() {
         <span className="brand__name">Keiretsu</span>
       </NavLink>
       <nav className="nav" aria-label="Main">
-        {PAGES.map(([to, label]) => (
+        {pages.map(([to, label]) => (
           <NavLink key={to} to={to} className={({ isActive }) => `nav__link${isActive ? ' nav__link--active' : ''}`}>
             {label}
           </NavLink>

@@ -1,27 +1,322 @@
+import { DividendsAbi, OrderBookAbi, ShareholderVotesAbi } from '@generated/abis';
+import { Link } from 'react-router';
+import type { Address, PublicClient } from 'viem';
 import { useBalance } from 'wagmi';
 import { RequireWallet } from '../components/RequireWallet';
-import { formatTokenAmount } from '../lib/format';
+import { TxStatus } from '../components/TxStatus';
+import { Badge, Card, units } from '../components/ui';
+import {
+  contracts,
+  loadCashPosition,
+  loadDividends,
+  loadActivity,
+  loadHolding,
+  loadOpenOrders,
+  loadSubscription,
+  loadTrades,
+  loadVotes,
+  type CashInfo,
+  type Security,
+} from '../data/platform';
+import { useCash, useChainNow, useLive, useSecurities } from '../hooks/useLive';
+import { useTx } from '../hooks/useTx';
+import { formatDate, formatTokenAmount } from '../lib/format';
+import { BUY, offeringStateLabel, tradeStats } from '../lib/market';
+import { isBusy } from '../lib/txState';
 import { useWallet } from '../wallet/useWallet';
 
-function Holdings() {
-  const wallet = useWallet();
-  const gas = useBalance({ address: wallet.address });
+/** Everything the wallet has on the platform, read in one go per block. */
+async function loadPortfolio(client: PublicClient, wallet: Address, securities: Security[], now: bigint) {
+  const markets = securities.flatMap((security) => (security.market ? [security.market] : []));
+  const [cash, positions, trades] = await Promise.all([
+    loadCashPosition(client, wallet, null),
+    Promise.all(
+      securities.map(async (security) => {
+        const [holding, orders, subscription, dividends, votes] = await Promise.all([
+          loadHolding(client, security.token, wallet),
+          security.market ? loadOpenOrders(client, security.market, wallet) : [],
+          security.offering ? loadSubscription(client, security.offering.address, wallet) : null,
+          loadDividends(client, security.token, wallet),
+          loadVotes(client, security.token, wallet, now),
+        ]);
+        return { security, holding, orders, subscription, dividends, votes };
+      }),
+    ),
+    loadTrades(client, markets, wallet),
+  ]);
+  const offerings = securities.flatMap((security) => (security.offering ? [security.offering.address] : []));
+  const activity = await loadActivity(client, wallet, trades, offerings);
+  return { cash, positions, trades, activity };
+}
+
+type Portfolio = Awaited<ReturnType<typeof loadPortfolio>>;
+
+/** The wallet's address, cash and gas: shown even when the platform cannot be read. */
+function WalletFacts({ wallet, cash }: { wallet: Address; cash?: { balance: bigint; info: CashInfo } | undefined }) {
+  const gas = useBalance({ address: wallet });
   return (
-    <div className="card">
-      <h2 className="card__title">Wallet</h2>
-      <dl className="facts">
-        <div className="facts__row">
-          <dt>Address</dt>
-          <dd><code data-testid="portfolio-address">{wallet.address}</code></dd>
+    <dl className="facts">
+      <div className="facts__row"><dt>Wallet</dt><dd><code data-testid="portfolio-address">{wallet}</code></dd></div>
+      {cash && (
+        <div className="facts__row"><dt>Cash</dt><dd data-testid="cash-balance">{formatTokenAmount(cash.balance, cash.info.decimals, cash.info.symbol, { minFractionDigits: 2, maxFractionDigits: 2 })}</dd></div>
+      )}
+      <div className="facts__row">
+        <dt>Gas balance</dt>
+        <dd data-testid="gas-balance">{gas.data ? formatTokenAmount(gas.data.value, gas.data.decimals, gas.data.symbol, { maxFractionDigits: 4 }) : '…'}</dd>
+      </div>
+    </dl>
+  );
+}
+
+function Holdings({ data, cash, wallet }: { data: Portfolio; cash: CashInfo; wallet: Address }) {
+  const held = data.positions.filter(({ holding }) => holding.balance > 0n);
+  return (
+    <Card title="Holdings" testId="holdings">
+      <WalletFacts wallet={wallet} cash={{ balance: data.cash.balance, info: cash }} />
+      {held.length === 0 ? (
+        <p className="muted">No shares yet. Subscribe to an offering or buy on the <Link to="/markets">markets</Link>.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr><th>Security</th><th className="num">Balance</th><th className="num">Free</th><th className="num">On orders</th><th className="num">Frozen</th><th className="num hide-phone">Value at last</th></tr>
+            </thead>
+            <tbody>
+              {held.map(({ security, holding }) => {
+                const unit = units(security, cash);
+                const last = tradeStats(data.trades.filter((trade) => trade.market === security.market), 0n).last;
+                return (
+                  <tr key={security.token} data-testid={`holding-${security.symbol}`}>
+                    <td><Link to={`/security/${security.symbol}`} className="symbol">{security.symbol}</Link> {holding.walletFrozen && <Badge tone="error">wallet frozen</Badge>}</td>
+                    <td className="num" data-testid="holding-balance">{formatTokenAmount(holding.balance, security.decimals)}</td>
+                    <td className="num">{formatTokenAmount(holding.free, security.decimals)}</td>
+                    <td className="num">{formatTokenAmount(holding.held, security.decimals)}</td>
+                    <td className="num">{formatTokenAmount(holding.frozen, security.decimals)}</td>
+                    <td className="num hide-phone">{last === null ? '–' : unit.cash((holding.balance / security.lotSize) * last * security.tickSize)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
         </div>
-        <div className="facts__row">
-          <dt>Gas balance</dt>
-          <dd data-testid="gas-balance">
-            {gas.data ? formatTokenAmount(gas.data.value, gas.data.decimals, gas.data.symbol, { maxFractionDigits: 4 }) : '…'}
-          </dd>
-        </div>
-      </dl>
-    </div>
+      )}
+    </Card>
+  );
+}
+
+function Orders({ data, cash }: { data: Portfolio; cash: CashInfo }) {
+  const tx = useTx();
+  const rows = data.positions.flatMap(({ security, orders }) => orders.map((order) => ({ security, order })));
+  return (
+    <Card title="Open orders" testId="portfolio-orders">
+      {rows.length === 0 ? (
+        <p className="muted">No open order.</p>
+      ) : (
+        <table className="table table--compact">
+          <thead><tr><th>Security</th><th>Side</th><th className="num">Price / lot</th><th className="num">Lots</th><th /></tr></thead>
+          <tbody>
+            {rows.map(({ security, order }) => (
+              <tr key={`${security.token}-${order.id}`}>
+                <td>{security.symbol}</td>
+                <td className={order.side === BUY ? 'up' : 'down'}>{order.side === BUY ? 'Buy' : 'Sell'}</td>
+                <td className="num">{units(security, cash).price(order.tick)}</td>
+                <td className="num">{order.lots.toString()}</td>
+                <td className="num"><button type="button" className="button button--small" disabled={isBusy(tx.state)} onClick={() => void tx.send({ address: order.market, abi: OrderBookAbi, functionName: 'cancel_order', args: [order.id] }, `Cancel the ${security.symbol} order`)}>Cancel</button></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <TxStatus state={tx.state} onDismiss={tx.reset} />
+    </Card>
+  );
+}
+
+function Subscriptions({ data, cash }: { data: Portfolio; cash: CashInfo }) {
+  const rows = data.positions.filter(({ subscription }) => subscription && subscription.subscribed > 0n);
+  return (
+    <Card title="Offering subscriptions" testId="subscriptions">
+      {rows.length === 0 ? (
+        <p className="muted">No subscription.</p>
+      ) : (
+        <ul className="doc-list">
+          {rows.map(({ security, subscription }) => (
+            <li key={security.token}>
+              <Link to={`/security/${security.symbol}`} className="symbol">{security.symbol}</Link>{' '}
+              {units(security, cash).shares(subscription!.subscribed)} · {offeringStateLabel(security.offering!.state)}
+              {subscription!.settled ? <Badge tone="ok">settled</Badge> : null}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
+
+function Dividends({ data, cash, now }: { data: Portfolio; cash: CashInfo; now: bigint }) {
+  const tx = useTx();
+  const rows = data.positions.flatMap(({ security, dividends }) => dividends.filter((dividend) => dividend.entitlement > 0n || dividend.claimed).map((dividend) => ({ security, dividend })));
+  return (
+    <Card title="Dividends" testId="dividends">
+      {rows.length === 0 ? (
+        <p className="muted">No dividend due to this wallet.</p>
+      ) : (
+        <table className="table table--compact">
+          <thead><tr><th>Security</th><th className="num">Your share</th><th>Payable</th><th /></tr></thead>
+          <tbody>
+            {rows.map(({ security, dividend }) => {
+              const payable = now >= dividend.paymentDate && now < dividend.expiry;
+              return (
+                <tr key={`${security.token}-${dividend.id}`} data-testid="dividend-row">
+                  <td>{security.symbol} #{dividend.id.toString()}</td>
+                  <td className="num">{units(security, cash).cash(dividend.entitlement)}</td>
+                  <td>{formatDate(dividend.paymentDate)} – {formatDate(dividend.expiry)}</td>
+                  <td className="num">
+                    {dividend.claimed ? (
+                      <Badge tone="ok">claimed</Badge>
+                    ) : payable ? (
+                      <button type="button" className="button button--primary button--small" disabled={isBusy(tx.state)} onClick={() => void tx.send({ address: contracts.dividends!, abi: DividendsAbi, functionName: 'claim', args: [security.token, dividend.id] }, `Claim the ${security.symbol} dividend`)}>Claim</button>
+                    ) : now < dividend.paymentDate ? (
+                      <span className="muted small">from {formatDate(dividend.paymentDate, { withTime: true })}</span>
+                    ) : (
+                      <span className="muted small">expired</span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <TxStatus state={tx.state} onDismiss={tx.reset} />
+    </Card>
+  );
+}
+
+function Votes({ data, now }: { data: Portfolio; now: bigint }) {
+  const tx = useTx();
+  const rows = data.positions.flatMap(({ security, votes }) => votes.filter((vote) => now < vote.closesAt).map((vote) => ({ security, vote })));
+  return (
+    <Card title="Votes" testId="votes">
+      {rows.length === 0 ? (
+        <p className="muted">No vote open.</p>
+      ) : (
+        <ul className="doc-list">
+          {rows.map(({ security, vote }) => {
+            const started = now >= vote.recordTimestamp;
+            return (
+              <li key={`${security.token}-${vote.id}`}>
+                <strong>{security.symbol}: {vote.question}</strong>
+                <div className="muted small">
+                  {started ? `Closes ${formatDate(vote.closesAt, { withTime: true })}; your weight ${formatTokenAmount(vote.weight, security.decimals)}` : `Opens at the record date, ${formatDate(vote.recordTimestamp, { withTime: true })}`}
+                </div>
+                {started && vote.weight > 0n && (
+                  <div className="actions">
+                    {vote.choices.map((choice, index) => {
+                      const chosen = vote.ballot?.voted && vote.ballot.choice === BigInt(index);
+                      return (
+                        <button key={choice} type="button" className={`button button--small${chosen ? ' button--primary' : ''}`} disabled={isBusy(tx.state) || chosen} onClick={() => void tx.send({ address: contracts.votes!, abi: ShareholderVotesAbi, functionName: 'vote', args: [security.token, vote.id, BigInt(index)] }, `Vote “${choice}”`)}>
+                          {choice}
+                        </button>
+                      );
+                    })}
+                  </div>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <TxStatus state={tx.state} onDismiss={tx.reset} />
+    </Card>
+  );
+}
+
+function History({ data, cash, wallet }: { data: Portfolio; cash: CashInfo; wallet: Address }) {
+  const securities = data.positions.map(({ security }) => security);
+  const byMarket = new Map(securities.map((security) => [security.market, security]));
+  const byOffering = new Map(securities.map((security) => [security.offering?.address, security]));
+  const byToken = new Map(securities.map((security) => [security.token, security]));
+  const entries = data.activity.slice(0, 40);
+  return (
+    <Card title="History" testId="history">
+      {entries.length === 0 ? (
+        <p className="muted">Nothing yet.</p>
+      ) : (
+        <table className="table table--compact">
+          <thead><tr><th>Time (UTC)</th><th>Security</th><th>What</th><th className="num">Shares</th><th className="num">Cash</th></tr></thead>
+          <tbody>
+            {entries.map((entry) => {
+              const time = formatDate(entry.timestamp, { withTime: true }).replace(/ UTC$/, '');
+              if (entry.kind === 'trade') {
+                const { trade } = entry;
+                const security = byMarket.get(trade.market)!;
+                const unit = units(security, cash);
+                const taker = trade.taker.toLowerCase() === wallet.toLowerCase();
+                const bought = taker ? trade.takerSide === BUY : trade.takerSide !== BUY;
+                return (
+                  <tr key={entry.key} data-testid="history-row">
+                    <td>{time}</td>
+                    <td>{security.symbol}</td>
+                    <td className={bought ? 'up' : 'down'}>{bought ? 'bought' : 'sold'} at {unit.price(trade.tick)}</td>
+                    <td className="num">{formatTokenAmount(trade.lots * security.lotSize, security.decimals)}</td>
+                    <td className="num">{bought ? '−' : '+'}{unit.cash(trade.cash)}</td>
+                  </tr>
+                );
+              }
+              const security = entry.kind === 'subscribed' ? byOffering.get(entry.offering) : byToken.get(entry.token);
+              if (!security) return null;
+              const unit = units(security, cash);
+              return entry.kind === 'subscribed' ? (
+                <tr key={entry.key} data-testid="history-row">
+                  <td>{time}</td><td>{security.symbol}</td><td>subscribed</td>
+                  <td className="num">{formatTokenAmount(entry.shares, security.decimals)}</td><td className="num">−{unit.cash(entry.cash)}</td>
+                </tr>
+              ) : (
+                <tr key={entry.key} data-testid="history-row">
+                  <td>{time}</td><td>{security.symbol}</td><td>dividend received</td>
+                  <td className="num" /><td className="num up">+{unit.cash(entry.amount)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </Card>
+  );
+}
+
+function PortfolioView() {
+  const wallet = useWallet();
+  const securities = useSecurities();
+  const cash = useCash();
+  const now = useChainNow();
+  const list = securities.data ?? [];
+  const address = wallet.address!;
+  const portfolio = useLive(['portfolio', address, list.map((security) => security.token).join()], (client) => loadPortfolio(client, address, list, now ?? 0n), Boolean(securities.data && now !== undefined && cash.data));
+  if (!cash.data || !portfolio.data) {
+    return (
+      <Card title="Holdings">
+        <WalletFacts wallet={address} />
+        <p className="muted">
+          {!contracts.factory ? 'The platform is not deployed on this chain.' : portfolio.error ? `Your portfolio could not be read: ${portfolio.error.message}` : 'Loading your portfolio…'}
+        </p>
+      </Card>
+    );
+  }
+  return (
+    <>
+      <Holdings data={portfolio.data} cash={cash.data} wallet={address} />
+      <div className="grid-2">
+        <Dividends data={portfolio.data} cash={cash.data} now={now!} />
+        <Votes data={portfolio.data} now={now!} />
+      </div>
+      <div className="grid-2">
+        <Orders data={portfolio.data} cash={cash.data} />
+        <Subscriptions data={portfolio.data} cash={cash.data} />
+      </div>
+      <History data={portfolio.data} cash={cash.data} wallet={address} />
+    </>
   );
 }
 
@@ -30,10 +325,10 @@ export function Portfolio() {
     <section className="page">
       <header className="page__header">
         <h1>Portfolio</h1>
-        <p className="muted">Your shares, cash, open orders and dividends.</p>
+        <p className="muted">Your shares, cash, open orders, subscriptions, dividends and votes.</p>
       </header>
       <RequireWallet purpose="to see your portfolio">
-        <Holdings />
+        <PortfolioView />
       </RequireWallet>
     </section>
   );

@@ -1,0 +1,486 @@
+// Reads of the platform's state, shaped for the pages. Every function takes a viem public client,
+// so that a page asks for what it shows and nothing else. Events give the history (trades, documents
+// are read from state); block timestamps are cached because they never change.
+import {
+  CashTokenAbi,
+  DividendsAbi,
+  IdentityRegistryAbi,
+  IssuanceFactoryAbi,
+  OfferingAbi,
+  OrderBookAbi,
+  SecurityTokenAbi,
+  ShareholderVotesAbi,
+} from '@generated/abis';
+import { getAddress, hexToString, keccak256, stringToHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { deployment } from '../config/deployment';
+import { BUY, SELL, type Level, type TradePoint } from '../lib/market';
+
+export const contracts = {
+  factory: deployment.contracts.IssuanceFactory?.address,
+  registry: deployment.contracts.IdentityRegistry?.address,
+  cash: deployment.contracts.CashToken?.address,
+  dividends: deployment.contracts.Dividends?.address,
+  votes: deployment.contracts.ShareholderVotes?.address,
+};
+
+export const ROLE = {
+  registrar: keccak256(stringToHex('REGISTRAR_ROLE')),
+  operator: keccak256(stringToHex('OPERATOR_ROLE')),
+  agent: keccak256(stringToHex('AGENT_ROLE')),
+  issuer: keccak256(stringToHex('ISSUER_ROLE')),
+};
+
+const fromBlock = deployment.deploymentBlock;
+
+export interface CashInfo {
+  address: Address;
+  symbol: string;
+  decimals: number;
+}
+
+export async function loadCash(client: PublicClient): Promise<CashInfo | null> {
+  if (!contracts.cash) return null;
+  const address = contracts.cash;
+  const [symbol, decimals] = await Promise.all([
+    client.readContract({ address, abi: CashTokenAbi, functionName: 'symbol' }),
+    client.readContract({ address, abi: CashTokenAbi, functionName: 'decimals' }),
+  ]);
+  return { address, symbol, decimals };
+}
+
+export interface OfferingInfo {
+  address: Address;
+  state: number;
+  price: bigint;
+  lot: bigint;
+  minPerInvestor: bigint;
+  maxPerInvestor: bigint;
+  softCap: bigint;
+  hardCap: bigint;
+  totalSubscribed: bigint;
+  progressBps: bigint;
+  startTime: bigint;
+  endTime: bigint;
+}
+
+export async function loadOffering(client: PublicClient, address: Address): Promise<OfferingInfo> {
+  const read = <F extends 'state' | 'price' | 'lot' | 'min_per_investor' | 'max_per_investor' | 'soft_cap' | 'hard_cap' | 'total_subscribed' | 'progress' | 'start_time' | 'end_time'>(functionName: F) =>
+    client.readContract({ address, abi: OfferingAbi, functionName });
+  const [state, price, lot, minPerInvestor, maxPerInvestor, softCap, hardCap, totalSubscribed, progressBps, startTime, endTime] = await Promise.all([
+    read('state'),
+    read('price'),
+    read('lot'),
+    read('min_per_investor'),
+    read('max_per_investor'),
+    read('soft_cap'),
+    read('hard_cap'),
+    read('total_subscribed'),
+    read('progress'),
+    read('start_time'),
+    read('end_time'),
+  ]);
+  return { address, state: Number(state), price, lot, minPerInvestor, maxPerInvestor, softCap, hardCap, totalSubscribed, progressBps, startTime, endTime };
+}
+
+export interface Security {
+  index: number;
+  isin: string;
+  token: Address;
+  issuer: Address;
+  market: Address | null;
+  offering: OfferingInfo | null;
+  status: number;
+  listedAt: bigint;
+  name: string;
+  symbol: string;
+  decimals: number;
+  totalSupply: bigint;
+  holders: bigint;
+  paused: boolean;
+  /** Share base units per lot and cash base units per tick (null without a market). */
+  lotSize: bigint;
+  tickSize: bigint;
+  marketStatus: number;
+  bestBid: bigint;
+  bestBidLots: bigint;
+  bestAsk: bigint;
+  bestAskLots: bigint;
+}
+
+async function loadSecurityAt(client: PublicClient, index: number): Promise<Security> {
+  const listing = await client.readContract({ address: contracts.factory!, abi: IssuanceFactoryAbi, functionName: 'security_at', args: [BigInt(index)] });
+  const token = listing.token;
+  const tokenRead = <F extends 'name' | 'symbol' | 'decimals' | 'totalSupply' | 'holder_count' | 'paused'>(functionName: F) =>
+    client.readContract({ address: token, abi: SecurityTokenAbi, functionName });
+  const market = listing.market === zeroAddress ? null : listing.market;
+  const [name, symbol, decimals, totalSupply, holders, paused, marketFacts, offering] = await Promise.all([
+    tokenRead('name'),
+    tokenRead('symbol'),
+    tokenRead('decimals'),
+    tokenRead('totalSupply'),
+    tokenRead('holder_count'),
+    tokenRead('paused'),
+    market
+      ? Promise.all([
+          client.readContract({ address: market, abi: OrderBookAbi, functionName: 'lot_size' }),
+          client.readContract({ address: market, abi: OrderBookAbi, functionName: 'tick_size' }),
+          client.readContract({ address: market, abi: OrderBookAbi, functionName: 'status' }),
+          client.readContract({ address: market, abi: OrderBookAbi, functionName: 'best_bid_ask' }),
+        ])
+      : null,
+    listing.offering === zeroAddress ? null : loadOffering(client, listing.offering),
+  ]);
+  const [lotSize, tickSize, marketStatus, [bestBid, bestBidLots, bestAsk, bestAskLots]] = marketFacts ?? [1n, 1n, 0, [0n, 0n, 0n, 0n]];
+  return {
+    index,
+    isin: listing.isin,
+    token,
+    issuer: listing.issuer,
+    market,
+    offering,
+    status: Number(listing.status),
+    listedAt: listing.listed_at,
+    name,
+    symbol,
+    decimals: Number(decimals),
+    totalSupply,
+    holders,
+    paused,
+    lotSize,
+    tickSize,
+    marketStatus: Number(marketStatus),
+    bestBid,
+    bestBidLots,
+    bestAsk,
+    bestAskLots,
+  };
+}
+
+export async function loadSecurities(client: PublicClient): Promise<Security[]> {
+  if (!contracts.factory) return [];
+  const count = await client.readContract({ address: contracts.factory, abi: IssuanceFactoryAbi, functionName: 'security_count' });
+  return Promise.all(Array.from({ length: Number(count) }, (_, index) => loadSecurityAt(client, index)));
+}
+
+const blockTimes = new Map<bigint, bigint>();
+
+async function timestampsOf(client: PublicClient, blocks: bigint[]): Promise<Map<bigint, bigint>> {
+  const missing = [...new Set(blocks)].filter((block) => !blockTimes.has(block));
+  await Promise.all(
+    missing.map(async (blockNumber) => {
+      const block = await client.getBlock({ blockNumber });
+      blockTimes.set(blockNumber, block.timestamp);
+    }),
+  );
+  return blockTimes;
+}
+
+export interface Trade extends TradePoint {
+  market: Address;
+  taker: Address;
+  maker: Address;
+  takerSide: number;
+  blockNumber: bigint;
+  transactionHash: Hex;
+  logIndex: number;
+}
+
+/** Every trade on the given markets, oldest first. */
+export async function loadTrades(client: PublicClient, markets: Address[], party?: Address): Promise<Trade[]> {
+  if (markets.length === 0) return [];
+  const query = async (args?: { taker?: Address; maker?: Address }) =>
+    client.getContractEvents({ address: markets, abi: OrderBookAbi, eventName: 'Trade', fromBlock, ...(args ? { args } : {}) });
+  const logs = party ? [...(await query({ taker: party })), ...(await query({ maker: party }))] : await query();
+  const times = await timestampsOf(client, logs.map((log) => log.blockNumber));
+  const seen = new Set<string>();
+  return logs
+    .filter((log) => {
+      const key = `${log.transactionHash}:${log.logIndex}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map((log) => ({
+      market: getAddress(log.address),
+      taker: log.args.taker!,
+      maker: log.args.maker!,
+      takerSide: Number(log.args.taker_side),
+      tick: log.args.tick!,
+      lots: log.args.lots!,
+      cash: log.args.cash!,
+      timestamp: times.get(log.blockNumber) ?? 0n,
+      blockNumber: log.blockNumber,
+      transactionHash: log.transactionHash,
+      logIndex: log.logIndex,
+    }))
+    .sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1));
+}
+
+export interface Book {
+  bids: Level[];
+  asks: Level[];
+  status: number;
+  makerFeeBps: bigint;
+  takerFeeBps: bigint;
+}
+
+export async function loadBook(client: PublicClient, market: Address, levels = 12): Promise<Book> {
+  const [bids, asks, status, [makerFeeBps, takerFeeBps]] = await Promise.all([
+    client.readContract({ address: market, abi: OrderBookAbi, functionName: 'depth', args: [BUY, BigInt(levels)] }),
+    client.readContract({ address: market, abi: OrderBookAbi, functionName: 'depth', args: [SELL, BigInt(levels)] }),
+    client.readContract({ address: market, abi: OrderBookAbi, functionName: 'status' }),
+    client.readContract({ address: market, abi: OrderBookAbi, functionName: 'fees' }),
+  ]);
+  const level = ([tick, lots]: readonly [bigint, bigint]): Level => ({ tick, lots });
+  return { bids: bids.map(level), asks: asks.map(level), status: Number(status), makerFeeBps, takerFeeBps };
+}
+
+export interface OpenOrder {
+  id: bigint;
+  market: Address;
+  side: number;
+  tick: bigint;
+  lots: bigint;
+  expiry: bigint;
+}
+
+export async function loadOpenOrders(client: PublicClient, market: Address, owner: Address): Promise<OpenOrder[]> {
+  const ids = (
+    await Promise.all(
+      [BUY, SELL].map((side) => client.readContract({ address: market, abi: OrderBookAbi, functionName: 'open_orders', args: [owner, side, 50n, 100n] })),
+    )
+  ).flat();
+  const orders = await Promise.all(ids.map((id) => client.readContract({ address: market, abi: OrderBookAbi, functionName: 'order', args: [id] })));
+  return orders.map(([, side, tick, lots, expiry], index) => ({ id: ids[index]!, market, side: Number(side), tick, lots, expiry }));
+}
+
+export interface Holding {
+  balance: bigint;
+  held: bigint;
+  frozen: bigint;
+  free: bigint;
+  walletFrozen: boolean;
+}
+
+export async function loadHolding(client: PublicClient, token: Address, owner: Address): Promise<Holding> {
+  const args = [owner] as const;
+  const [balance, held, frozen, free, walletFrozen] = await Promise.all([
+    client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'balanceOf', args }),
+    client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'held_balance', args }),
+    client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'getFrozenTokens', args }),
+    client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'free_balance', args }),
+    client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'isFrozen', args }),
+  ]);
+  return { balance, held, frozen, free, walletFrozen };
+}
+
+export interface CashPosition {
+  balance: bigint;
+  allowance: bigint;
+}
+
+export async function loadCashPosition(client: PublicClient, owner: Address, spender: Address | null): Promise<CashPosition> {
+  const cash = contracts.cash!;
+  const [balance, allowance] = await Promise.all([
+    client.readContract({ address: cash, abi: CashTokenAbi, functionName: 'balanceOf', args: [owner] }),
+    spender ? client.readContract({ address: cash, abi: CashTokenAbi, functionName: 'allowance', args: [owner, spender] }) : 0n,
+  ]);
+  return { balance, allowance };
+}
+
+export interface DocumentEntry {
+  name: string;
+  uri: string;
+  hash: Hex;
+  updatedAt: bigint;
+}
+
+export async function loadDocuments(client: PublicClient, token: Address): Promise<DocumentEntry[]> {
+  const names = await client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'getAllDocuments' });
+  const documents = await Promise.all(names.map((name) => client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'getDocument', args: [name] })));
+  return documents.map(([uri, hash, updatedAt], index) => ({ name: hexToString(names[index]!, { size: 32 }).replace(/\0+$/, ''), uri, hash, updatedAt }));
+}
+
+export interface DividendView {
+  token: Address;
+  id: bigint;
+  amount: bigint;
+  recordTimestamp: bigint;
+  paymentDate: bigint;
+  expiry: bigint;
+  claimedTotal: bigint;
+  entitlement: bigint;
+  claimed: boolean;
+}
+
+export async function loadDividends(client: PublicClient, token: Address, holder: Address | undefined): Promise<DividendView[]> {
+  if (!contracts.dividends) return [];
+  const address = contracts.dividends;
+  const count = await client.readContract({ address, abi: DividendsAbi, functionName: 'dividend_count', args: [token] });
+  return Promise.all(
+    // Dividend ids count from 1.
+    Array.from({ length: Number(count) }, async (_, index) => {
+      const id = BigInt(index + 1);
+      const [info, entitlement, claimed] = await Promise.all([
+        client.readContract({ address, abi: DividendsAbi, functionName: 'dividend', args: [token, id] }),
+        holder ? client.readContract({ address, abi: DividendsAbi, functionName: 'entitlement', args: [token, id, holder] }).catch(() => 0n) : 0n,
+        holder ? client.readContract({ address, abi: DividendsAbi, functionName: 'claimed', args: [token, id, holder] }) : false,
+      ]);
+      return {
+        token,
+        id,
+        amount: info.amount,
+        recordTimestamp: info.record_timestamp,
+        paymentDate: info.payment_date,
+        expiry: info.expiry,
+        claimedTotal: info.claimed,
+        entitlement,
+        claimed,
+      };
+    }),
+  );
+}
+
+export interface VoteView {
+  token: Address;
+  id: bigint;
+  question: string;
+  choices: readonly string[];
+  recordTimestamp: bigint;
+  closesAt: bigint;
+  tally: readonly bigint[];
+  ballot: { voted: boolean; choice: bigint; weight: bigint } | null;
+  /** The voter's weight at the record date, once it is reached. */
+  weight: bigint;
+}
+
+export async function loadVotes(client: PublicClient, token: Address, voter: Address | undefined, now: bigint): Promise<VoteView[]> {
+  if (!contracts.votes) return [];
+  const address = contracts.votes;
+  const count = await client.readContract({ address, abi: ShareholderVotesAbi, functionName: 'vote_count', args: [token] });
+  return Promise.all(
+    // Vote ids count from 1.
+    Array.from({ length: Number(count) }, async (_, index) => {
+      const id = BigInt(index + 1);
+      const [info, tally, ballot] = await Promise.all([
+        client.readContract({ address, abi: ShareholderVotesAbi, functionName: 'vote_info', args: [token, id] }),
+        client.readContract({ address, abi: ShareholderVotesAbi, functionName: 'tally', args: [token, id] }),
+        voter ? client.readContract({ address, abi: ShareholderVotesAbi, functionName: 'ballot', args: [token, id, voter] }) : null,
+      ]);
+      const weight =
+        voter && info.record_timestamp <= now
+          ? await client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'balanceOfAt', args: [voter, info.record_date_id] }).catch(() => 0n)
+          : 0n;
+      return {
+        token,
+        id,
+        question: info.question,
+        choices: info.choices,
+        recordTimestamp: info.record_timestamp,
+        closesAt: info.closes_at,
+        tally,
+        ballot,
+        weight,
+      };
+    }),
+  );
+}
+
+export interface Subscription {
+  offering: Address;
+  subscribed: bigint;
+  allocation: bigint;
+  settled: boolean;
+}
+
+export async function loadSubscription(client: PublicClient, offering: Address, investor: Address): Promise<Subscription> {
+  const [subscribed, allocation, settled] = await Promise.all([
+    client.readContract({ address: offering, abi: OfferingAbi, functionName: 'subscription_of', args: [investor] }),
+    client.readContract({ address: offering, abi: OfferingAbi, functionName: 'allocation_of', args: [investor] }).catch(() => 0n),
+    client.readContract({ address: offering, abi: OfferingAbi, functionName: 'is_settled', args: [investor] }),
+  ]);
+  return { offering, subscribed, allocation, settled };
+}
+
+export interface Roles {
+  registrar: boolean;
+  operator: boolean;
+  /** Tokens on which the wallet is the transfer agent. */
+  agentOf: Address[];
+}
+
+export async function loadRoles(client: PublicClient, wallet: Address, tokens: Address[]): Promise<Roles> {
+  const [registrar, operator, agents] = await Promise.all([
+    contracts.registry ? client.readContract({ address: contracts.registry, abi: IdentityRegistryAbi, functionName: 'hasRole', args: [ROLE.registrar, wallet] }) : false,
+    contracts.factory ? client.readContract({ address: contracts.factory, abi: IssuanceFactoryAbi, functionName: 'hasRole', args: [ROLE.operator, wallet] }) : false,
+    Promise.all(tokens.map((token) => client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'hasRole', args: [ROLE.agent, wallet] }))),
+  ]);
+  return { registrar, operator, agentOf: tokens.filter((_, index) => agents[index]) };
+}
+
+export interface Restriction {
+  code: number;
+  message: string;
+}
+
+/** The token's ERC-1404 answer for one side of a transfer: can `wallet` send (sell) or receive (buy) `amount`? */
+export async function loadRestriction(client: PublicClient, token: Address, wallet: Address, side: 'send' | 'receive', amount: bigint): Promise<Restriction> {
+  const code = await client.readContract({
+    address: token,
+    abi: SecurityTokenAbi,
+    functionName: side === 'send' ? 'restriction_to_send' : 'restriction_to_receive',
+    args: [wallet, amount],
+  });
+  const message = await client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'messageForTransferRestriction', args: [code] });
+  return { code: Number(code), message };
+}
+
+/** detectTransferRestriction between two wallets, with its message (agent and registrar checks). */
+export async function detectRestriction(client: PublicClient, token: Address, from: Address, to: Address, amount: bigint): Promise<Restriction> {
+  const code = await client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'detectTransferRestriction', args: [from, to, amount] });
+  const message = await client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'messageForTransferRestriction', args: [code] });
+  return { code: Number(code), message };
+}
+
+export type Activity =
+  | { kind: 'trade'; timestamp: bigint; blockNumber: bigint; key: string; trade: Trade }
+  | { kind: 'subscribed'; timestamp: bigint; blockNumber: bigint; key: string; offering: Address; shares: bigint; cash: bigint }
+  | { kind: 'dividend'; timestamp: bigint; blockNumber: bigint; key: string; token: Address; amount: bigint };
+
+/** The wallet's history, newest first: its trades, offering subscriptions and dividends received. */
+export async function loadActivity(client: PublicClient, wallet: Address, trades: Trade[], offerings: Address[]): Promise<Activity[]> {
+  const [subscribed, paid] = await Promise.all([
+    offerings.length ? client.getContractEvents({ address: offerings, abi: OfferingAbi, eventName: 'Subscribed', args: { investor: wallet }, fromBlock }) : [],
+    contracts.dividends ? client.getContractEvents({ address: contracts.dividends, abi: DividendsAbi, eventName: 'DividendPaid', args: { holder: wallet }, fromBlock }) : [],
+  ]);
+  const times = await timestampsOf(client, [...subscribed, ...paid].map((log) => log.blockNumber));
+  const entries: Activity[] = [
+    ...trades.map((trade): Activity => ({ kind: 'trade', timestamp: trade.timestamp, blockNumber: trade.blockNumber, key: `${trade.transactionHash}-${trade.logIndex}`, trade })),
+    ...subscribed.map((log): Activity => ({
+      kind: 'subscribed',
+      timestamp: times.get(log.blockNumber) ?? 0n,
+      blockNumber: log.blockNumber,
+      key: `${log.transactionHash}-${log.logIndex}`,
+      offering: getAddress(log.address),
+      shares: log.args.shares!,
+      cash: log.args.cash!,
+    })),
+    ...paid.map((log): Activity => ({
+      kind: 'dividend',
+      timestamp: times.get(log.blockNumber) ?? 0n,
+      blockNumber: log.blockNumber,
+      key: `${log.transactionHash}-${log.logIndex}`,
+      token: getAddress(log.args.token!),
+      amount: log.args.amount!,
+    })),
+  ];
+  return entries.sort((a, b) => (a.blockNumber === b.blockNumber ? 0 : a.blockNumber > b.blockNumber ? -1 : 1));
+}
+
+/** Subscribers of an offering not settled yet (from its Subscribed events), for a settlement batch. */
+export async function loadUnsettled(client: PublicClient, offering: Address): Promise<Address[]> {
+  const logs = await client.getContractEvents({ address: offering, abi: OfferingAbi, eventName: 'Subscribed', fromBlock });
+  const investors = [...new Set(logs.map((log) => getAddress(log.args.investor!)))];
+  const subscriptions = await Promise.all(investors.map((investor) => loadSubscription(client, offering, investor)));
+  return investors.filter((_, index) => subscriptions[index]!.subscribed > 0n && !subscriptions[index]!.settled);
+}
