@@ -1,12 +1,10 @@
 """ape run deploy: deploy the Keiretsu platform (idempotent) and write deployments/<chain id>.json."""
 
-from pathlib import Path
-
 import click
 from ape.cli import ConnectedProviderCommand, account_option
 
+from keiretsu.cli import deployments_option
 from keiretsu.deploy import deploy_platform
-from keiretsu.manifest import DEPLOYMENTS
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -14,13 +12,7 @@ from keiretsu.manifest import DEPLOYMENTS
 @click.option("--registrar", default=None, help="Address given the registry's REGISTRAR_ROLE (default: the deployer).")
 @click.option("--agent", default=None, help="Address made transfer agent of every security (default: the deployer).")
 @click.option("--cash", default=None, help="Use this existing ERC-20 stablecoin instead of deploying the CashToken.")
-@click.option(
-    "--deployments",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEPLOYMENTS,
-    show_default=True,
-    help="Folder of the deployment manifests.",
-)
+@deployments_option()
 def cli(account, registrar, agent, cash, deployments):
     """Deploys what is missing of the platform to the selected network (the local chain by default;
     `--network ethereum:private:node` for a private EVM chain, signing with a local Ape account).

@@ -6,8 +6,9 @@ import click
 from ape import chain, project
 from ape.cli import ConnectedProviderCommand, account_option
 
+from keiretsu.cli import deployments_option
 from keiretsu.dividends import MAX_BATCH, holders_from_transfers, pay_dividend, unpaid_holders
-from keiretsu.manifest import DEPLOYMENTS, contract_address, load_manifest
+from keiretsu.manifest import contract_address, load_manifest
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -34,13 +35,7 @@ from keiretsu.manifest import DEPLOYMENTS, contract_address, load_manifest
     help="Where the Transfer event scan starts (default: the platform's deployment block, else 0).",
 )
 @click.option("--dividends", "dividends_address", default=None, help="The Dividends contract (default: from the deployment manifest).")
-@click.option(
-    "--deployments",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEPLOYMENTS,
-    show_default=True,
-    help="Folder of the deployment manifests.",
-)
+@deployments_option()
 def cli(account, token_address, dividend_id, batch_size, holders_file, from_block, dividends_address, deployments):
     """Pays dividend DIVIDEND of TOKEN to every holder at its record date who was not paid yet.
 
