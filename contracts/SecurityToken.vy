@@ -451,12 +451,16 @@ def release_hold(holder: address, amount: uint256) -> uint256:
     """
     access_control._check_role(MARKET_ROLE, msg.sender)
     wallet: address = holder
-    for _: uint256 in range(MAX_RECOVERY_HOPS):
-        successor: address = self.recovered_to[wallet]
-        if successor == empty(address):
-            break
-        wallet = successor
     account: uint256 = self._accounts[wallet]
+    # A recovery moves every hold off the lost wallet, so the holder's own holds cover the
+    # amount unless it was recovered: only then is the recovery chain followed.
+    if amount > account >> _HELD_SHIFT & _BALANCE_MASK:
+        for _: uint256 in range(MAX_RECOVERY_HOPS):
+            successor: address = self.recovered_to[wallet]
+            if successor == empty(address):
+                break
+            wallet = successor
+        account = self._accounts[wallet]
     released: uint256 = min(amount, account >> _HELD_SHIFT & _BALANCE_MASK)
     if released != 0:
         self._accounts[wallet] = account - released * _HELD_UNIT
