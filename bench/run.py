@@ -1,6 +1,6 @@
 """Runs every benchmark area on a fresh anvil of its own and writes bench/results.json.
 
-    python -m bench.run [--areas token,issuance] [--output bench/results.json]
+    python -m bench.run [--areas token,issuance] [--output bench/results.json] [--port 8556]
 """
 
 from __future__ import annotations
@@ -47,10 +47,10 @@ def render(results: dict[str, float], tables: list[tuple[str, list[str], list[li
     return "\n".join(lines)
 
 
-def run(areas: list[str]) -> tuple[dict[str, float], list]:
-    if port_in_use(BENCH_PORT):
-        sys.exit(f"bench: port {BENCH_PORT} is in use; the benchmark needs a fresh chain of its own")
-    os.environ["APE_FOUNDRY_HOST"] = f"http://127.0.0.1:{BENCH_PORT}"
+def run(areas: list[str], port: int = BENCH_PORT) -> tuple[dict[str, float], list]:
+    if port_in_use(port):
+        sys.exit(f"bench: port {port} is in use; the benchmark needs a fresh chain of its own")
+    os.environ["APE_FOUNDRY_HOST"] = f"http://127.0.0.1:{port}"
     from ape.logging import logger
 
     logger.set_level("WARNING")
@@ -59,7 +59,7 @@ def run(areas: list[str]) -> tuple[dict[str, float], list]:
     tables: list = []
     # Our own anvil, which Ape attaches to: the one ape-foundry starts keeps a step trace of every
     # transaction in memory, and the 10,000-holder dividend setup alone grows that past 20 GB.
-    node = LocalChain(port=BENCH_PORT).start()
+    node = LocalChain(port=port).start()
     try:
         measure_areas(areas, results, tables)
     finally:
@@ -93,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Measures Keiretsu's gas figures on a fresh local chain.")
     parser.add_argument("--areas", default=",".join(AREAS), help="comma-separated areas (default: all)")
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON results")
+    parser.add_argument("--port", type=int, default=BENCH_PORT, help=f"port of the benchmark's own anvil (default: {BENCH_PORT})")
     args = parser.parse_args(argv)
-    results, tables = run([area for area in args.areas.split(",") if area])
+    results, tables = run([area for area in args.areas.split(",") if area], args.port)
     args.output.write_text(json.dumps(dict(sorted(results.items())), indent=2) + "\n")
     print(render(results, tables))
     print(f"\nwritten to {args.output}")

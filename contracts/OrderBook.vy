@@ -19,7 +19,9 @@
         `MAX_FILLS` orders (expired and ineligible ones count).
 
         One storage word per order, one per price level, a two-level bitmap of price levels and
-        a cached best bid and ask keep each fill's cost independent of the size of the book.
+        a cached best bid and ask keep each fill's cost independent of the size of the book. The
+        market's settings sit in two words: what a sell needs (token, status, fees, lot size) and
+        what a buy needs (cash, tick size, best bid and ask), so a call reads each at most once.
 """
 
 from snekmate.auth import access_control
@@ -87,8 +89,18 @@ _MASK_16: constant(uint256) = (1 << 16) - 1
 _MASK_32: constant(uint256) = (1 << 32) - 1
 _MASK_40: constant(uint256) = (1 << 40) - 1
 _MASK_48: constant(uint256) = (1 << 48) - 1
-_MASK_64: constant(uint256) = (1 << 64) - 1
 _MASK_160: constant(uint256) = (1 << 160) - 1
+
+# Market word: token (0..159) | status (160..167) | maker fee bps (168..183) | taker fee bps
+# (184..199) | lot size (200..247).
+_STATUS_SHIFT: constant(uint256) = 160
+_MAKER_FEE_SHIFT: constant(uint256) = 168
+_TAKER_FEE_SHIFT: constant(uint256) = 184
+_LOT_SIZE_SHIFT: constant(uint256) = 200
+# Assets word: cash (0..159) | tick size (160..207) | best bid tick (208..223) | best ask tick
+# (224..239); a best tick is 0 when that side is empty.
+_TICK_SIZE_SHIFT: constant(uint256) = 160
+_BEST_SHIFT: constant(uint256) = 208
 
 # Order word: owner (0..159) | remaining lots (160..195) | expiry (196..227) | identity tag
 # (228..243: low bits of the owner's identity, a cheap first test for self-trades) | maker fee
@@ -155,20 +167,15 @@ event FeesChanged:
 
 # STORAGE #
 
-# token (0..159) | status (160..167) | maker fee bps (168..183) | taker fee bps (184..199)
+# Layouts next to the constants above.
 _market: uint256
-# cash (0..159) | lot size (160..207) | tick size (208..255)
 _assets: uint256
 fee_recipient: public(address)
 registry: public(address)
-# best bid tick (0..15) | best ask tick (16..31); 0 when that side is empty
-_best: uint256
 _top_bitmap: HashMap[uint256, uint256]
 _bitmaps: HashMap[uint256, uint256]
 _levels: HashMap[uint256, uint256]
 _orders: HashMap[uint256, uint256]
-# The registry identity of each trader, kept from its first order on.
-_identities: HashMap[address, uint256]
 _initialized: bool
 
 
@@ -212,8 +219,14 @@ def initialize(
     assert tick_size != 0 and tick_size <= _MASK_48, "market: bad tick size"
     self._initialized = True
     self._check_fees(maker_fee_bps, taker_fee_bps, fee_recipient)
-    self._market = convert(token, uint256) | (convert(STATUS_TRADING, uint256) << 160) | (maker_fee_bps << 168) | (taker_fee_bps << 184)
-    self._assets = convert(cash, uint256) | (lot_size << 160) | (tick_size << 208)
+    self._market = (
+        convert(token, uint256)
+        | (convert(STATUS_TRADING, uint256) << _STATUS_SHIFT)
+        | (maker_fee_bps << _MAKER_FEE_SHIFT)
+        | (taker_fee_bps << _TAKER_FEE_SHIFT)
+        | (lot_size << _LOT_SIZE_SHIFT)
+    )
+    self._assets = convert(cash, uint256) | (tick_size << _TICK_SIZE_SHIFT)
     self.fee_recipient = fee_recipient
     self.registry = staticcall ISecurityTokenHolds(token).registry()
     access_control._grant_role(access_control.DEFAULT_ADMIN_ROLE, admin)
@@ -243,14 +256,15 @@ def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, ex
     @return The id of the resting remainder, or 0 when nothing rests.
     """
     market: uint256 = self._market
-    assert (market >> 160) & 255 == convert(STATUS_TRADING, uint256), "market: not trading"
+    assert (market >> _STATUS_SHIFT) & 255 == convert(STATUS_TRADING, uint256), "market: not trading"
     assert side <= SELL, "market: bad side"
     assert order_type <= MARKET, "market: bad order type"
     assert tick != 0 and tick <= MAX_TICK, "market: tick out of range"
     assert lots != 0 and lots <= _MASK_36, "market: bad quantity"
     assert max_fills != 0 and max_fills <= MAX_FILLS, "market: bad fill bound"
     assert expiry == 0 or (expiry > block.timestamp and expiry <= _MASK_32), "market: bad expiry"
-    identity: uint256 = self._identity(msg.sender)
+    registry: address = self.registry
+    identity: uint256 = self._identity(registry, msg.sender)
     if identity == 0:
         if side == BUY:
             raise restrictions._message(restrictions.RECIPIENT_NOT_VERIFIED)
@@ -258,14 +272,8 @@ def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, ex
 
     token: address = convert(market & _MASK_160, address)
     assets: uint256 = self._assets
-    best: uint256 = self._best
-    crosses: bool = False
-    if side == BUY:
-        ask: uint256 = (best >> 16) & _MASK_16
-        crosses = ask != 0 and ask <= tick
-    else:
-        bid: uint256 = best & _MASK_16
-        crosses = bid != 0 and bid >= tick
+    maker_side: uint8 = SELL if side == BUY else BUY
+    crosses: bool = self._reaches(side, self._best_of(assets, maker_side), tick)
     if order_type == POST_ONLY:
         assert not crosses, "market: post-only order would trade"
 
@@ -274,8 +282,8 @@ def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, ex
     if crosses:
         if side == SELL:
             # The taker's own shares go through a hold, like a maker's.
-            extcall ISecurityTokenHolds(token).place_hold(msg.sender, lots * self._lot_size(assets))
-        remaining, fills = self._match(market, assets, side, tick, lots, identity, max_fills)
+            extcall ISecurityTokenHolds(token).place_hold(msg.sender, lots * self._lot_size(market))
+        remaining, fills, assets = self._match(market, assets, registry, side, tick, lots, identity, max_fills)
         if order_type == FILL_OR_KILL:
             assert remaining == 0, "market: fill-or-kill not filled"
 
@@ -283,12 +291,12 @@ def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, ex
         return 0
     if order_type == IMMEDIATE_OR_CANCEL or order_type == MARKET or order_type == FILL_OR_KILL:
         if side == SELL and crosses:
-            extcall ISecurityTokenHolds(token).release_hold(msg.sender, remaining * self._lot_size(assets))
+            extcall ISecurityTokenHolds(token).release_hold(msg.sender, remaining * self._lot_size(market))
         log TakerUnfilled(
             taker=msg.sender, side=side, tick=tick, lots=remaining, order_type=order_type, fill_bound_reached=fills == max_fills
         )
         return 0
-    return self._rest(token, assets, side, tick, remaining, expiry, identity, order_type, crosses)
+    return self._rest(market, assets, side, tick, remaining, expiry, identity, order_type, crosses)
 
 
 @external
@@ -320,7 +328,7 @@ def halt():
     @notice Suspends trading (issuer or admin); cancellations stay possible.
     """
     self._check_issuer_or_admin()
-    assert (self._market >> 160) & 255 == convert(STATUS_TRADING, uint256), "market: not trading"
+    assert (self._market >> _STATUS_SHIFT) & 255 == convert(STATUS_TRADING, uint256), "market: not trading"
     self._set_status(STATUS_HALTED)
 
 
@@ -330,7 +338,7 @@ def resume():
     @notice Resumes trading after a halt (issuer or admin).
     """
     self._check_issuer_or_admin()
-    assert (self._market >> 160) & 255 == convert(STATUS_HALTED, uint256), "market: not halted"
+    assert (self._market >> _STATUS_SHIFT) & 255 == convert(STATUS_HALTED, uint256), "market: not halted"
     self._set_status(STATUS_TRADING)
 
 
@@ -340,7 +348,7 @@ def delist():
     @notice Closes the market for good (admin only); resting orders can still be cancelled.
     """
     access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
-    assert (self._market >> 160) & 255 != convert(STATUS_DELISTED, uint256), "market: delisted"
+    assert (self._market >> _STATUS_SHIFT) & 255 != convert(STATUS_DELISTED, uint256), "market: delisted"
     self._set_status(STATUS_DELISTED)
 
 
@@ -355,7 +363,7 @@ def set_fees(maker_fee_bps: uint256, taker_fee_bps: uint256, fee_recipient: addr
     access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
     self._check_fees(maker_fee_bps, taker_fee_bps, fee_recipient)
     market: uint256 = self._market
-    self._market = (market & ~(_MASK_32 << 168)) | (maker_fee_bps << 168) | (taker_fee_bps << 184)
+    self._market = (market & ~(_MASK_32 << _MAKER_FEE_SHIFT)) | (maker_fee_bps << _MAKER_FEE_SHIFT) | (taker_fee_bps << _TAKER_FEE_SHIFT)
     self.fee_recipient = fee_recipient
     log FeesChanged(maker_fee_bps=maker_fee_bps, taker_fee_bps=taker_fee_bps, fee_recipient=fee_recipient)
 
@@ -390,7 +398,7 @@ def lot_size() -> uint256:
     @notice Token base units per lot.
     @return The lot size.
     """
-    return self._lot_size(self._assets)
+    return self._lot_size(self._market)
 
 
 @view
@@ -410,7 +418,7 @@ def status() -> uint8:
     @notice STATUS_TRADING, STATUS_HALTED or STATUS_DELISTED.
     @return The status.
     """
-    return convert((self._market >> 160) & 255, uint8)
+    return convert((self._market >> _STATUS_SHIFT) & 255, uint8)
 
 
 @view
@@ -421,7 +429,7 @@ def fees() -> (uint256, uint256):
     @return maker fee, taker fee.
     """
     market: uint256 = self._market
-    return (market >> 168) & _MASK_16, (market >> 184) & _MASK_16
+    return (market >> _MAKER_FEE_SHIFT) & _MASK_16, (market >> _TAKER_FEE_SHIFT) & _MASK_16
 
 
 @view
@@ -431,9 +439,9 @@ def best_bid_ask() -> (uint256, uint256, uint256, uint256):
     @notice The best prices and the lots resting there (0s for an empty side).
     @return bid tick, bid lots, ask tick, ask lots.
     """
-    best: uint256 = self._best
-    bid: uint256 = best & _MASK_16
-    ask: uint256 = (best >> 16) & _MASK_16
+    assets: uint256 = self._assets
+    bid: uint256 = self._best_of(assets, BUY)
+    ask: uint256 = self._best_of(assets, SELL)
     bid_lots: uint256 = 0
     ask_lots: uint256 = 0
     if bid != 0:
@@ -454,7 +462,7 @@ def depth(side: uint8, levels: uint256) -> DynArray[uint256[2], MAX_DEPTH]:
     """
     assert side <= SELL, "market: bad side"
     result: DynArray[uint256[2], MAX_DEPTH] = []
-    tick: uint256 = self._best_tick(side)
+    tick: uint256 = self._best_of(self._assets, side)
     for _: uint256 in range(MAX_DEPTH):
         if tick == 0 or len(result) == levels:
             break
@@ -498,7 +506,7 @@ def open_orders(owner: address, side: uint8, max_levels: uint256, max_orders_per
     """
     assert side <= SELL, "market: bad side"
     found: DynArray[uint256, 100] = []
-    tick: uint256 = self._best_tick(side)
+    tick: uint256 = self._best_of(self._assets, side)
     for searched: uint256 in range(MAX_DEPTH):
         if tick == 0 or searched == max_levels:
             break
@@ -527,36 +535,37 @@ def escrow_of(order_id: uint256) -> uint256:
     word: uint256 = self._orders[order_id]
     if word == 0 or order_id >> _SIDE_SHIFT != convert(BUY, uint256):
         return 0
-    return self._escrow((word >> _REMAINING_SHIFT) & _MASK_36, (order_id >> _TICK_SHIFT) & _MASK_16, self._assets, word >> _FEE_SHIFT)
+    return self._escrow((word >> _REMAINING_SHIFT) & _MASK_36, (order_id >> _TICK_SHIFT) & _MASK_16, self._tick_size(self._assets), word >> _FEE_SHIFT)
 
 
 # INTERNALS: matching #
 
 
 @internal
-def _match(market: uint256, assets: uint256, side: uint8, limit: uint256, lots: uint256, identity: uint256, max_fills: uint256) -> (uint256, uint256):
+def _match(
+    market: uint256, assets: uint256, registry: address, side: uint8, limit: uint256, lots: uint256, identity: uint256, max_fills: uint256
+) -> (uint256, uint256, uint256):
     """
-    @dev Meets resting orders of the other side from the best price on. Returns the lots left
-         and how many resting orders were met.
+    @dev Meets resting orders of the other side from the best price on. Returns the lots left,
+         how many resting orders were met and the assets word as updated (best prices).
     """
     token: address = convert(market & _MASK_160, address)
     cash: address = convert(assets & _MASK_160, address)
-    lot_size: uint256 = self._lot_size(assets)
+    lot_size: uint256 = self._lot_size(market)
+    tick_size: uint256 = self._tick_size(assets)
     maker_side: uint8 = SELL if side == BUY else BUY
-    taker_fee_bps: uint256 = (market >> 184) & _MASK_16
-    maker_fee_bps: uint256 = (market >> 168) & _MASK_16
+    taker_fee_bps: uint256 = (market >> _TAKER_FEE_SHIFT) & _MASK_16
+    maker_fee_bps: uint256 = (market >> _MAKER_FEE_SHIFT) & _MASK_16
+    updated_assets: uint256 = assets
     remaining: uint256 = lots
     fills: uint256 = 0
     fees: uint256 = 0
     taker_proceeds: uint256 = 0
-    tick: uint256 = self._best_tick(maker_side)
-    level: uint256 = 0
-    if tick != 0:
-        level = self._levels[self._level_key(maker_side, tick)]
+    # The caller checked that the best price crosses.
+    tick: uint256 = self._best_of(assets, maker_side)
+    level: uint256 = self._levels[self._level_key(maker_side, tick)]
     for _: uint256 in range(MAX_FILLS):
-        if remaining == 0 or fills == max_fills or tick == 0:
-            break
-        if (side == BUY and tick > limit) or (side == SELL and tick < limit):
+        if level == 0:
             break
         sequence: uint256 = level & _MASK_40
         order_id: uint256 = self._order_id(maker_side, tick, sequence)
@@ -572,7 +581,7 @@ def _match(market: uint256, assets: uint256, side: uint8, limit: uint256, lots: 
             expiry: uint256 = (word >> _EXPIRY_SHIFT) & _MASK_32
             if expiry != 0 and expiry <= block.timestamp:
                 reason = CANCELLED_EXPIRED
-            elif (word >> _TAG_SHIFT) & _MASK_16 == identity & _MASK_16 and self._identities[maker] == identity:
+            elif (word >> _TAG_SHIFT) & _MASK_16 == identity & _MASK_16 and self._identity_key(registry, maker) == identity:
                 reason = CANCELLED_SELF_TRADE
             quantity: uint256 = min(remaining, available)
             if reason == 0:
@@ -588,12 +597,12 @@ def _match(market: uint256, assets: uint256, side: uint8, limit: uint256, lots: 
                     else:
                         raise restrictions._message(code)
             if reason != 0:
-                self._unwind(token, cash, assets, maker_side, tick, available, word, lot_size)
                 self._orders[order_id] = 0
                 level = self._take_from_level(level, available, True)
+                self._unwind(maker_side, tick, available, word)
                 log OrderCancelled(order_id=order_id, owner=maker, lots=available, reason=reason)
             else:
-                notional: uint256 = quantity * tick * self._tick_size(assets)
+                notional: uint256 = quantity * tick * tick_size
                 taker_fee: uint256 = notional * taker_fee_bps // BPS
                 maker_fee: uint256 = 0
                 if side == BUY:
@@ -602,7 +611,7 @@ def _match(market: uint256, assets: uint256, side: uint8, limit: uint256, lots: 
                 else:
                     # The maker's escrow pays: its fee is what the escrow held for these lots.
                     fee_rate: uint256 = word >> _FEE_SHIFT
-                    maker_fee = self._escrow(available, tick, assets, fee_rate) - self._escrow(available - quantity, tick, assets, fee_rate) - notional
+                    maker_fee = self._escrow(available, tick, tick_size, fee_rate) - self._escrow(available - quantity, tick, tick_size, fee_rate) - notional
                     taker_proceeds += notional - taker_fee
                 fees += taker_fee + maker_fee
                 remaining -= quantity
@@ -622,14 +631,18 @@ def _match(market: uint256, assets: uint256, side: uint8, limit: uint256, lots: 
                     maker_fee=maker_fee,
                     taker_fee=taker_fee,
                 )
+        done: bool = remaining == 0 or fills == max_fills
         if level >> _TOTAL_SHIFT == 0:
-            # The level is used up: store it empty and move to the next price.
-            self._levels[self._level_key(maker_side, tick)] = level & (_MASK_40 << _NEXT_SHIFT) | ((level >> _NEXT_SHIFT) & _MASK_40)
-            tick = self._remove_level(maker_side, tick)
+            # The level is used up: store it empty and move to the next price, reading that
+            # level only when the taker goes on to it.
+            self._levels[self._level_key(maker_side, tick)] = self._emptied(level)
+            tick, updated_assets = self._remove_level(maker_side, tick, updated_assets)
             level = 0
-            if tick != 0:
+            if not done and self._reaches(side, tick, limit):
                 level = self._levels[self._level_key(maker_side, tick)]
-    if tick != 0 and level != 0:
+        elif done:
+            break
+    if level != 0:
         self._levels[self._level_key(maker_side, tick)] = level
     if taker_proceeds != 0:
         self._send(cash, msg.sender, taker_proceeds)
@@ -638,7 +651,20 @@ def _match(market: uint256, assets: uint256, side: uint8, limit: uint256, lots: 
             self._pull(cash, msg.sender, self.fee_recipient, fees)
         else:
             self._send(cash, self.fee_recipient, fees)
-    return remaining, fills
+    return remaining, fills, updated_assets
+
+
+@internal
+@pure
+def _reaches(taker_side: uint8, tick: uint256, limit: uint256) -> bool:
+    """
+    @dev Whether a taker with this limit trades at `tick` (0: no level there).
+    """
+    if tick == 0:
+        return False
+    if taker_side == BUY:
+        return tick <= limit
+    return tick >= limit
 
 
 @internal
@@ -663,36 +689,38 @@ def _is_maker_fault(code: uint8, taker_side: uint8) -> bool:
 
 
 @internal
-def _unwind(token: address, cash: address, assets: uint256, side: uint8, tick: uint256, lots: uint256, word: uint256, lot_size: uint256):
+def _unwind(side: uint8, tick: uint256, lots: uint256, word: uint256):
     """
-    @dev Gives a leaving order's owner back its hold (sell) or escrow (buy).
+    @dev Gives a leaving order's owner back its hold (sell) or escrow (buy); reads only the
+         settings word that side needs.
     """
     owner: address = convert(word & _MASK_160, address)
     if side == SELL:
-        extcall ISecurityTokenHolds(token).release_hold(owner, lots * lot_size)
+        market: uint256 = self._market
+        extcall ISecurityTokenHolds(convert(market & _MASK_160, address)).release_hold(owner, lots * self._lot_size(market))
     else:
-        self._send(cash, owner, self._escrow(lots, tick, assets, word >> _FEE_SHIFT))
+        assets: uint256 = self._assets
+        self._send(convert(assets & _MASK_160, address), owner, self._escrow(lots, tick, self._tick_size(assets), word >> _FEE_SHIFT))
 
 
 @internal
 def _rest(
-    token: address, assets: uint256, side: uint8, tick: uint256, lots: uint256, expiry: uint256, identity: uint256, order_type: uint8, held: bool
+    market: uint256, assets: uint256, side: uint8, tick: uint256, lots: uint256, expiry: uint256, identity: uint256, order_type: uint8, held: bool
 ) -> uint256:
     """
     @dev Puts the remainder on the book, after checking it could ever settle for its owner.
     """
-    lot_size: uint256 = self._lot_size(assets)
+    token: address = convert(market & _MASK_160, address)
+    shares: uint256 = lots * self._lot_size(market)
     code: uint8 = restrictions.SUCCESS
     if side == BUY:
-        code = staticcall ISecurityTokenHolds(token).restriction_to_receive(msg.sender, lots * lot_size)
+        code = staticcall ISecurityTokenHolds(token).restriction_to_receive(msg.sender, shares)
     elif not held:
-        code = staticcall ISecurityTokenHolds(token).restriction_to_send(msg.sender, lots * lot_size)
+        code = staticcall ISecurityTokenHolds(token).restriction_to_send(msg.sender, shares)
     if code != restrictions.SUCCESS:
         raise restrictions._message(code)
     if side == SELL and not held:
-        extcall ISecurityTokenHolds(token).place_hold(msg.sender, lots * lot_size)
-    if self._identities[msg.sender] != identity:
-        self._identities[msg.sender] = identity
+        extcall ISecurityTokenHolds(token).place_hold(msg.sender, shares)
 
     key: uint256 = self._level_key(side, tick)
     level: uint256 = self._levels[key]
@@ -701,7 +729,7 @@ def _rest(
     # The maker fee rate a buy escrows for is kept with the order: a later fee change cannot break it.
     fee_bps: uint256 = 0
     if side == BUY:
-        fee_bps = (self._market >> 168) & _MASK_16
+        fee_bps = (market >> _MAKER_FEE_SHIFT) & _MASK_16
     self._orders[order_id] = (
         convert(msg.sender, uint256)
         | (lots << _REMAINING_SHIFT)
@@ -711,10 +739,10 @@ def _rest(
     )
     if level >> _TOTAL_SHIFT == 0:
         level = (level & ~(_MASK_40)) | sequence
-        self._add_level(side, tick)
+        self._add_level(side, tick, assets)
     self._levels[key] = ((level & ((1 << _TOTAL_SHIFT) - 1)) + (1 << _NEXT_SHIFT)) | (((level >> _TOTAL_SHIFT) + lots) << _TOTAL_SHIFT)
     if side == BUY:
-        self._pull(convert(assets & _MASK_160, address), msg.sender, self, self._escrow(lots, tick, assets, fee_bps))
+        self._pull(convert(assets & _MASK_160, address), msg.sender, self, self._escrow(lots, tick, self._tick_size(assets), fee_bps))
     log OrderPlaced(order_id=order_id, owner=msg.sender, side=side, tick=tick, lots=lots, order_type=order_type, expiry=expiry)
     return order_id
 
@@ -730,14 +758,14 @@ def _cancel_own(order_id: uint256):
     lots: uint256 = (word >> _REMAINING_SHIFT) & _MASK_36
     self._orders[order_id] = 0
     key: uint256 = self._level_key(side, tick)
-    level: uint256 = self._take_from_level(self._levels[key], lots, (order_id & _MASK_40) == self._levels[key] & _MASK_40)
+    level: uint256 = self._levels[key]
+    level = self._take_from_level(level, lots, (order_id & _MASK_40) == level & _MASK_40)
     if level >> _TOTAL_SHIFT == 0:
-        self._levels[key] = level & (_MASK_40 << _NEXT_SHIFT) | ((level >> _NEXT_SHIFT) & _MASK_40)
-        self._remove_level(side, tick)
+        self._levels[key] = self._emptied(level)
+        self._remove_level(side, tick, self._assets)
     else:
         self._levels[key] = level
-    assets: uint256 = self._assets
-    self._unwind(convert(self._market & _MASK_160, address), convert(assets & _MASK_160, address), assets, side, tick, lots, word, self._lot_size(assets))
+    self._unwind(side, tick, lots, word)
     log OrderCancelled(order_id=order_id, owner=owner, lots=lots, reason=CANCELLED_BY_OWNER)
 
 
@@ -752,6 +780,16 @@ def _take_from_level(level: uint256, lots: uint256, at_head: bool) -> uint256:
     if at_head:
         updated += 1
     return updated
+
+
+@internal
+@pure
+def _emptied(level: uint256) -> uint256:
+    """
+    @dev An empty level keeps its next sequence (order ids are never reused) with the head on it.
+    """
+    following: uint256 = (level >> _NEXT_SHIFT) & _MASK_40
+    return (following << _NEXT_SHIFT) | following
 
 
 # INTERNALS: price levels #
@@ -770,35 +808,37 @@ def _order_id(side: uint8, tick: uint256, sequence: uint256) -> uint256:
 
 
 @internal
-@view
-def _best_tick(side: uint8) -> uint256:
-    if side == BUY:
-        return self._best & _MASK_16
-    return (self._best >> 16) & _MASK_16
+@pure
+def _best_of(assets: uint256, side: uint8) -> uint256:
+    return (assets >> (_BEST_SHIFT + 16 * convert(side, uint256))) & _MASK_16
 
 
 @internal
-def _add_level(side: uint8, tick: uint256):
+def _set_best(assets: uint256, side: uint8, tick: uint256) -> uint256:
+    offset: uint256 = _BEST_SHIFT + 16 * convert(side, uint256)
+    updated: uint256 = (assets & ~(_MASK_16 << offset)) | (tick << offset)
+    self._assets = updated
+    return updated
+
+
+@internal
+def _add_level(side: uint8, tick: uint256, assets: uint256):
     group: uint256 = tick >> 8
     key: uint256 = (convert(side, uint256) << 8) | group
     bitmap: uint256 = self._bitmaps[key]
     if bitmap == 0:
         self._top_bitmap[convert(side, uint256)] |= 1 << group
     self._bitmaps[key] = bitmap | (1 << (tick & 255))
-    best: uint256 = self._best
-    if side == BUY:
-        if tick > best & _MASK_16:
-            self._best = (best & ~_MASK_16) | tick
-    else:
-        ask: uint256 = (best >> 16) & _MASK_16
-        if ask == 0 or tick < ask:
-            self._best = (best & _MASK_16) | (tick << 16)
+    best: uint256 = self._best_of(assets, side)
+    if best == 0 or (side == BUY and tick > best) or (side == SELL and tick < best):
+        self._set_best(assets, side, tick)
 
 
 @internal
-def _remove_level(side: uint8, tick: uint256) -> uint256:
+def _remove_level(side: uint8, tick: uint256, assets: uint256) -> (uint256, uint256):
     """
-    @dev Clears an empty level from the bitmaps; returns the next best tick of that side (0: none).
+    @dev Clears an empty level from the bitmaps. When it was the best, returns the next best
+         tick of that side (0: none) and the assets word with it; else 0 and the word unchanged.
     """
     group: uint256 = tick >> 8
     key: uint256 = (convert(side, uint256) << 8) | group
@@ -806,19 +846,10 @@ def _remove_level(side: uint8, tick: uint256) -> uint256:
     self._bitmaps[key] = bitmap
     if bitmap == 0:
         self._top_bitmap[convert(side, uint256)] &= ~(1 << group)
-    best: uint256 = self._best
-    if side == BUY:
-        if best & _MASK_16 != tick:
-            return self._next_tick(side, tick)
-        following: uint256 = self._next_tick(side, tick)
-        self._best = (best & ~_MASK_16) | following
-        return following
-    if (best >> 16) & _MASK_16 != tick:
-        return self._next_tick(side, tick)
+    if self._best_of(assets, side) != tick:
+        return 0, assets
     following: uint256 = self._next_tick(side, tick)
-    self._best = (best & _MASK_16) | (following << 16)
-    return following
-
+    return following, self._set_best(assets, side, following)
 
 @internal
 @view
@@ -877,25 +908,25 @@ def _lowest_bit(word: uint256) -> uint256:
 
 @internal
 @pure
-def _lot_size(assets: uint256) -> uint256:
-    return (assets >> 160) & _MASK_48
+def _lot_size(market: uint256) -> uint256:
+    return (market >> _LOT_SIZE_SHIFT) & _MASK_48
 
 
 @internal
 @pure
 def _tick_size(assets: uint256) -> uint256:
-    return assets >> 208
+    return (assets >> _TICK_SIZE_SHIFT) & _MASK_48
 
 
 @internal
 @pure
-def _escrow(lots: uint256, tick: uint256, assets: uint256, fee_bps: uint256) -> uint256:
+def _escrow(lots: uint256, tick: uint256, tick_size: uint256, fee_bps: uint256) -> uint256:
     """
     @dev A buy order's escrow: notional plus its maker fee, rounded down, at the fee rate kept in
          the order. Filling lots releases exactly the difference of two escrows, so the escrow
          always matches what rests.
     """
-    notional: uint256 = lots * tick * (assets >> 208)
+    notional: uint256 = lots * tick * tick_size
     return notional + notional * (fee_bps & _MASK_12) // BPS
 
 
@@ -919,15 +950,24 @@ def _send(cash: address, receiver: address, amount: uint256):
 
 @internal
 @view
-def _identity(wallet: address) -> uint256:
+def _identity(registry: address, wallet: address) -> uint256:
     """
-    @dev The wallet's registry identity while it is verified, 0 otherwise. Resting orders keep
-         their owner's in `_identities` for self-trade checks.
+    @dev The wallet's registry identity while it is verified, 0 otherwise.
     """
-    record: uint256 = staticcall IIdentityRegistry(self.registry).wallet_record(wallet)
+    record: uint256 = staticcall IIdentityRegistry(registry).wallet_record(wallet)
     if not identity_record._is_verified(record):
         return 0
     return identity_record._identity(record)
+
+
+@internal
+@view
+def _identity_key(registry: address, wallet: address) -> uint256:
+    """
+    @dev The wallet's registry identity, verified or not (0: unregistered). Read only when an
+         order's identity tag matches the taker's, to tell a self-trade from a tag collision.
+    """
+    return identity_record._identity(staticcall IIdentityRegistry(registry).wallet_record(wallet))
 
 
 @internal
@@ -946,5 +986,5 @@ def _check_issuer_or_admin():
 
 @internal
 def _set_status(status: uint8):
-    self._market = (self._market & ~(convert(255, uint256) << 160)) | (convert(status, uint256) << 160)
+    self._market = (self._market & ~(convert(255, uint256) << _STATUS_SHIFT)) | (convert(status, uint256) << _STATUS_SHIFT)
     log StatusChanged(status=status, sender=msg.sender)

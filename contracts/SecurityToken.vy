@@ -257,7 +257,7 @@ def initialize(setup: TokenSetup):
     assert not self._initialized, "token: already initialized"
     assert setup.admin != empty(address), "token: zero admin"
     assert setup.decimals <= 18, "token: decimals above 18"
-    assert setup.lockup_end < 1 << 40, "token: lock-up end too far"
+    self._check_lockup_end(setup.lockup_end)
     assert setup.holder_accounting or (setup.max_holders == 0 and setup.max_balance == 0), "token: rule needs holder accounting"
     self._initialized = True
     self.name = setup.name
@@ -451,12 +451,17 @@ def release_hold(holder: address, amount: uint256) -> uint256:
     """
     access_control._check_role(MARKET_ROLE, msg.sender)
     wallet: address = holder
+    account: uint256 = self._accounts[wallet]
+    # A recovery moves every hold off the lost wallet, so the recovery chain is followed only
+    # while the wallet reached holds too little.
     for _: uint256 in range(MAX_RECOVERY_HOPS):
+        if amount <= account >> _HELD_SHIFT & _BALANCE_MASK:
+            break
         successor: address = self.recovered_to[wallet]
         if successor == empty(address):
             break
         wallet = successor
-    account: uint256 = self._accounts[wallet]
+        account = self._accounts[wallet]
     released: uint256 = min(amount, account >> _HELD_SHIFT & _BALANCE_MASK)
     if released != 0:
         self._accounts[wallet] = account - released * _HELD_UNIT
@@ -828,7 +833,7 @@ def set_compliance_rules(lockup_end: uint256, max_holders: uint256, max_balance:
     @param country_rule COUNTRY_RULE_NONE, COUNTRY_RULE_ALLOW or COUNTRY_RULE_BLOCK (see set_countries).
     """
     self._check_rule_setter()
-    assert lockup_end < 1 << 40, "token: lock-up end too far"
+    self._check_lockup_end(lockup_end)
     assert country_rule <= COUNTRY_RULE_BLOCK, "token: bad country rule"
     config: uint256 = self._config
     assert config & _HOLDER_ACCOUNTING != 0 or (max_holders == 0 and max_balance == 0), "token: holder accounting off"
@@ -1280,6 +1285,12 @@ def _account_identities(sender_identity: bytes20, receiver_identity: bytes20, am
 @pure
 def _check_lengths(first: uint256, second: uint256):
     assert first == second, "token: length mismatch"
+
+
+@internal
+@pure
+def _check_lockup_end(lockup_end: uint256):
+    assert lockup_end < 1 << 40, "token: lock-up end too far"
 
 
 @internal
