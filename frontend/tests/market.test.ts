@@ -4,7 +4,7 @@ import {
   buyEscrow,
   cancelReason,
   changeBps,
-  chartPoints,
+  priceSeries,
   formatChange,
   listingStatus,
   offeringLive,
@@ -99,13 +99,15 @@ describe('labels', () => {
   });
 });
 
-describe('chartPoints', () => {
-  it('places trades by time and price inside the padding, highest price at the top', () => {
-    const chart = chartPoints([trade(0n, 100n), trade(50n, 200n), trade(100n, 150n)], 120, 60, 10);
-    expect(chart).toEqual({ points: [[10, 50], [60, 10], [110, 30]], min: 100n, max: 200n });
+describe('priceSeries', () => {
+  it('keeps the last trade of each second, in time order', () => {
+    expect(priceSeries([trade(50n, 200n), trade(0n, 100n), trade(50n, 210n), trade(100n, 150n)])).toEqual([
+      { time: 0, tick: 100n },
+      { time: 50, tick: 210n },
+      { time: 100, tick: 150n },
+    ]);
   });
-  it('starts a single trade at the left edge and draws nothing without trades', () => {
-    expect(chartPoints([trade(5n, 100n)], 120, 60)?.points).toEqual([[8, 30]]);
-    expect(chartPoints([], 120, 60)).toBeNull();
+  it('is empty without trades', () => {
+    expect(priceSeries([])).toEqual([]);
   });
 });

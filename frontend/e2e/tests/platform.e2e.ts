@@ -191,6 +191,8 @@ test('one investor places a sell order, the other takes it; the book, tape and p
   await buyTicket.getByText('Trades in full now (60 lots).').waitFor();
   await send(buyTicket, buyTicket.getByRole('button', { name: 'Buy ACME' }), 'Buy 60 lots of ACME');
   await buyer.getByTestId('trade-tape').getByTestId('tape-row').first().getByText('12.00', { exact: false }).waitFor();
+  // The price chart (lightweight-charts) draws the trade on its canvas.
+  await buyer.getByTestId('price-chart').locator('canvas').first().waitFor();
   await buyer.getByTestId('stat-last').getByText('12.00', { exact: false }).waitFor();
   await screenshot(buyer, 'security');
 

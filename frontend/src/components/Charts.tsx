@@ -1,28 +1,42 @@
+import { AreaSeries, LineType, createChart, type UTCTimestamp } from 'lightweight-charts';
+import { useEffect, useRef } from 'react';
 import type { Level, TradePoint } from '../lib/market';
-import { chartPoints } from '../lib/market';
+import { priceSeries } from '../lib/market';
 
 const WIDTH = 600;
 const HEIGHT = 200;
 
-/** Last-traded price over time, as a step line (prices hold until the next trade). */
+/** Last-traded price over time, drawn by lightweight-charts (pan, zoom, crosshair); prices are
+ *  plotted in ticks and labelled through `format`, so no precision is lost to floating point. */
 export function PriceChart({ trades, format }: { trades: readonly TradePoint[]; format: (tick: bigint) => string }) {
-  const chart = chartPoints(trades, WIDTH, HEIGHT, 14);
-  if (!chart) return <p className="chart chart--empty muted">No trade yet: the chart starts with the first trade.</p>;
-  // The last price holds until now: the line runs on to the right edge.
-  const right = WIDTH - 14;
-  const line = `${chart.points.map(([x, y], index) => (index === 0 ? `M${x},${y}` : `H${x}V${y}`)).join('')}H${right}`;
-  const area = `${line}V${HEIGHT}H${chart.points[0]![0]}Z`;
+  const container = useRef<HTMLDivElement>(null);
+  const series = priceSeries(trades);
+  useEffect(() => {
+    if (!container.current || series.length === 0) return;
+    const chart = createChart(container.current, {
+      height: HEIGHT,
+      autoSize: true,
+      layout: { background: { color: 'transparent' }, textColor: '#5b6475', attributionLogo: false },
+      grid: { vertLines: { visible: false }, horzLines: { color: 'rgba(120, 130, 150, 0.15)' } },
+      timeScale: { timeVisible: true, borderVisible: false },
+      rightPriceScale: { borderVisible: false },
+      localization: { priceFormatter: (tick: number) => format(BigInt(Math.round(tick))) },
+    });
+    const area = chart.addSeries(AreaSeries, {
+      lineColor: '#2f6fed',
+      topColor: 'rgba(47, 111, 237, 0.25)',
+      bottomColor: 'rgba(47, 111, 237, 0.02)',
+      lineWidth: 2,
+      lineType: LineType.WithSteps,
+    });
+    area.setData(series.map((point) => ({ time: point.time as UTCTimestamp, value: Number(point.tick) })));
+    chart.timeScale().fitContent();
+    return () => chart.remove();
+  }, [JSON.stringify(series, (_, value) => (typeof value === 'bigint' ? value.toString() : value)), format]);
+  if (series.length === 0) return <p className="chart chart--empty muted">No trade yet: the chart starts with the first trade.</p>;
   return (
-    <figure className="chart" data-testid="price-chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Price from ${format(chart.min)} to ${format(chart.max)} over ${trades.length} trades`} preserveAspectRatio="none">
-        <path d={area} className="chart__area" />
-        <path d={line} className="chart__line" vectorEffect="non-scaling-stroke" />
-      </svg>
-      <figcaption className="chart__axis small muted">
-        <span>low {format(chart.min)}</span>
-        <span>{trades.length} trades</span>
-        <span>high {format(chart.max)}</span>
-      </figcaption>
+    <figure className="chart" data-testid="price-chart" aria-label={`Price over ${trades.length} trades`}>
+      <div ref={container} className="chart__canvas" style={{ height: HEIGHT }} />
     </figure>
   );
 }

@@ -180,30 +180,14 @@ export function walkBook(levels: readonly Level[], lots: bigint, tickSize: bigin
   return { lots: lots - remaining, cash, worst };
 }
 
-/** Points of a step-line price chart, scaled into a width × height box (y grows downwards). */
-export function chartPoints(
-  trades: readonly TradePoint[],
-  width: number,
-  height: number,
-  padding = 8,
-): { points: [number, number][]; min: bigint; max: bigint } | null {
-  if (trades.length === 0) return null;
-  let min = trades[0]!.tick;
-  let max = min;
-  for (const trade of trades) {
-    if (trade.tick < min) min = trade.tick;
-    if (trade.tick > max) max = trade.tick;
+/** One point per second for the price chart: the last trade of each second, in time order
+ *  (the chart library needs strictly increasing times; trades of one block share a second). */
+export function priceSeries(trades: readonly TradePoint[]): { time: number; tick: bigint }[] {
+  const series: { time: number; tick: bigint }[] = [];
+  for (const trade of [...trades].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0))) {
+    const time = Number(trade.timestamp);
+    if (series.length > 0 && series[series.length - 1]!.time === time) series[series.length - 1]!.tick = trade.tick;
+    else series.push({ time, tick: trade.tick });
   }
-  const first = trades[0]!.timestamp;
-  const last = trades[trades.length - 1]!.timestamp;
-  const span = Number(last - first) || 1;
-  const range = Number(max - min) || 1;
-  const innerWidth = width - padding * 2;
-  const innerHeight = height - padding * 2;
-  const points = trades.map((trade, index): [number, number] => {
-    const x = trades.length === 1 ? padding : last === first ? padding + (innerWidth * index) / (trades.length - 1) : padding + (innerWidth * Number(trade.timestamp - first)) / span;
-    const y = max === min ? height / 2 : padding + innerHeight - (innerHeight * Number(trade.tick - min)) / range;
-    return [Math.round(x * 10) / 10, Math.round(y * 10) / 10];
-  });
-  return { points, min, max };
+  return series;
 }
