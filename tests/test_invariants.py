@@ -33,6 +33,7 @@ SHARES = st.integers(min_value=1, max_value=600)
 
 
 def build_machine(chain, platform, registrar, agent, issuer):
+    chain.mine(timestamp=platform.offering.start_time())  # the offering is open from the first step
     p = platform
     token, cash, market, offering, dividends, registry = p.token, p.cash, p.market, p.offering, p.dividends, p.registry
     people = p.people
@@ -83,41 +84,37 @@ def build_machine(chain, platform, registrar, agent, issuer):
             for reclaimed in dividends.DividendReclaimed.from_receipt(receipt):
                 self.dividend_reclaimed[reclaimed.dividend_id] += reclaimed.amount
 
-        # --- identities ---
+        # --- identities (the registrar) ---
 
         @rule(who=PEOPLE, existing=st.one_of(st.none(), st.integers(min_value=0, max_value=5)))
         def onboard(self, who, existing):
             """A spare wallet becomes a new investor, or another wallet of an existing one."""
             wallet = people[who]
-            if wallet.address in self.registered:
-                return
             if existing is None:
-                receipt = self.send(
+                self.send(
                     registry.register_investor, wallet, kyc_hash_for(wallet), 1, SWITZERLAND,
                     chain.pending_timestamp + ONE_YEAR, 0, sender=registrar,
                 )
             else:
-                receipt = self.send(registry.add_wallet, people[existing], wallet, sender=registrar)
-            if receipt:
-                self.registered.add(wallet.address)
+                self.send(registry.add_wallet, people[existing], wallet, sender=registrar)
 
-        @rule(who=PEOPLE, seconds=st.sampled_from([30, 3 * DAY]))
-        def expire_kyc(self, who, seconds):
-            """The investor's KYC runs out in `seconds`; time then passes beyond it."""
-            self.send(registry.update_identity, [people[who]], 1, SWITZERLAND, chain.pending_timestamp + seconds, 0, sender=registrar)
-            chain.mine(timestamp=chain.pending_timestamp + seconds + 1)
-
-        @rule(who=PEOPLE)
-        def renew_kyc(self, who):
-            self.send(registry.update_identity, [people[who]], 1, SWITZERLAND, chain.pending_timestamp + ONE_YEAR, 0, sender=registrar)
-
-        @rule(who=PEOPLE, revoke=st.booleans())
-        def revoke_or_reinstate(self, who, revoke):
-            self.send(registry.revoke_identity if revoke else registry.reinstate_identity, [people[who]], sender=registrar)
-
-        @rule(who=PEOPLE)
-        def remove_wallet(self, who):
-            self.send(registry.remove_wallet, people[who], sender=registrar)
+        @rule(who=PEOPLE, action=st.sampled_from(["expire", "expire_later", "renew", "revoke", "reinstate", "remove"]))
+        def identity_changes(self, who, action):
+            """KYC runs out (time passes beyond it) or is renewed; an identity is revoked or reinstated;
+            a wallet is removed from the register."""
+            wallet = people[who]
+            if action.startswith("expire"):
+                seconds = 30 if action == "expire" else 3 * DAY
+                self.send(registry.update_identity, [wallet], 1, SWITZERLAND, chain.pending_timestamp + seconds, 0, sender=registrar)
+                chain.mine(timestamp=chain.pending_timestamp + seconds + 1)
+            elif action == "renew":
+                self.send(registry.update_identity, [wallet], 1, SWITZERLAND, chain.pending_timestamp + ONE_YEAR, 0, sender=registrar)
+            elif action == "revoke":
+                self.send(registry.revoke_identity, [wallet], sender=registrar)
+            elif action == "reinstate":
+                self.send(registry.reinstate_identity, [wallet], sender=registrar)
+            else:
+                self.send(registry.remove_wallet, wallet, sender=registrar)
 
         @rule(seconds=st.sampled_from([60, 3600, DAY, 3 * DAY]))
         def time_passes(self, seconds):
@@ -125,14 +122,22 @@ def build_machine(chain, platform, registrar, agent, issuer):
 
         # --- the agent ---
 
-        @rule(who=PEOPLE, freeze=st.booleans())
-        def freeze(self, who, freeze):
-            self.send(token.setAddressFrozen, people[who], freeze, sender=agent)
-
-        @rule(who=PEOPLE, amount=st.integers(min_value=1, max_value=300), freeze=st.booleans())
-        def freeze_partial(self, who, amount, freeze):
-            method = token.freezePartialTokens if freeze else token.unfreezePartialTokens
-            self.send(method, people[who], amount, sender=agent)
+        @rule(who=PEOPLE, action=st.sampled_from(["freeze", "unfreeze", "freeze_part", "unfreeze_part", "mint", "pause"]),
+              amount=st.integers(min_value=1, max_value=300))
+        def agent_acts(self, who, action, amount):
+            wallet = people[who]
+            if action in ("freeze", "unfreeze"):
+                self.send(token.setAddressFrozen, wallet, action == "freeze", sender=agent)
+            elif action == "freeze_part":
+                self.send(token.freezePartialTokens, wallet, amount, sender=agent)
+            elif action == "unfreeze_part":
+                self.send(token.unfreezePartialTokens, wallet, amount, sender=agent)
+            elif action == "mint":
+                self.send(token.mint, wallet, amount, sender=agent)
+            else:
+                # A pause lasts one step: the next agent step or a halt rule lifts it.
+                self.send(token.pause, sender=agent)
+                self.send(token.unpause, sender=agent)
 
         @rule(lost=PEOPLE, new=PEOPLE)
         def recover(self, lost, new):
@@ -143,22 +148,31 @@ def build_machine(chain, platform, registrar, agent, issuer):
             to = p.outsider if receiver == -1 else people[receiver]
             self.send(token.forcedTransfer, people[source], to, amount, sender=agent)
 
-        @rule(who=PEOPLE, amount=st.integers(min_value=1, max_value=500))
-        def mint(self, who, amount):
-            self.send(token.mint, people[who], amount, sender=agent)
-
-        @rule(pause=st.booleans())
-        def pause(self, pause):
-            self.send(token.pause if pause else token.unpause, sender=agent)
-
         # --- the order book ---
 
-        @rule(who=st.one_of(PEOPLE, st.just(-1)), side=st.sampled_from([BUY, SELL]), tick=TICKS, lots=LOTS,
-              order_type=ORDER_TYPES, expiring=st.booleans(), max_fills=st.integers(min_value=1, max_value=8))
-        def place(self, who, side, tick, lots, order_type, expiring, max_fills):
+        def place_order(self, who, side, tick, lots, order_type, expiring, max_fills):
             trader = p.outsider if who == -1 else people[who]
             expiry = chain.pending_timestamp + DAY if expiring else 0
             self.send(market.place_order, side, tick, lots, order_type, expiry, max_fills, sender=trader)
+
+        ORDER = dict(tick=TICKS, lots=LOTS, order_type=ORDER_TYPES, expiring=st.booleans(), max_fills=st.integers(min_value=1, max_value=8))
+
+        # Trading gets several rules so that it dominates the random sequences.
+        @rule(who=PEOPLE, **ORDER)
+        def bid(self, who, tick, lots, order_type, expiring, max_fills):
+            self.place_order(who, BUY, tick, lots, order_type, expiring, max_fills)
+
+        @rule(who=PEOPLE, **ORDER)
+        def ask(self, who, tick, lots, order_type, expiring, max_fills):
+            self.place_order(who, SELL, tick, lots, order_type, expiring, max_fills)
+
+        @rule(who=st.sampled_from([0, 1, 2, 3]), side=st.sampled_from([BUY, SELL]), **ORDER)
+        def trader_places(self, who, side, tick, lots, order_type, expiring, max_fills):
+            self.place_order(who, side, tick, lots, order_type, expiring, max_fills)
+
+        @rule(side=st.sampled_from([BUY, SELL]), tick=TICKS, lots=LOTS)
+        def outsider_places(self, side, tick, lots):
+            self.place_order(-1, side, tick, lots, 0, False, 8)
 
         @rule(who=PEOPLE, side=st.sampled_from([BUY, SELL]), lots=LOTS, order_type=st.sampled_from([1, 2, 4]))
         def take(self, who, side, lots, order_type):
@@ -176,16 +190,18 @@ def build_machine(chain, platform, registrar, agent, issuer):
             sender = next((a for a in people if a.address == owner), people[0]) if by_owner else p.outsider
             self.send(market.cancel_order, order_id, sender=sender)
 
-        @rule(halt=st.booleans())
-        def halt(self, halt):
-            self.send(market.halt if halt else market.resume, sender=issuer)
+        @rule(who=PEOPLE, tick=TICKS)
+        def halt_and_resume(self, who, tick):
+            """A halt: the order placed and the one cancelled in between meet a halted market."""
+            self.send(market.halt, sender=issuer)
+            self.place_order(who, BUY, tick, 1, 0, False, 8)
+            if self.order_ids:
+                order_id = min(self.order_ids)
+                owner = market.order(order_id)[0]
+                self.send(market.cancel_order, order_id, sender=next((a for a in people if a.address == owner), people[0]))
+            self.send(market.resume, sender=issuer)
 
         # --- the offering ---
-
-        @rule()
-        def offering_opens(self):
-            if chain.pending_timestamp < offering.start_time():
-                chain.mine(timestamp=offering.start_time())
 
         @rule(who=st.one_of(PEOPLE, st.just(-1)), shares=SHARES)
         def subscribe(self, who, shares):
@@ -195,7 +211,11 @@ def build_machine(chain, platform, registrar, agent, issuer):
         def withdraw(self, who, shares):
             self.send(offering.withdraw, shares, sender=people[who])
 
-        @rule(after_end=st.booleans(), cancel=st.booleans())
+        @rule(who=st.sampled_from([4, 5, 0, 1]), shares=SHARES)
+        def verified_subscribe(self, who, shares):
+            self.send(offering.subscribe, shares, sender=people[who])
+
+        @rule(after_end=st.booleans(), cancel=st.sampled_from([False, False, True]))
         def close_offering(self, after_end, cancel):
             if cancel:
                 self.send(offering.cancel, sender=issuer)
