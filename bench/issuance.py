@@ -1,4 +1,4 @@
-"""Issue 3: everything it costs to issue one security (token, configuration, listing)."""
+"""Issue 3: everything it costs to issue one security (token, configuration, market, listing)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,17 @@ from keiretsu.isin import make_isin
 
 
 def measure(ctx: BenchContext) -> dict[str, int]:
-    factory = ctx.project.IssuanceFactory.deploy(
-        ctx.registry.address, ctx.token_implementation.address, ctx.agent.address, sender=ctx.deployer
+    project, deployer = ctx.project, ctx.deployer
+    factory = project.IssuanceFactory.deploy(
+        ctx.registry, ctx.token_implementation, project.OrderBook.deploy(sender=deployer),
+        project.Offering.deploy(sender=deployer), ctx.cash, project.Dividends.deploy(ctx.cash, sender=deployer),
+        project.ShareholderVotes.deploy(sender=deployer), ctx.agent, sender=deployer,
     )
     ctx.register(ctx.issuer, kind=2, flags=2)
     document = (b"prospectus".ljust(32, b"\0"), "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi", keccak(text="prospectus"))
     request = (
         make_isin("CH001234567"), "Acme Robotics SA", "ACME", 0, ctx.issuer.address, 0,
-        True, 150, 0, 0, [], [document],
+        True, 150, 0, 0, [], [document], 1, 10_000,
     )
     receipt = factory.issue_security(request, sender=ctx.issuer)
     return {"issue_security_total": ctx.gas(receipt)}

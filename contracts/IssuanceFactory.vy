@@ -5,11 +5,14 @@
 @license GNU Affero General Public License v3.0 only
 @author Keiretsu
 @notice Takes an SME from "onboarded issuer" to "listed security" in one transaction: clones the
-        security token, configures its rules, agents and documents, and lists it under its ISIN.
+        security token, configures its rules, agents and documents, clones its market (the order
+        book, given the token's MARKET_ROLE), lets the platform's dividend and vote contracts take
+        record dates, and lists it under its ISIN. Later, `create_offering` clones a primary
+        offering for the security and gives it the token's MINTER_ROLE.
         The listing is enumerable (count, by index, by ISIN, by token) for the dApp.
 
-        The factory keeps the admin role on the tokens it creates, beside the platform operator,
-        so that later steps (an offering's minter role, the market's hold role) are one call.
+        The factory keeps the admin role on the tokens and markets it creates, beside the platform
+        operator, so that listing status changes reach the market in the same call.
 """
 
 from snekmate.auth import access_control
@@ -51,11 +54,53 @@ interface ISecurityTokenSetup:
     def set_compliance_rules(lockup_end: uint256, max_holders: uint256, max_balance: uint256, country_rule: uint8): nonpayable
     def set_countries(countries: DynArray[uint16, MAX_COUNTRIES], listed: bool): nonpayable
     def setDocument(doc_name: bytes32, uri: String[256], document_hash: bytes32): nonpayable
+    def grantRole(role: bytes32, account: address): nonpayable
+
+
+interface IMarketSetup:
+    def initialize(
+        token: address,
+        cash: address,
+        lot_size: uint256,
+        tick_size: uint256,
+        admin: address,
+        issuer: address,
+        fee_recipient: address,
+        maker_fee_bps: uint256,
+        taker_fee_bps: uint256,
+    ): nonpayable
+    def halt(): nonpayable
+    def resume(): nonpayable
+    def delist(): nonpayable
+
+
+struct OfferingSetup:
+    security_token: address
+    cash_token: address
+    issuer: address
+    price: uint256
+    lot: uint256
+    min_per_investor: uint256
+    max_per_investor: uint256
+    soft_cap: uint256
+    hard_cap: uint256
+    start_time: uint256
+    end_time: uint256
+
+
+interface IOfferingSetup:
+    def initialize(setup: OfferingSetup): nonpayable
+    def state() -> uint8: view
 
 
 # CONSTANTS #
 
 OPERATOR_ROLE: public(constant(bytes32)) = keccak256("OPERATOR_ROLE")
+_MARKET_ROLE: constant(bytes32) = keccak256("MARKET_ROLE")
+_MINTER_ROLE: constant(bytes32) = keccak256("MINTER_ROLE")
+_RECORDER_ROLE: constant(bytes32) = keccak256("RECORDER_ROLE")
+# Offering.STATE_SUCCEEDED and later: the offering is finished and its security trades.
+_OFFERING_FINISHED: constant(uint8) = 3
 
 MAX_COUNTRIES: constant(uint256) = 64
 MAX_DOCUMENTS_AT_ISSUANCE: constant(uint256) = 8
@@ -87,6 +132,19 @@ struct IssuanceRequest:
     country_rule: uint8
     countries: DynArray[uint16, MAX_COUNTRIES]
     documents: DynArray[DocumentInput, MAX_DOCUMENTS_AT_ISSUANCE]
+    lot_size: uint256
+    tick_size: uint256
+
+
+struct OfferingTerms:
+    price: uint256
+    lot: uint256
+    min_per_investor: uint256
+    max_per_investor: uint256
+    soft_cap: uint256
+    hard_cap: uint256
+    start_time: uint256
+    end_time: uint256
 
 
 struct Listing:
@@ -108,6 +166,11 @@ event SecurityIssued:
     symbol: String[16]
     index: uint256
 
+event OfferingCreated:
+    token: indexed(address)
+    offering: indexed(address)
+    index: uint256
+
 event ListingStatusChanged:
     token: indexed(address)
     status: uint8
@@ -121,6 +184,13 @@ event PlatformAgentChanged:
 
 REGISTRY: public(immutable(address))
 TOKEN_IMPLEMENTATION: public(immutable(address))
+MARKET_IMPLEMENTATION: public(immutable(address))
+OFFERING_IMPLEMENTATION: public(immutable(address))
+# The platform's settlement stablecoin: every market and offering trades against it.
+CASH_TOKEN: public(immutable(address))
+# The platform-wide corporate-action contracts: each security gives them its RECORDER_ROLE.
+DIVIDENDS: public(immutable(address))
+SHAREHOLDER_VOTES: public(immutable(address))
 # The platform operator that deployed the factory: admin of every security beside the factory.
 PLATFORM_ADMIN: public(immutable(address))
 
@@ -135,10 +205,24 @@ _position_by_isin: HashMap[bytes32, uint256]
 
 
 @deploy
-def __init__(registry_: address, token_implementation_: address, platform_agent_: address):
+def __init__(
+    registry_: address,
+    token_implementation_: address,
+    market_implementation_: address,
+    offering_implementation_: address,
+    cash_token_: address,
+    dividends_: address,
+    shareholder_votes_: address,
+    platform_agent_: address,
+):
     """
     @param registry_ The identity registry every security checks.
     @param token_implementation_ The SecurityToken implementation that securities are clones of.
+    @param market_implementation_ The OrderBook implementation that markets are clones of.
+    @param offering_implementation_ The Offering implementation that offerings are clones of.
+    @param cash_token_ The settlement stablecoin of every market and offering.
+    @param dividends_ The dividend contract, given RECORDER_ROLE on every security.
+    @param shareholder_votes_ The vote contract, given RECORDER_ROLE on every security.
     @param platform_agent_ The operator's transfer agent, given AGENT_ROLE on every security.
     """
     access_control.__init__()
@@ -146,6 +230,11 @@ def __init__(registry_: address, token_implementation_: address, platform_agent_
     REGISTRY = registry_
     PLATFORM_ADMIN = msg.sender
     TOKEN_IMPLEMENTATION = token_implementation_
+    MARKET_IMPLEMENTATION = market_implementation_
+    OFFERING_IMPLEMENTATION = offering_implementation_
+    CASH_TOKEN = cash_token_
+    DIVIDENDS = dividends_
+    SHAREHOLDER_VOTES = shareholder_votes_
     self.platform_agent = platform_agent_
     log PlatformAgentChanged(agent=platform_agent_)
 
@@ -153,11 +242,12 @@ def __init__(registry_: address, token_implementation_: address, platform_agent_
 @external
 def issue_security(request: IssuanceRequest) -> address:
     """
-    @notice Issues a security: clones the token, configures it and lists it.
+    @notice Issues a security: clones the token, configures it, creates its market and lists it.
     @dev Only a verified issuer (an enterprise with the issuer flag) for itself, or an account
          with OPERATOR_ROLE on the issuer's behalf.
     @param request The ISIN, name, symbol, decimals, issuer, lock-up, holder rules, country rule
-           and list, and the documents to publish.
+           and list, the documents to publish, and the market's lot size (token base units per
+           lot) and tick size (cash base units per lot per tick).
     @return The security token's address.
     """
     if msg.sender != request.issuer:
@@ -194,13 +284,22 @@ def issue_security(request: IssuanceRequest) -> address:
         )
     for document: DocumentInput in request.documents:
         extcall ISecurityTokenSetup(token).setDocument(document.name, document.uri, document.document_hash)
+    extcall ISecurityTokenSetup(token).grantRole(_RECORDER_ROLE, DIVIDENDS)
+    extcall ISecurityTokenSetup(token).grantRole(_RECORDER_ROLE, SHAREHOLDER_VOTES)
+
+    market: address = create_minimal_proxy_to(MARKET_IMPLEMENTATION)
+    # Trading halts go through the listing (halt/resume), so the market has no issuer role of its own.
+    extcall IMarketSetup(market).initialize(
+        token, CASH_TOKEN, request.lot_size, request.tick_size, PLATFORM_ADMIN, empty(address), empty(address), 0, 0
+    )
+    extcall ISecurityTokenSetup(token).grantRole(_MARKET_ROLE, market)
 
     index: uint256 = self.security_count
     self._listings[index] = Listing(
         isin=request.isin,
         token=token,
         issuer=request.issuer,
-        market=empty(address),
+        market=market,
         offering=empty(address),
         status=STATUS_LISTED,
         listed_at=block.timestamp,
@@ -220,8 +319,9 @@ def halt(token: address):
     """
     index: uint256 = self._index_of(token)
     self._check_issuer_or_operator(index)
-    assert self._listings[index].status == STATUS_LISTED, "factory: not trading"
+    assert self._status(index) in [STATUS_OFFERING, STATUS_LISTED], "factory: not trading"
     self._set_status(index, token, STATUS_HALTED)
+    extcall IMarketSetup(self._listings[index].market).halt()
 
 
 @external
@@ -233,7 +333,8 @@ def resume(token: address):
     index: uint256 = self._index_of(token)
     self._check_issuer_or_operator(index)
     assert self._listings[index].status == STATUS_HALTED, "factory: not halted"
-    self._set_status(index, token, STATUS_LISTED)
+    self._set_status(index, token, STATUS_OFFERING if self._offering_running(index) else STATUS_LISTED)
+    extcall IMarketSetup(self._listings[index].market).resume()
 
 
 @external
@@ -246,6 +347,49 @@ def delist(token: address):
     index: uint256 = self._index_of(token)
     assert self._listings[index].status != STATUS_DELISTED, "factory: already delisted"
     self._set_status(index, token, STATUS_DELISTED)
+    extcall IMarketSetup(self._listings[index].market).delist()
+
+
+@external
+def create_offering(token: address, terms: OfferingTerms) -> address:
+    """
+    @notice Opens a primary offering of a listed security: clones the offering, gives it the
+            token's MINTER_ROLE and records it in the listing, whose status is STATUS_OFFERING
+            until the offering is finished (succeeded, failed or cancelled).
+    @dev Only the security's issuer or an account with OPERATOR_ROLE; one offering at a time.
+    @param token The security.
+    @param terms Price in cash base units per lot, lot in share base units, minimum and maximum
+           per investor, soft and hard cap (share base units, whole lots), start and end time.
+    @return The offering's address.
+    """
+    index: uint256 = self._index_of(token)
+    self._check_issuer_or_operator(index)
+    status: uint8 = self._status(index)
+    assert status != STATUS_OFFERING, "factory: offering in progress"
+    assert status == STATUS_LISTED, "factory: not trading"
+    listing: Listing = self._listings[index]
+
+    offering: address = create_minimal_proxy_to(OFFERING_IMPLEMENTATION)
+    self._listings[index].offering = offering
+    self._set_status(index, token, STATUS_OFFERING)
+    log OfferingCreated(token=token, offering=offering, index=index)
+    extcall IOfferingSetup(offering).initialize(
+        OfferingSetup(
+            security_token=token,
+            cash_token=CASH_TOKEN,
+            issuer=listing.issuer,
+            price=terms.price,
+            lot=terms.lot,
+            min_per_investor=terms.min_per_investor,
+            max_per_investor=terms.max_per_investor,
+            soft_cap=terms.soft_cap,
+            hard_cap=terms.hard_cap,
+            start_time=terms.start_time,
+            end_time=terms.end_time,
+        )
+    )
+    extcall ISecurityTokenSetup(token).grantRole(_MINTER_ROLE, offering)
+    return offering
 
 
 @external
@@ -269,7 +413,7 @@ def security_at(index: uint256) -> Listing:
     @return The listing.
     """
     assert index < self.security_count, "factory: index out of range"
-    return self._listings[index]
+    return self._listing(index)
 
 
 @view
@@ -282,7 +426,7 @@ def security_by_isin(code: String[12]) -> Listing:
     """
     position: uint256 = self._position_by_isin[keccak256(code)]
     assert position != 0, "factory: unknown isin"
-    return self._listings[position - 1]
+    return self._listing(position - 1)
 
 
 @view
@@ -293,7 +437,7 @@ def security_by_token(token: address) -> Listing:
     @param token The security token.
     @return The listing.
     """
-    return self._listings[self._index_of(token)]
+    return self._listing(self._index_of(token))
 
 
 @pure
@@ -313,6 +457,34 @@ def _index_of(token: address) -> uint256:
     position: uint256 = self._position_by_token[token]
     assert position != 0, "factory: unknown security"
     return position - 1
+
+
+@internal
+@view
+def _status(index: uint256) -> uint8:
+    """
+    @dev STATUS_OFFERING is stored when an offering opens and read as STATUS_LISTED once the
+         offering has finished, so that nobody has to call back into the factory at its close.
+    """
+    status: uint8 = self._listings[index].status
+    if status == STATUS_OFFERING and not self._offering_running(index):
+        return STATUS_LISTED
+    return status
+
+
+@internal
+@view
+def _offering_running(index: uint256) -> bool:
+    offering: address = self._listings[index].offering
+    return offering != empty(address) and staticcall IOfferingSetup(offering).state() < _OFFERING_FINISHED
+
+
+@internal
+@view
+def _listing(index: uint256) -> Listing:
+    listing: Listing = self._listings[index]
+    listing.status = self._status(index)
+    return listing
 
 
 @internal

@@ -100,10 +100,19 @@ def deploy_platform(
         return 1
 
     registry = ensure("IdentityRegistry", lambda: project.IdentityRegistry.deploy(sender=deployer), grant_registrar)
-    implementation = ensure("SecurityToken", lambda: project.SecurityToken.deploy(registry, sender=deployer))
-    ensure("IssuanceFactory", lambda: project.IssuanceFactory.deploy(registry, implementation, agent, sender=deployer))
-    # Platform-wide corporate actions; each security grants them its RECORDER_ROLE.
-    ensure("Dividends", lambda: project.Dividends.deploy(manifest["contracts"]["CashToken"]["address"], sender=deployer))
-    ensure("ShareholderVotes", lambda: project.ShareholderVotes.deploy(sender=deployer))
+    cash_token = manifest["contracts"]["CashToken"]["address"]
+    token_implementation = ensure("SecurityToken", lambda: project.SecurityToken.deploy(registry, sender=deployer))
+    market_implementation = ensure("OrderBook", lambda: project.OrderBook.deploy(sender=deployer))
+    offering_implementation = ensure("Offering", lambda: project.Offering.deploy(sender=deployer))
+    # Platform-wide corporate actions; the factory gives them each security's RECORDER_ROLE.
+    dividends = ensure("Dividends", lambda: project.Dividends.deploy(cash_token, sender=deployer))
+    votes = ensure("ShareholderVotes", lambda: project.ShareholderVotes.deploy(sender=deployer))
+    ensure(
+        "IssuanceFactory",
+        lambda: project.IssuanceFactory.deploy(
+            registry, token_implementation, market_implementation, offering_implementation,
+            cash_token, dividends, votes, agent, sender=deployer,
+        ),
+    )
     save_manifest(manifest, directory)
     return run

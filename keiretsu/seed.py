@@ -80,7 +80,7 @@ def seed_demo_market(deployment: Deployment, accounts: list, now: int, log: Call
         issuer = accounts[issuer_index]
         document = (b"prospectus".ljust(32, b"\0"), f"https://example.org/{symbol.lower()}/prospectus.pdf", keccak(text=f"{symbol} prospectus"))
         receipt = factory.issue_security(
-            (make_isin(payload), name, symbol, 0, issuer.address, 0, True, 500, 0, 0, [], [document]), sender=issuer
+            (make_isin(payload), name, symbol, 0, issuer.address, 0, True, 500, 0, 0, [], [document], 1, 10_000), sender=issuer
         )
         token = deployment.project_token(receipt.return_value)
         holders = [accounts[FIRST_INVESTOR + n] for n in range(len(INVESTOR_COUNTRIES))]

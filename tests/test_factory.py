@@ -9,14 +9,43 @@ from keiretsu.isin import is_valid_isin, make_isin
 from tests.fixtures.factory import issuance_request
 from keiretsu.clones import clone_at
 
-STATUS_LISTED, STATUS_HALTED, STATUS_DELISTED = 2, 3, 4
+STATUS_OFFERING, STATUS_LISTED, STATUS_HALTED, STATUS_DELISTED = 1, 2, 3, 4
+MARKET_TRADING, MARKET_HALTED, MARKET_DELISTED = 1, 2, 3
 ISSUER_ROLE = keccak(text="ISSUER_ROLE")
 AGENT_ROLE = keccak(text="AGENT_ROLE")
+MARKET_ROLE = keccak(text="MARKET_ROLE")
+MINTER_ROLE = keccak(text="MINTER_ROLE")
+RECORDER_ROLE = keccak(text="RECORDER_ROLE")
+WEEK = 7 * 24 * 3600
+PRICE = 10 * 10**6
 
 
 def issue(factory, project, request, sender):
     receipt = factory.issue_security(request, sender=sender)
     return clone_at(project.SecurityToken, receipt.return_value), receipt
+
+
+def offering_terms(chain, **overrides) -> tuple:
+    """OfferingTerms: 10.00 a share, 10..1,000 each, caps 500/2,000, opening in 100 s for a week."""
+    start = chain.pending_timestamp + 100
+    fields = {
+        "price": PRICE, "lot": 1, "min_per_investor": 10, "max_per_investor": 1_000,
+        "soft_cap": 500, "hard_cap": 2_000, "start_time": start, "end_time": start + WEEK,
+    }
+    fields.update(overrides)
+    return tuple(fields.values())
+
+
+@pytest.fixture
+def listed(factory, project, verified_issuer):
+    """A security issued by the verified issuer, with its market."""
+    token, _ = issue(factory, project, issuance_request(verified_issuer), verified_issuer)
+    return token
+
+
+def create_offering(factory, project, token, sender, chain, **overrides):
+    receipt = factory.create_offering(token, offering_terms(chain, **overrides), sender=sender)
+    return clone_at(project.Offering, receipt.return_value), receipt
 
 
 def test_issuer_issues_a_configured_security(factory, project, verified_issuer, operator, agent, registry):
@@ -137,3 +166,88 @@ def test_contract_isin_check_matches_reference(factory, code):
 )
 def test_every_generated_isin_is_accepted(factory, country, national):
     assert factory.is_valid_isin(make_isin(country + national))
+
+
+def test_issuance_creates_the_market(factory, project, listed, cash, dividends, votes, operator, verified_issuer):
+    listing = factory.security_by_token(listed)
+    market = clone_at(project.OrderBook, listing.market)
+    assert listing.market != "0x" + "0" * 40 and listing.offering == "0x" + "0" * 40
+    assert market.token() == listed.address and market.cash() == cash.address
+    assert (market.lot_size(), market.tick_size(), market.status()) == (1, 10_000, MARKET_TRADING)
+    assert listed.hasRole(MARKET_ROLE, market)
+    assert listed.hasRole(RECORDER_ROLE, dividends) and listed.hasRole(RECORDER_ROLE, votes)
+    assert market.hasRole(b"\0" * 32, operator) and market.hasRole(b"\0" * 32, factory)
+    # Halts go through the listing, so the issuer holds no role on the market itself.
+    with ape.reverts("access_control: account is missing role"):
+        market.halt(sender=verified_issuer)
+
+
+def test_listing_status_reaches_the_market(factory, project, listed, verified_issuer, operator):
+    market = clone_at(project.OrderBook, factory.security_by_token(listed).market)
+    factory.halt(listed, sender=verified_issuer)
+    assert market.status() == MARKET_HALTED
+    factory.resume(listed, sender=verified_issuer)
+    assert market.status() == MARKET_TRADING
+    factory.delist(listed, sender=operator)
+    assert market.status() == MARKET_DELISTED
+
+
+def test_bad_market_parameters_issue_nothing(factory, verified_issuer):
+    with ape.reverts("market: bad tick size"):
+        factory.issue_security(issuance_request(verified_issuer, tick_size=0), sender=verified_issuer)
+    with ape.reverts("market: bad lot size"):
+        factory.issue_security(issuance_request(verified_issuer, lot_size=0), sender=verified_issuer)
+    assert factory.security_count() == 0
+
+
+def test_offering_through_the_factory(factory, project, listed, chain, cash, fund, verified_issuer, verified_investors):
+    offering, receipt = create_offering(factory, project, listed, verified_issuer, chain)
+    [event] = receipt.decode_logs(factory.OfferingCreated)
+    assert (event.token, event.offering, event.index) == (listed.address, offering.address, 0)
+    listing = factory.security_at(0)
+    assert listing.offering == offering.address and listing.status == STATUS_OFFERING
+    assert listed.hasRole(MINTER_ROLE, offering)
+    assert (offering.security_token(), offering.cash_token(), offering.issuer()) == (listed.address, cash.address, verified_issuer.address)
+
+    buyers = verified_investors[:2]
+    chain.pending_timestamp += 100
+    for buyer, shares in zip(buyers, (300, 400)):
+        fund(buyer, shares * PRICE)
+        cash.approve(offering, shares * PRICE, sender=buyer)
+        offering.subscribe(shares, sender=buyer)
+    chain.pending_timestamp += WEEK
+    offering.close(sender=buyers[0])
+    offering.settle_many(buyers, sender=buyers[0])
+    assert [listed.balanceOf(b) for b in buyers] == [300, 400]
+    assert cash.balanceOf(verified_issuer) == 700 * PRICE
+    assert factory.security_at(0).status == STATUS_LISTED
+
+
+def test_one_offering_at_a_time(factory, project, listed, chain, verified_issuer, operator, alice):
+    with ape.reverts("access_control: account is missing role"):
+        factory.create_offering(listed, offering_terms(chain), sender=alice)
+    first, _ = create_offering(factory, project, listed, operator, chain)
+    with ape.reverts("factory: offering in progress"):
+        factory.create_offering(listed, offering_terms(chain), sender=verified_issuer)
+    first.cancel(sender=verified_issuer)
+    assert factory.security_by_token(listed).status == STATUS_LISTED
+    second, _ = create_offering(factory, project, listed, verified_issuer, chain)
+    assert factory.security_by_token(listed).offering == second.address
+
+
+def test_halt_during_an_offering_resumes_to_offering(factory, project, listed, chain, verified_issuer):
+    create_offering(factory, project, listed, verified_issuer, chain)
+    factory.halt(listed, sender=verified_issuer)
+    with ape.reverts("factory: not trading"):
+        factory.create_offering(listed, offering_terms(chain), sender=verified_issuer)
+    factory.resume(listed, sender=verified_issuer)
+    assert factory.security_by_token(listed).status == STATUS_OFFERING
+
+
+def test_bad_offering_terms_leave_the_listing_unchanged(factory, listed, chain, verified_issuer):
+    with ape.reverts("offering: soft cap above hard cap"):
+        factory.create_offering(listed, offering_terms(chain, soft_cap=3_000), sender=verified_issuer)
+    listing = factory.security_by_token(listed)
+    assert listing.offering == "0x" + "0" * 40 and listing.status == STATUS_LISTED
+    with ape.reverts("factory: unknown security"):
+        factory.create_offering(verified_issuer, offering_terms(chain), sender=verified_issuer)
