@@ -196,7 +196,8 @@ class Trading:
         url = self.setup.url
         result = result or LoadResult()
         started = time.monotonic()
-        rpc_batch(url, [("evm_setAutomine", [False])])
+        # Impersonation is not part of anvil's saved state: turned on again after a restart.
+        rpc_batch(url, [("anvil_autoImpersonateAccount", [True]), ("evm_setAutomine", [False])])
         nonces = [int(n, 16) for n in rpc_batch(url, [("eth_getTransactionCount", [w, "pending"]) for w in self.setup.traders])]
         for number in range(rounds):
             actions = [self._order(w) for w in self.setup.traders]
@@ -319,8 +320,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--traders", type=int, default=TRADERS, help="trader wallets, one order each per block (default 20)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port of the load's own anvil (default {DEFAULT_PORT})")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the orders")
+    parser.add_argument("--setup-only", type=Path, metavar="FILE",
+                        help="only set up, on the chain already running at --port, and write the setup to FILE (the fault test)")
     args = parser.parse_args(argv)
 
+    if args.setup_only:
+        prepare(f"http://127.0.0.1:{args.port}", args.traders, log=lambda line: None).save(args.setup_only)
+        return 0
     node = LocalChain(port=args.port).start()
     try:
         print(f"load: setting up on {node.url}", file=sys.stderr)
