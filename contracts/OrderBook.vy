@@ -10,7 +10,8 @@
         Units: quantities are in lots of `lot_size` token base units; prices are ticks, and one
         tick is `tick_size` cash base units per lot (ticks 1 to 65,535). A sell order places a
         hold on the seller's shares inside the token (they stay in the seller's wallet); a buy
-        order escrows its cash (plus the maker fee) in this contract.
+        order escrows its cash (plus the maker fee) in this contract. The escrow is measured as it
+        arrives: a cash token that takes a fee on transfer cannot rest bids.
 
         Matching is price-time priority. A resting order whose owner can no longer trade (frozen,
         KYC expired, removed, recovered) is cancelled when met, its hold or escrow released, and
@@ -714,7 +715,7 @@ def _rest(
         self._add_level(side, tick)
     self._levels[key] = ((level & ((1 << _TOTAL_SHIFT) - 1)) + (1 << _NEXT_SHIFT)) | (((level >> _TOTAL_SHIFT) + lots) << _TOTAL_SHIFT)
     if side == BUY:
-        self._pull(convert(assets & _MASK_160, address), msg.sender, self, self._escrow(lots, tick, assets, fee_bps))
+        self._pull_escrow(convert(assets & _MASK_160, address), self._escrow(lots, tick, assets, fee_bps))
     log OrderPlaced(order_id=order_id, owner=msg.sender, side=side, tick=tick, lots=lots, order_type=order_type, expiry=expiry)
     return order_id
 
@@ -907,6 +908,17 @@ def _pull(cash: address, owner: address, receiver: address, amount: uint256):
         cash, abi_encode(owner, receiver, amount, method_id=method_id("transferFrom(address,address,uint256)")), max_outsize=32
     )
     assert len(response) == 0 or convert(response, bool), "market: cash transfer failed"
+
+
+@internal
+def _pull_escrow(cash: address, amount: uint256):
+    """
+    @dev Measures what arrives: a cash token that takes a fee on transfer would leave the escrow
+         short of the bids it backs, and the last bid out would be paid from the others' cash.
+    """
+    before: uint256 = staticcall IERC20(cash).balanceOf(self)
+    self._pull(cash, msg.sender, self, amount)
+    assert staticcall IERC20(cash).balanceOf(self) == before + amount, "market: cash received short"
 
 
 @internal

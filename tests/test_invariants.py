@@ -33,7 +33,6 @@ SHARES = st.integers(min_value=1, max_value=600)
 
 
 def build_machine(chain, platform, registrar, agent, issuer):
-    chain.mine(timestamp=platform.offering.start_time())  # the offering is open from the first step
     p = platform
     token, cash, market, offering, dividends, registry = p.token, p.cash, p.market, p.offering, p.dividends, p.registry
     people = p.people
