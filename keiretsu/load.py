@@ -33,7 +33,8 @@ LOT, TICK = 1, 10_000  # one share per lot; 0.01 peso per share per tick
 MAKER_FEE_BPS, TAKER_FEE_BPS = 10, 20
 TRADER_SHARES = 1_000_000
 TRADER_CASH = 10_000_000 * 10**6
-ORDER_GAS = 1_200_000  # 20 orders of at most 8 fills fit a 30M-gas block
+ORDER_GAS = 1_200_000  # an order of at most 8 fills; 20 of them fit one block
+BLOCK_GAS = 30_000_000  # keiretsu/chain.py starts anvil with this block gas limit
 BUY, SELL = 0, 1
 GTC, IOC, FOK, POST_ONLY, MARKET = 0, 1, 2, 3, 4
 ORDER_TYPES = [GTC] * 12 + [IOC] * 3 + [FOK] + [POST_ONLY] * 2 + [MARKET] * 2
@@ -323,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--setup-only", type=Path, metavar="FILE",
                         help="only set up, on the chain already running at --port, and write the setup to FILE (the fault test)")
     args = parser.parse_args(argv)
+    if not 1 <= args.traders <= BLOCK_GAS // ORDER_GAS:
+        parser.error(f"--traders: 1 to {BLOCK_GAS // ORDER_GAS} (one order each must fit a {BLOCK_GAS:,}-gas block)")
 
     if args.setup_only:
         prepare(f"http://127.0.0.1:{args.port}", args.traders, log=lambda line: None).save(args.setup_only)
