@@ -240,7 +240,8 @@ def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, ex
     @param order_type GOOD_TILL_CANCELLED, IMMEDIATE_OR_CANCEL, FILL_OR_KILL, POST_ONLY or MARKET.
     @param expiry Unix time after which a resting remainder no longer trades; 0 for none.
     @param max_fills At most this many resting orders are met (1..MAX_FILLS); what the bound cuts
-           off rests (GTC) or is cancelled (IOC, MARKET), and a FOK order reverts.
+           off is cancelled (IOC, MARKET, and GTC while the book still crosses its price, since
+           resting it would cross the book; otherwise a GTC remainder rests), and a FOK order reverts.
     @return The id of the resting remainder, or 0 when nothing rests.
     """
     market: uint256 = self._market
@@ -259,14 +260,7 @@ def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, ex
 
     token: address = convert(market & _MASK_160, address)
     assets: uint256 = self._assets
-    best: uint256 = self._best
-    crosses: bool = False
-    if side == BUY:
-        ask: uint256 = (best >> 16) & _MASK_16
-        crosses = ask != 0 and ask <= tick
-    else:
-        bid: uint256 = best & _MASK_16
-        crosses = bid != 0 and bid >= tick
+    crosses: bool = self._crosses(side, tick)
     if order_type == POST_ONLY:
         assert not crosses, "market: post-only order would trade"
 
@@ -282,7 +276,10 @@ def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, ex
 
     if remaining == 0:
         return 0
-    if order_type == IMMEDIATE_OR_CANCEL or order_type == MARKET or order_type == FILL_OR_KILL:
+    # A remainder the fill bound cut off while the book still crosses its price cannot rest:
+    # it would cross the book (best bid at or above best ask). It is cancelled as for IOC.
+    cut_off: bool = crosses and self._crosses(side, tick)
+    if order_type == IMMEDIATE_OR_CANCEL or order_type == MARKET or order_type == FILL_OR_KILL or cut_off:
         if side == SELL and crosses:
             extcall ISecurityTokenHolds(token).release_hold(msg.sender, remaining * self._lot_size(assets))
         log TakerUnfilled(
@@ -768,6 +765,19 @@ def _level_key(side: uint8, tick: uint256) -> uint256:
 @pure
 def _order_id(side: uint8, tick: uint256, sequence: uint256) -> uint256:
     return (convert(side, uint256) << _SIDE_SHIFT) | (tick << _TICK_SHIFT) | sequence
+
+
+@internal
+@view
+def _crosses(side: uint8, tick: uint256) -> bool:
+    """
+    @dev Whether an order of `side` at `tick` would meet the best resting order of the other side.
+    """
+    if side == BUY:
+        ask: uint256 = (self._best >> 16) & _MASK_16
+        return ask != 0 and ask <= tick
+    bid: uint256 = self._best & _MASK_16
+    return bid != 0 and bid >= tick
 
 
 @internal

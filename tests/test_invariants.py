@@ -11,17 +11,21 @@ the books must balance exactly, to the unit:
 * the offering holds exactly the cash of its unsettled subscriptions.
 
 Each example starts from the same chain snapshot. HYPOTHESIS_PROFILE picks "ci" (bounded) or
-"fuzz" (`make fuzz`), see tests/hypothesis_profiles.py.
+"fuzz" (`make fuzz`), see tests/hypothesis_profiles.py. The test prints how often each call went
+through or was refused, and how many trades the examples made.
 """
 
 from __future__ import annotations
+
+import os
+from collections import Counter
 
 from ape.exceptions import VirtualMachineError
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
 from tests.fixtures.dividends import DAY
-from tests.fixtures.market import BUY, SELL
+from tests.fixtures.market import BUY, GTC, SELL, check_books, place
 from tests.fixtures.proof import ZERO, provider_url, read_snapshot, revert_reason
 from tests.fixtures.registry import ONE_YEAR, SWITZERLAND, kyc_hash_for
 
@@ -62,7 +66,9 @@ def build_machine(chain, platform, registrar, agent, issuer):
 
         def send(self, method, *args, sender):
             """Sends a transaction; a refusal (revert) is a legal outcome of a random step."""
-            if revert_reason(url, sender, method, *args) is not None:
+            reason = revert_reason(url, sender, method, *args)
+            OUTCOMES[f"{method.abis[0].name}: {reason or 'done'}"] += 1
+            if reason is not None:
                 return None
             try:
                 receipt = method(*args, sender=sender)
@@ -72,6 +78,7 @@ def build_machine(chain, platform, registrar, agent, issuer):
             return receipt
 
         def collect(self, receipt):
+            OUTCOMES["trades"] += len(market.Trade.from_receipt(receipt))
             for placed in market.OrderPlaced.from_receipt(receipt):
                 self.order_ids.add(placed.order_id)
             for declared in dividends.DividendDeclared.from_receipt(receipt):
@@ -155,6 +162,22 @@ def build_machine(chain, platform, registrar, agent, issuer):
             self.send(market.place_order, side, tick, lots, order_type, expiry, max_fills, sender=trader)
 
         ORDER = dict(tick=TICKS, lots=LOTS, order_type=ORDER_TYPES, expiring=st.booleans(), max_fills=st.integers(min_value=1, max_value=8))
+
+        @initialize(lots=st.lists(LOTS, min_size=6, max_size=6))
+        def open_book(self, lots):
+            """Every example starts with a book: bids at 97..99 and asks at 101..103."""
+            for n, tick in enumerate((97, 98, 99)):
+                self.place_order(n % 2, BUY, tick, lots[n], 0, False, 8)
+            for n, tick in enumerate((101, 102, 103)):
+                self.place_order(2 + n % 2, SELL, tick, lots[3 + n], 0, False, 8)
+
+        @rule(seller=PEOPLE, buyer=PEOPLE, tick=TICKS, lots=LOTS, taker_sells=st.booleans(), order_type=ORDER_TYPES)
+        def cross(self, seller, buyer, tick, lots, taker_sells, order_type):
+            """A maker rests at `tick` and a taker of any type meets it: a trade unless refused."""
+            maker, taker = (buyer, seller) if taker_sells else (seller, buyer)
+            maker_side, taker_side = (BUY, SELL) if taker_sells else (SELL, BUY)
+            self.place_order(maker, maker_side, tick, lots, 0, False, 8)
+            self.place_order(taker, taker_side, tick, lots, order_type, False, 8)
 
         # Trading gets several rules so that it dominates the random sequences.
         @rule(who=PEOPLE, **ORDER)
@@ -298,5 +321,36 @@ def build_machine(chain, platform, registrar, agent, issuer):
     return PlatformMachine
 
 
-def test_platform_invariants(chain, platform, registrar, agent, issuer):
+# How each call of the random steps ended ("place_order: done", "offering: ended"...), and trades.
+OUTCOMES: Counter = Counter()
+
+
+def test_platform_invariants(chain, platform, registrar, agent, issuer, capsys):
+    OUTCOMES.clear()
     run_state_machine_as_test(build_machine(chain, platform, registrar, agent, issuer))
+    done = sum(n for outcome, n in OUTCOMES.items() if outcome.endswith(": done"))
+    refused = sum(n for outcome, n in OUTCOMES.items() if ": " in outcome) - done
+    with capsys.disabled():
+        print(f"\ninvariant fuzzing: {done} calls went through, {refused} were refused, {OUTCOMES['trades']} trades")
+        if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz":
+            for outcome, count in sorted(OUTCOMES.items()):
+                print(f"  {count:6}  {outcome}")
+
+
+# --- shrunk failing cases found by the fuzzer, kept as regular tests ---
+
+
+def test_fill_bound_used_up_by_a_self_trade_does_not_cross_the_book(market, traders, token, cash):
+    """Found by the fuzzer: a GTC sell at 96 whose one allowed fill was spent cancelling its owner's
+    own bid at 99 rested at 96 under a bid at 98 (a crossed book). Now the remainder is cancelled."""
+    alice, bob, *_ = traders
+    place(market, alice, BUY, 99, 22)
+    place(market, bob, BUY, 98, 11)
+    rest, receipt = place(market, alice, SELL, 96, 1, GTC, max_fills=1)
+    [cancelled] = receipt.decode_logs(market.OrderCancelled)
+    assert cancelled.reason == market.CANCELLED_SELF_TRADE()
+    [unfilled] = receipt.decode_logs(market.TakerUnfilled)
+    assert rest == 0 and unfilled.lots == 1 and unfilled.fill_bound_reached
+    assert market.best_bid_ask() == (98, 11, 0, 0)
+    assert token.held_balance(alice) == 0
+    check_books(market, token, cash, traders)
