@@ -12,6 +12,6 @@ _COMMON = dict(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
 
-settings.register_profile("ci", max_examples=20, stateful_step_count=30, database=None, **_COMMON)
+settings.register_profile("ci", max_examples=15, stateful_step_count=30, database=None, **_COMMON)
 settings.register_profile("fuzz", max_examples=200, stateful_step_count=50, database=InMemoryExampleDatabase(), **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
