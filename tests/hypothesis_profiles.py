@@ -13,5 +13,5 @@ _COMMON = dict(
 )
 
 settings.register_profile("ci", max_examples=15, stateful_step_count=30, database=None, **_COMMON)
-settings.register_profile("fuzz", max_examples=200, stateful_step_count=50, database=InMemoryExampleDatabase(), **_COMMON)
+settings.register_profile("fuzz", max_examples=100, stateful_step_count=50, database=InMemoryExampleDatabase(), **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
