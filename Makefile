@@ -54,6 +54,12 @@ test-frontend: install install-frontend
 	ape compile
 	cd frontend && npm run gen -- --allow-missing-deployment && npm run build && npm test && npm run e2e
 
+fuzz: install  ## the invariant fuzzing with many more examples (HYPOTHESIS_PROFILE=fuzz)
+	HYPOTHESIS_PROFILE=fuzz ape test tests/test_invariants.py -p no:cacheprovider
+
+load: install  ## 20 traders, thousands of random orders on a chain of its own; reconciles and prints throughput
+	$(PY) -m keiretsu.load $(LOAD_FLAGS)
+
 bench: install  ## measure gas on a fresh chain and write bench/results.json
 	$(PY) -m bench.run
 

@@ -10,7 +10,8 @@
         Units: quantities are in lots of `lot_size` token base units; prices are ticks, and one
         tick is `tick_size` cash base units per lot (ticks 1 to 65,535). A sell order places a
         hold on the seller's shares inside the token (they stay in the seller's wallet); a buy
-        order escrows its cash (plus the maker fee) in this contract.
+        order escrows its cash (plus the maker fee) in this contract. The escrow is measured as it
+        arrives: a cash token that takes a fee on transfer cannot rest bids.
 
         Matching is price-time priority. A resting order whose owner can no longer trade (frozen,
         KYC expired, removed, recovered) is cancelled when met, its hold or escrow released, and
@@ -252,7 +253,8 @@ def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, ex
     @param order_type GOOD_TILL_CANCELLED, IMMEDIATE_OR_CANCEL, FILL_OR_KILL, POST_ONLY or MARKET.
     @param expiry Unix time after which a resting remainder no longer trades; 0 for none.
     @param max_fills At most this many resting orders are met (1..MAX_FILLS); what the bound cuts
-           off rests (GTC) or is cancelled (IOC, MARKET), and a FOK order reverts.
+           off is cancelled (IOC, MARKET, and GTC while the book still crosses its price, since
+           resting it would cross the book; otherwise a GTC remainder rests), and a FOK order reverts.
     @return The id of the resting remainder, or 0 when nothing rests.
     """
     market: uint256 = self._market
@@ -289,7 +291,10 @@ def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, ex
 
     if remaining == 0:
         return 0
-    if order_type == IMMEDIATE_OR_CANCEL or order_type == MARKET or order_type == FILL_OR_KILL:
+    # A remainder the fill bound cut off while the book still crosses its price cannot rest:
+    # it would cross the book (best bid at or above best ask). It is cancelled as for IOC.
+    cut_off: bool = crosses and self._reaches(side, self._best_of(assets, maker_side), tick)
+    if order_type == IMMEDIATE_OR_CANCEL or order_type == MARKET or order_type == FILL_OR_KILL or cut_off:
         if side == SELL and crosses:
             extcall ISecurityTokenHolds(token).release_hold(msg.sender, remaining * self._lot_size(market))
         log TakerUnfilled(
@@ -742,7 +747,7 @@ def _rest(
         self._add_level(side, tick, assets)
     self._levels[key] = ((level & ((1 << _TOTAL_SHIFT) - 1)) + (1 << _NEXT_SHIFT)) | (((level >> _TOTAL_SHIFT) + lots) << _TOTAL_SHIFT)
     if side == BUY:
-        self._pull(convert(assets & _MASK_160, address), msg.sender, self, self._escrow(lots, tick, self._tick_size(assets), fee_bps))
+        self._pull_escrow(convert(assets & _MASK_160, address), self._escrow(lots, tick, self._tick_size(assets), fee_bps))
     log OrderPlaced(order_id=order_id, owner=msg.sender, side=side, tick=tick, lots=lots, order_type=order_type, expiry=expiry)
     return order_id
 
@@ -938,6 +943,17 @@ def _pull(cash: address, owner: address, receiver: address, amount: uint256):
         cash, abi_encode(owner, receiver, amount, method_id=method_id("transferFrom(address,address,uint256)")), max_outsize=32
     )
     assert len(response) == 0 or convert(response, bool), "market: cash transfer failed"
+
+
+@internal
+def _pull_escrow(cash: address, amount: uint256):
+    """
+    @dev Measures what arrives: a cash token that takes a fee on transfer would leave the escrow
+         short of the bids it backs, and the last bid out would be paid from the others' cash.
+    """
+    before: uint256 = staticcall IERC20(cash).balanceOf(self)
+    self._pull(cash, msg.sender, self, amount)
+    assert staticcall IERC20(cash).balanceOf(self) == before + amount, "market: cash received short"
 
 
 @internal

@@ -277,11 +277,17 @@ def test_fill_bound(market, token, cash, people):
         place(market, alice, SELL, 105, 1)
     rest, receipt = place(market, bob, BUY, 105, 5, GTC, max_fills=3)
     assert len(receipt.decode_logs(market.Trade)) == 3
-    assert market.order(rest)[1:4] == (BUY, 105, 2)  # GTC rests what the bound cut off...
-    market.cancel_order(rest, sender=bob)
+    # GTC cannot rest what the bound cut off while asks at its price remain: it would cross the book.
+    [unfilled] = receipt.decode_logs(market.TakerUnfilled)
+    assert rest == 0 and unfilled.lots == 2 and unfilled.fill_bound_reached
+    assert market.best_bid_ask() == (0, 0, 105, 2)
     _, receipt = place(market, carol, BUY, 105, 5, IOC, max_fills=1)
     [unfilled] = receipt.decode_logs(market.TakerUnfilled)
-    assert unfilled.lots == 4 and unfilled.fill_bound_reached  # ...IOC cancels it and says why
+    assert unfilled.lots == 4 and unfilled.fill_bound_reached  # IOC cancels it and says why
+    # With the crossing asks used up exactly at the bound, the GTC remainder rests.
+    rest, _ = place(market, bob, BUY, 105, 3, GTC, max_fills=1)
+    assert market.order(rest)[1:4] == (BUY, 105, 2)
+    assert market.best_bid_ask() == (105, 2, 0, 0)
     check_books(market, token, cash, people)
 
 
