@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
 from tests.fixtures.dividends import DAY
-from tests.fixtures.market import BUY, GTC, SELL, check_books, place
+from tests.fixtures.market import BUY, SELL
 from tests.fixtures.proof import ZERO, provider_url, read_snapshot, revert_reason
 from tests.fixtures.registry import ONE_YEAR, SWITZERLAND, kyc_hash_for
 
@@ -337,22 +337,3 @@ def test_platform_invariants(chain, platform, registrar, agent, issuer, capsys):
         if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz":
             for outcome, count in sorted(OUTCOMES.items()):
                 print(f"  {count:6}  {outcome}")
-
-
-# --- shrunk failing cases found by the fuzzer, kept as regular tests ---
-
-
-def test_fill_bound_used_up_by_a_self_trade_does_not_cross_the_book(market, traders, token, cash):
-    """Found by the fuzzer: a GTC sell at 96 whose one allowed fill was spent cancelling its owner's
-    own bid at 99 rested at 96 under a bid at 98 (a crossed book). Now the remainder is cancelled."""
-    alice, bob, *_ = traders
-    place(market, alice, BUY, 99, 22)
-    place(market, bob, BUY, 98, 11)
-    rest, receipt = place(market, alice, SELL, 96, 1, GTC, max_fills=1)
-    [cancelled] = receipt.decode_logs(market.OrderCancelled)
-    assert cancelled.reason == market.CANCELLED_SELF_TRADE()
-    [unfilled] = receipt.decode_logs(market.TakerUnfilled)
-    assert rest == 0 and unfilled.lots == 1 and unfilled.fill_bound_reached
-    assert market.best_bid_ask() == (98, 11, 0, 0)
-    assert token.held_balance(alice) == 0
-    check_books(market, token, cash, traders)

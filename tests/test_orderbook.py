@@ -377,3 +377,20 @@ def test_a_long_random_sequence_reconciles(market, token, cash, people):
     check_books(market, token, cash, people)
     bid, _, ask, _ = market.best_bid_ask()
     assert bid == 0 or ask == 0 or bid < ask
+
+
+# Shrunk from a failing case of the invariant fuzzer (tests/test_invariants.py).
+def test_fill_bound_used_up_by_a_self_trade_does_not_cross_the_book(market, traders, token, cash):
+    """Found by the fuzzer: a GTC sell at 96 whose one allowed fill was spent cancelling its owner's
+    own bid at 99 rested at 96 under a bid at 98 (a crossed book). Now the remainder is cancelled."""
+    alice, bob, *_ = traders
+    place(market, alice, BUY, 99, 22)
+    place(market, bob, BUY, 98, 11)
+    rest, receipt = place(market, alice, SELL, 96, 1, GTC, max_fills=1)
+    [cancelled] = receipt.decode_logs(market.OrderCancelled)
+    assert cancelled.reason == market.CANCELLED_SELF_TRADE()
+    [unfilled] = receipt.decode_logs(market.TakerUnfilled)
+    assert rest == 0 and unfilled.lots == 1 and unfilled.fill_bound_reached
+    assert market.best_bid_ask() == (98, 11, 0, 0)
+    assert token.held_balance(alice) == 0
+    check_books(market, token, cash, traders)
