@@ -333,7 +333,7 @@ def resume(token: address):
     index: uint256 = self._index_of(token)
     self._check_issuer_or_operator(index)
     assert self._listings[index].status == STATUS_HALTED, "factory: not halted"
-    self._set_status(index, token, STATUS_OFFERING if self._offering_running(index) else STATUS_LISTED)
+    self._set_status(index, token, STATUS_OFFERING if self._offering_running(self._listings[index].offering) else STATUS_LISTED)
     extcall IMarketSetup(self._listings[index].market).resume()
 
 
@@ -462,20 +462,24 @@ def _index_of(token: address) -> uint256:
 @internal
 @view
 def _status(index: uint256) -> uint8:
-    """
-    @dev STATUS_OFFERING is stored when an offering opens and read as STATUS_LISTED once the
-         offering has finished, so that nobody has to call back into the factory at its close.
-    """
-    status: uint8 = self._listings[index].status
-    if status == STATUS_OFFERING and not self._offering_running(index):
-        return STATUS_LISTED
-    return status
+    return self._effective_status(self._listings[index].status, self._listings[index].offering)
 
 
 @internal
 @view
-def _offering_running(index: uint256) -> bool:
-    offering: address = self._listings[index].offering
+def _effective_status(stored: uint8, offering: address) -> uint8:
+    """
+    @dev STATUS_OFFERING is stored when an offering opens and read as STATUS_LISTED once the
+         offering has finished, so that nobody has to call back into the factory at its close.
+    """
+    if stored == STATUS_OFFERING and not self._offering_running(offering):
+        return STATUS_LISTED
+    return stored
+
+
+@internal
+@view
+def _offering_running(offering: address) -> bool:
     return offering != empty(address) and staticcall IOfferingSetup(offering).state() < _OFFERING_FINISHED
 
 
@@ -483,7 +487,7 @@ def _offering_running(index: uint256) -> bool:
 @view
 def _listing(index: uint256) -> Listing:
     listing: Listing = self._listings[index]
-    listing.status = self._status(index)
+    listing.status = self._effective_status(listing.status, listing.offering)
     return listing
 
 

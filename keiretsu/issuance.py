@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from eth_utils import keccak
 
 from keiretsu.countries import country_code
 from keiretsu.isin import is_valid_isin
@@ -290,11 +289,6 @@ def _amount(value: Any, decimals: int, errors: list[str]) -> int:
         errors.append(f"offering.price {value!r} must be a positive amount with at most {decimals} decimals")
         return 1
     return int(amount)
-
-
-def document_hash(path: Path) -> str:
-    """The keccak-256 of a file, as written in a document's `hash` field."""
-    return "0x" + keccak(path.read_bytes()).hex()
 
 
 @dataclass
