@@ -86,9 +86,33 @@ class OperatorConsole:
         return self.security(symbol).setAddressFrozen(wallet, False, sender=self.sender)
 
     def recover(self, symbol: str, lost_wallet: str, new_wallet: str):
-        """Moves a lost wallet's shares, holds and freezes to a new wallet of the same investor.
-        Register the new wallet first with `registry.add_wallet(lost_wallet, new_wallet)`."""
+        """Moves a lost wallet's shares, holds and freezes on one security to a new wallet of the
+        same investor. `recover_wallet` does the whole recovery across every security."""
         return self.security(symbol).recoveryAddress(lost_wallet, new_wallet, sender=self.sender)
+
+    def recover_wallet(self, lost_wallet: str, new_wallet: str) -> list[str]:
+        """The whole recovery of an investor's lost wallet: `new_wallet` joins the investor's
+        identity (unless it already belongs to it), every security the lost wallet holds moves
+        to it, and the lost wallet leaves the register, so whoever finds its keys can neither
+        receive shares nor trade. Everything is checked before the first transaction is sent.
+        Needs the registry's REGISTRAR_ROLE and the AGENT_ROLE of every security concerned.
+        Returns the symbols recovered."""
+        if not self.registry.contains(lost_wallet):
+            raise ValueError(f"{lost_wallet} is not in the register")
+        if self.registry.contains(new_wallet) and not self.registry.same_identity(lost_wallet, new_wallet):
+            raise ValueError(f"{new_wallet} belongs to another investor")
+        if not self.registry.hasRole(self.registry.REGISTRAR_ROLE(), self.sender):
+            raise ValueError(f"{self.sender.address} lacks the registry's REGISTRAR_ROLE")
+        held = {symbol: token for symbol, token in self.securities().items() if token.balanceOf(lost_wallet) > 0}
+        for symbol, token in held.items():
+            if not token.hasRole(token.AGENT_ROLE(), self.sender):
+                raise ValueError(f"{self.sender.address} lacks the AGENT_ROLE of {symbol}")
+        if not self.registry.contains(new_wallet):
+            self.registry.add_wallet(lost_wallet, new_wallet, sender=self.sender)
+        for token in held.values():
+            token.recoveryAddress(lost_wallet, new_wallet, sender=self.sender)
+        self.registry.remove_wallet(lost_wallet, sender=self.sender)
+        return list(held)
 
     def issue_security(
         self, isin: str, name: str, symbol: str, issuer: str, lot_size: int = 1, tick_size: int = 10_000,
@@ -157,7 +181,7 @@ class OperatorConsole:
     def helpers(self) -> dict:
         """The names `ape console` exposes."""
         names = [
-            "securities", "security", "market", "onboard_investor", "kyc_status", "freeze", "unfreeze", "recover",
+            "securities", "security", "market", "onboard_investor", "kyc_status", "freeze", "unfreeze", "recover", "recover_wallet",
             "issue_security", "issue_shares", "halt", "resume", "depth", "cap_table", "trades", "dividends_paid",
         ]
         return {name: getattr(self, name) for name in names}

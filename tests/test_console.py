@@ -74,6 +74,42 @@ def test_freeze_recover_halt(console, operator, agent, alice, registry, registra
     assert helpers.factory.security_by_token(token).status == STATUS_LISTED
 
 
+def test_recover_wallet_moves_every_security_and_retires_the_lost_wallet(
+    console, book, factory, agent, operator, registry, accounts, verified_investors, verified_issuer
+):
+    helpers, acme = console
+    alice, _, carol = verified_investors[:3]
+    beta = clone_at(helpers.token_type, factory.issue_security(issuance_request(verified_issuer, "CH000000002", "BETA"), sender=verified_issuer).return_value)
+    beta.mint(alice, 7, sender=agent)
+    new_wallet = accounts[17]
+    helpers.sender = agent
+    with pytest.raises(ValueError, match="lacks the registry's REGISTRAR_ROLE"):
+        helpers.recover_wallet(alice, new_wallet)
+    assert not registry.contains(new_wallet)  # nothing was sent
+    registry.grantRole(registry.REGISTRAR_ROLE(), agent, sender=operator)
+
+    assert helpers.recover_wallet(alice, new_wallet) == ["ACME", "BETA"]
+
+    assert (acme.balanceOf(new_wallet), acme.held_balance(new_wallet), beta.balanceOf(new_wallet)) == (500, 30, 7)
+    assert acme.balanceOf(alice) == beta.balanceOf(alice) == 0
+    assert not registry.contains(alice) and registry.isVerified(new_wallet)
+    with ape.reverts("token: recipient not verified"):
+        acme.mint(alice, 1, sender=agent)
+    # The lost wallet's resting sell order is skipped, and its hold comes off the new wallet.
+    place(book, carol, BUY, 1010, 30)
+    assert acme.balanceOf(carol) == 20 and acme.held_balance(new_wallet) == 0 and acme.balanceOf(new_wallet) == 500
+
+
+def test_recover_wallet_refuses_a_wallet_of_another_investor(console, registrar, registry, agent, verified_investors):
+    helpers, acme = console
+    alice, bob = verified_investors[:2]
+    acme.mint(alice, 5, sender=agent)
+    helpers.sender = registrar
+    with pytest.raises(ValueError, match="belongs to another investor"):
+        helpers.recover_wallet(alice, bob)
+    assert acme.balanceOf(alice) == 5 and registry.contains(alice)
+
+
 def test_cap_table_prints(console, agent, alice, verified_investors, capsys):
     helpers, token = console
     token.mint(alice, 5, sender=agent)

@@ -150,6 +150,13 @@ test('two investors subscribe; the issuer closes the offering at its hard cap an
     await send(panel, panel.getByRole('button', { name: 'Subscribe' }), `Subscribe ${lots} ACME`);
     await panel.getByTestId('my-subscription').getByText(`${lots} ACME`).waitFor();
   }
+  // Bob changes his mind before the end, takes his cash back, then subscribes again.
+  const bobPanel = sessions.bob!.page.getByTestId('offering-panel');
+  await send(bobPanel, bobPanel.getByTestId('withdraw-subscription'), 'Withdraw your 400 ACME subscription');
+  await bobPanel.getByTestId('my-subscription').getByText('0 ACME').waitFor();
+  await fill(bobPanel, { 'subscribe-lots': '400' });
+  await send(bobPanel, bobPanel.getByRole('button', { name: 'Subscribe' }), 'Subscribe 400 ACME');
+  await bobPanel.getByTestId('my-subscription').getByText('400 ACME').waitFor();
   const listed = sessions.bob!.page.getByTestId('documents');
   await listed.getByRole('link', { name: 'annual-report-2026' }).waitFor();
   await listed.getByText('0xcdcdcdcdcd…cdcdcdcdcd').waitFor();

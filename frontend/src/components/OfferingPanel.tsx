@@ -13,7 +13,7 @@ import { isBusy } from '../lib/txState';
 import { TxStatus } from './TxStatus';
 import { Badge, Card, Progress, TextField, units } from './ui';
 
-/** The security's primary offering: terms, progress, subscribing, closing and settlement. */
+/** The security's primary offering: terms, progress, subscribing, withdrawing, closing and settlement. */
 export function OfferingPanel({ security, cash, wallet }: { security: Security; cash: CashInfo; wallet: Address | undefined }) {
   const offering = security.offering!;
   const unit = units(security, cash);
@@ -54,6 +54,8 @@ export function OfferingPanel({ security, cash, wallet }: { security: Security; 
     if (await tx.send({ address: offering.address, abi: OfferingAbi, functionName: 'subscribe', args: [shares] }, `Subscribe ${unit.shares(shares)}`)) setLotsText('');
   };
   const close = () => tx.send({ address: offering.address, abi: OfferingAbi, functionName: 'close', args: [] }, `Close the ${security.symbol} offering`);
+  const withdraw = () =>
+    tx.send({ address: offering.address, abi: OfferingAbi, functionName: 'withdraw', args: [subscribed] }, `Withdraw your ${unit.shares(subscribed)} subscription`);
   const settle = () => tx.send({ address: offering.address, abi: OfferingAbi, functionName: 'settle', args: [wallet!] }, 'Settle your subscription');
 
   const busy = isBusy(tx.state);
@@ -102,6 +104,11 @@ export function OfferingPanel({ security, cash, wallet }: { security: Security; 
         {offering.state === OFFERING_ENDED && <button type="button" className="button" disabled={busy || !wallet} onClick={() => void close()}>Close the offering</button>}
         {offering.state === OFFERING_OPEN && wallet?.toLowerCase() === security.issuer.toLowerCase() && offering.totalSubscribed >= offering.hardCap && (
           <button type="button" className="button" disabled={busy} onClick={() => void close()}>Close early (hard cap reached)</button>
+        )}
+        {offering.state === OFFERING_OPEN && wallet && subscribed > 0n && (
+          <button type="button" className="button" disabled={busy} onClick={() => void withdraw()} data-testid="withdraw-subscription">
+            Withdraw your subscription (refund {unit.cash((subscribed / offering.lot) * offering.price)})
+          </button>
         )}
         {closed && wallet && subscribed > 0n && mine.data && !mine.data.settled && (
           <button type="button" className="button button--primary" disabled={busy} onClick={() => void settle()}>

@@ -114,7 +114,9 @@ function Investor() {
                 ) : (
                   <button type="button" className="button button--danger" disabled={busy} onClick={() => void tx.send({ address: registry, abi: IdentityRegistryAbi, functionName: 'revoke_identity', args: [[wallet]] }, 'Revoke the identity')}>Revoke identity</button>
                 )}
+                <button type="button" className="button button--danger" disabled={busy} title="Once its shares are recovered to another wallet: a removed wallet can neither receive shares nor trade." onClick={() => void tx.send({ address: registry, abi: IdentityRegistryAbi, functionName: 'remove_wallet', args: [wallet] }, 'Remove the wallet from the register')}>Remove wallet</button>
               </div>
+              <p className="muted small">To retire a lost wallet: add the new wallet, recover each security to it below, then remove the lost wallet.</p>
             </>
           )}
         </div>
