@@ -243,9 +243,13 @@ def claim(token: IRecordDateToken, dividend_id: uint256) -> uint256:
     @return The amount paid.
     """
     word: uint256 = self._payable_dividend(token, dividend_id)
-    assert not staticcall token.isFrozen(msg.sender), "dividends: holder frozen"
-    assert staticcall token.recovered_to(msg.sender) == empty(address), "dividends: wallet recovered"
-    return self._claim(token, dividend_id, word, msg.sender)
+    balance: uint256 = 0
+    frozen: bool = False
+    recovered: bool = False
+    balance, frozen, recovered = staticcall token.record_position(msg.sender, self._record_date_id(word))
+    assert not frozen, "dividends: holder frozen"
+    assert not recovered, "dividends: wallet recovered"
+    return self._claim(token, dividend_id, word, msg.sender, balance)
 
 
 @external
@@ -262,7 +266,7 @@ def claim_recovered(token: IRecordDateToken, dividend_id: uint256, lost_wallet: 
     assert lost_wallet != msg.sender, "dividends: wallet not recovered"
     assert corporate_action._current_wallet(token, lost_wallet) == msg.sender, "dividends: not the recovered wallet"
     assert not staticcall token.isFrozen(msg.sender), "dividends: holder frozen"
-    return self._claim(token, dividend_id, word, lost_wallet)
+    return self._claim(token, dividend_id, word, lost_wallet, staticcall token.balanceOfAt(lost_wallet, self._record_date_id(word)))
 
 
 @external
@@ -293,7 +297,7 @@ def pay(token: IRecordDateToken, dividend_id: uint256, holders: DynArray[address
         elif staticcall token.isFrozen(receiver):
             reason = SKIP_FROZEN
         else:
-            due = self._entitlement(token, record_date_id, word, settlement, holder)
+            due = self._entitlement(word, settlement, staticcall token.balanceOfAt(holder, record_date_id))
             if due == 0:
                 reason = SKIP_NOTHING_DUE
         if reason != 0:
@@ -380,7 +384,7 @@ def entitlement(token: IRecordDateToken, dividend_id: uint256, holder: address) 
     settlement: uint256 = self._settlements[token.address][dividend_id]
     if settlement & _SETTLED == 0:
         settlement = self._eligible_supply(token, dividend_id, word, record_date_id)
-    return self._entitlement(token, record_date_id, word, settlement, holder)
+    return self._entitlement(word, settlement, staticcall token.balanceOfAt(holder, record_date_id))
 
 
 @view
@@ -475,11 +479,11 @@ def _settlement(token: IRecordDateToken, dividend_id: uint256, word: uint256) ->
 
 @internal
 @view
-def _entitlement(token: IRecordDateToken, record_date_id: uint256, word: uint256, settlement: uint256, holder: address) -> uint256:
+def _entitlement(word: uint256, settlement: uint256, record_balance: uint256) -> uint256:
     eligible: uint256 = settlement & _MASK_96
     if eligible == 0:
         return 0
-    return staticcall token.balanceOfAt(holder, record_date_id) * (word & _MASK_128) // eligible
+    return record_balance * (word & _MASK_128) // eligible
 
 
 @internal
@@ -494,9 +498,10 @@ def _mark_paid(token: IRecordDateToken, dividend_id: uint256, holder: address):
 
 
 @internal
-def _claim(token: IRecordDateToken, dividend_id: uint256, word: uint256, holder: address) -> uint256:
+def _claim(token: IRecordDateToken, dividend_id: uint256, word: uint256, holder: address, record_balance: uint256) -> uint256:
     """
-    @dev Pays `holder`'s dividend to the caller: effects first, the cash transfer last.
+    @dev Pays `holder`'s dividend (on `record_balance` shares at the record date) to the caller:
+         effects first, the cash transfer last.
     """
     if word >> _EXCLUDED_SHIFT != 0:
         assert not self._excluded[token.address][dividend_id][holder], "dividends: wallet excluded"
@@ -504,7 +509,7 @@ def _claim(token: IRecordDateToken, dividend_id: uint256, word: uint256, holder:
     flag: uint256 = 1 << (dividend_id & 255)
     assert bits & flag == 0, "dividends: already paid"
     settlement: uint256 = self._settlement(token, dividend_id, word)
-    due: uint256 = self._entitlement(token, self._record_date_id(word), word, settlement, holder)
+    due: uint256 = self._entitlement(word, settlement, record_balance)
     assert due != 0, "dividends: nothing due"
     self._paid_bits[token.address][holder][dividend_id >> 8] = bits | flag
     self._settlements[token.address][dividend_id] = settlement + (due << _CLAIMED_SHIFT)

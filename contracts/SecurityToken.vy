@@ -74,6 +74,9 @@ _MASK_24: constant(uint256) = (1 << 24) - 1
 _MASK_40: constant(uint256) = (1 << 40) - 1
 _AMOUNT_FIELDS: constant(uint256) = _BALANCE_MASK | (_BALANCE_MASK << _HELD_SHIFT)
 _CHECKPOINT_FIELDS: constant(uint256) = ((1 << 32) - 1) << 192 | ((1 << 24) - 1) << 224
+# Set on a wallet whose holdings were recovered to another, so corporate actions refuse it
+# without reading `recovered_to`.
+_RECOVERED: constant(uint256) = 1 << 253
 _PARTIALLY_FROZEN: constant(uint256) = 1 << 254
 _WALLET_FROZEN: constant(uint256) = 1 << 255
 
@@ -704,7 +707,7 @@ def recoveryAddress(lost_wallet: address, new_wallet: address) -> bool:
     moved: uint256 = lost & _BALANCE_MASK
     # Balance and held amount add field by field; freeze flags carry over.
     self._accounts[new_wallet] = new + (lost & _AMOUNT_FIELDS) | (lost & (_WALLET_FROZEN | _PARTIALLY_FROZEN))
-    self._accounts[lost_wallet] = lost & _CHECKPOINT_FIELDS
+    self._accounts[lost_wallet] = lost & _CHECKPOINT_FIELDS | _RECOVERED
     if frozen != 0:
         self._frozen_amounts[new_wallet] += frozen
         self._frozen_amounts[lost_wallet] = 0
@@ -1006,6 +1009,21 @@ def balanceOfAt(holder: address, record_date_id: uint256) -> uint256:
 
 @view
 @external
+def record_position(holder: address, record_date_id: uint256) -> (uint256, bool, bool):
+    """
+    @notice What a dividend or a vote needs of a holder, in one call.
+    @param holder The wallet.
+    @param record_date_id A reached record date.
+    @return The balance at the record date, whether the wallet is frozen now, and whether its
+            holdings were recovered to another wallet.
+    """
+    self._check_reached(record_date_id)
+    account: uint256 = self._accounts[holder]
+    return self._balance_at(holder, account, record_date_id), account & _WALLET_FROZEN != 0, account & _RECOVERED != 0
+
+
+@view
+@external
 def totalSupplyAt(record_date_id: uint256) -> uint256:
     """
     @notice The supply at a reached record date.
@@ -1095,9 +1113,19 @@ def _balance_at(account: address, word: uint256, record_date_id: uint256) -> uin
 @internal
 @view
 def _check_reached(record_date_id: uint256):
-    assert record_date_id != 0 and record_date_id <= (self._config >> _RECORD_COUNT_SHIFT) & _MASK_32, "token: unknown record date"
-    timestamp: uint256 = self._record_time(record_date_id)
-    assert timestamp <= block.timestamp, "token: record date not reached"
+    """
+    @dev Record dates are in time order, so the config word alone settles every date up to the
+         next pending one; only a later date costs a read of its time.
+    """
+    config: uint256 = self._config
+    assert record_date_id != 0 and record_date_id <= (config >> _RECORD_COUNT_SHIFT) & _MASK_32, "token: unknown record date"
+    passed: uint256 = self._passed(config)
+    if record_date_id <= passed:
+        return
+    next_time: uint256 = (config >> _NEXT_RECORD_SHIFT) & _MASK_40
+    if record_date_id == passed + 1 and next_time != 0 and next_time <= block.timestamp:
+        return
+    assert self._record_time(record_date_id) <= block.timestamp, "token: record date not reached"
 
 
 

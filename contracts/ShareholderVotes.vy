@@ -150,12 +150,16 @@ def vote(token: IRecordDateToken, vote_id: uint256, choice: uint256) -> uint256:
     assert staticcall token.record_date(record_date_id) <= block.timestamp, "votes: record date not reached"
     assert block.timestamp < (word >> _CLOSES_SHIFT) & _MASK_40, "votes: closed"
     assert choice < word >> _CHOICES_SHIFT, "votes: no such choice"
-    assert not staticcall token.isFrozen(msg.sender), "votes: voter frozen"
-    assert staticcall token.recovered_to(msg.sender) == empty(address), "votes: wallet recovered"
+    record_balance: uint256 = 0
+    frozen: bool = False
+    recovered: bool = False
+    record_balance, frozen, recovered = staticcall token.record_position(msg.sender, record_date_id)
+    assert not frozen, "votes: voter frozen"
+    assert not recovered, "votes: wallet recovered"
 
     ballot: uint256 = self._ballots[token.address][vote_id][msg.sender]
     if ballot == 0:
-        weight: uint256 = staticcall token.balanceOfAt(msg.sender, record_date_id)
+        weight: uint256 = record_balance
         assert weight != 0, "votes: no shares at record date"
         self._ballots[token.address][vote_id][msg.sender] = weight << _WEIGHT_SHIFT | (choice + 1)
         self._tallies[token.address][vote_id][choice] += weight

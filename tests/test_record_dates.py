@@ -83,6 +83,11 @@ def test_recovery_keeps_the_history(holders, chain, issuer, agent, registry, reg
     assert holders.balanceOfAt(alice, 1) == 1000
     assert holders.balanceOfAt(new_wallet, 1) == 0
     assert holders.balanceOf(new_wallet) == 1000
+    # What a dividend or a vote reads in one call: balance then, frozen now, recovered.
+    assert holders.record_position(alice, 1) == (1000, False, True)
+    assert holders.record_position(new_wallet, 1) == (0, False, False)
+    holders.setAddressFrozen(new_wallet, True, sender=agent)
+    assert holders.record_position(new_wallet, 1) == (0, True, False)
 
 
 def test_reading_before_the_date_or_an_unknown_date(holders, chain, issuer, alice):
@@ -91,6 +96,21 @@ def test_reading_before_the_date_or_an_unknown_date(holders, chain, issuer, alic
         holders.balanceOfAt(alice, 1)
     with ape.reverts("token: unknown record date"):
         holders.totalSupplyAt(2)
+
+
+def test_dates_reached_with_no_transfer_since(holders, chain, issuer, alice):
+    """Whether a date is reached comes from the config word up to the next pending date, and from
+    the date itself beyond it; no transfer has synced the token in between."""
+    _, first_time = schedule(holders, chain, issuer, 100)
+    _, second_time = schedule(holders, chain, issuer, 200)
+    reach(chain, first_time)
+    assert holders.balanceOfAt(alice, 1) == 1000 and holders.totalSupplyAt(1) == 1010
+    for read in (lambda: holders.balanceOfAt(alice, 2), lambda: holders.record_position(alice, 2)):
+        with ape.reverts("token: record date not reached"):
+            read()
+    reach(chain, second_time)
+    assert holders.record_position(alice, 2) == (1000, False, False)
+    assert holders.totalSupplyAt(2) == 1010
 
 
 def test_scheduling_rules(token, chain, issuer, operator, accounts, alice):
