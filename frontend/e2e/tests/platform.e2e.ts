@@ -292,7 +292,7 @@ test('the issuer halts trading: an order is refused in words until trading resum
   await ticket.getByTestId('pretrade').getByText('The token allows this order.').waitFor();
 });
 
-test('the registrar recovers a lost wallet to a new wallet of the same investor', async () => {
+test('the registrar recovers a lost wallet to a new wallet of the same investor, which claims its dividend', async () => {
   const { page, wallet } = sessions.operator!;
   await wallet.selectAccount(0);
   await go(page, 'registrar');
@@ -306,6 +306,15 @@ test('the registrar recovers a lost wallet to a new wallet of the same investor'
   await fill(agent, { 'agent-wallet': replacement });
   await agent.getByTestId('agent-holding').getByText('460 ACME').first().waitFor();
   await screenshot(page, 'registrar-recovery');
+
+  // The dividend bob's shares earned before the recovery is claimed from the new wallet.
+  const heir = await connect('heir', [6]);
+  await go(heir, 'portfolio');
+  const row = heir.getByTestId('dividend-row').filter({ has: heir.getByTestId('recovered-from') });
+  await row.getByText('460.00', { exact: false }).waitFor();
+  await send(heir.getByTestId('dividends'), row.getByRole('button', { name: 'Claim' }), 'Claim the recovered ACME dividend');
+  await row.getByText('claimed').waitFor();
+  assert.equal(await chain().cashBalance(replacement), 460n * PESO);
 });
 
 test('every page reads well on a phone, and no page threw', async () => {

@@ -311,6 +311,8 @@ export interface DividendView {
   claimedTotal: bigint;
   entitlement: bigint;
   claimed: boolean;
+  /** Set when the dividend is a recovered wallet's, paid to this wallet through `claim_recovered`. */
+  recoveredFrom?: Address;
 }
 
 export async function loadDividends(client: PublicClient, token: Address, holder: Address | undefined): Promise<DividendView[]> {
@@ -339,6 +341,30 @@ export async function loadDividends(client: PublicClient, token: Address, holder
       };
     }),
   );
+}
+
+/** How far back a chain of recoveries is followed; longer chains are left to the operator console. */
+const MAX_RECOVERY_DEPTH = 4;
+
+/** The wallets whose holdings of `token` were recovered to `wallet`, directly or along a chain of recoveries. */
+export async function loadRecoveredFrom(client: PublicClient, token: Address, wallet: Address): Promise<Address[]> {
+  const found: Address[] = [];
+  let newWallets: Address[] = [wallet];
+  for (let depth = 0; depth < MAX_RECOVERY_DEPTH && newWallets.length > 0; depth += 1) {
+    const logs = await client.getContractEvents({ address: token, abi: SecurityTokenAbi, eventName: 'RecoverySuccess', args: { new_wallet: newWallets }, fromBlock });
+    newWallets = logs.flatMap((log) => (log.args.lost_wallet && log.args.lost_wallet !== wallet && !found.includes(log.args.lost_wallet) ? [log.args.lost_wallet] : []));
+    found.push(...newWallets);
+  }
+  return found;
+}
+
+/** The dividends of `token` due to `wallet`, and those of the wallets recovered to it. */
+export async function loadWalletDividends(client: PublicClient, token: Address, wallet: Address): Promise<DividendView[]> {
+  const [own, lostWallets] = await Promise.all([loadDividends(client, token, wallet), loadRecoveredFrom(client, token, wallet)]);
+  const inherited = await Promise.all(
+    lostWallets.map(async (lostWallet) => (await loadDividends(client, token, lostWallet)).map((dividend) => ({ ...dividend, recoveredFrom: lostWallet }))),
+  );
+  return [...own, ...inherited.flat()];
 }
 
 export interface VoteView {

@@ -72,6 +72,8 @@ export const FRIENDLY_REASONS: Readonly<Record<string, string>> = {
   'dividends: payment date not reached': 'The payment date of this dividend has not come yet.',
   'dividends: expired': 'The claim period of this dividend is over.',
   'dividends: holder frozen': 'This wallet is frozen: its dividend is held back.',
+  'dividends: wallet recovered': 'This wallet was recovered to another wallet: its dividends are claimed from there.',
+  'dividends: not the recovered wallet': 'Only the wallet the shares were recovered to can claim this dividend.',
   'votes: caller is not the issuer': 'Only the issuer of the security can open a vote.',
   'votes: record date not reached': 'Voting opens at the record date.',
   'votes: closed': 'The vote has closed.',

@@ -8,19 +8,20 @@ import { Badge, Card, units } from '../components/ui';
 import {
   contracts,
   loadCashPosition,
-  loadDividends,
   loadActivity,
   loadHolding,
   loadOpenOrders,
   loadSubscription,
   loadTrades,
   loadVotes,
+  loadWalletDividends,
   type CashInfo,
+  type DividendView,
   type Security,
 } from '../data/platform';
 import { useCash, useChainNow, useLive, useSecurities } from '../hooks/useLive';
 import { useTx } from '../hooks/useTx';
-import { formatDate, formatTokenAmount } from '../lib/format';
+import { formatDate, formatTokenAmount, shortenAddress } from '../lib/format';
 import { BUY, offeringStateLabel, tradeStats } from '../lib/market';
 import { isBusy } from '../lib/txState';
 import { useWallet } from '../wallet/useWallet';
@@ -36,7 +37,7 @@ async function loadPortfolio(client: PublicClient, wallet: Address, securities: 
           loadHolding(client, security.token, wallet),
           security.market ? loadOpenOrders(client, security.market, wallet) : [],
           security.offering ? loadSubscription(client, security.offering.address, wallet) : null,
-          loadDividends(client, security.token, wallet),
+          loadWalletDividends(client, security.token, wallet),
           loadVotes(client, security.token, wallet, now),
         ]);
         return { security, holding, orders, subscription, dividends, votes };
@@ -155,6 +156,10 @@ function Subscriptions({ data, cash }: { data: Portfolio; cash: CashInfo }) {
 
 function Dividends({ data, cash, now }: { data: Portfolio; cash: CashInfo; now: bigint }) {
   const tx = useTx();
+  const claim = (security: Security, dividend: DividendView) =>
+    dividend.recoveredFrom
+      ? tx.send({ address: contracts.dividends!, abi: DividendsAbi, functionName: 'claim_recovered', args: [security.token, dividend.id, dividend.recoveredFrom] }, `Claim the recovered ${security.symbol} dividend`)
+      : tx.send({ address: contracts.dividends!, abi: DividendsAbi, functionName: 'claim', args: [security.token, dividend.id] }, `Claim the ${security.symbol} dividend`);
   const rows = data.positions.flatMap(({ security, dividends }) => dividends.filter((dividend) => dividend.entitlement > 0n || dividend.claimed).map((dividend) => ({ security, dividend })));
   return (
     <Card title="Dividends" testId="dividends">
@@ -167,15 +172,18 @@ function Dividends({ data, cash, now }: { data: Portfolio; cash: CashInfo; now: 
             {rows.map(({ security, dividend }) => {
               const payable = now >= dividend.paymentDate && now < dividend.expiry;
               return (
-                <tr key={`${security.token}-${dividend.id}`} data-testid="dividend-row">
-                  <td>{security.symbol} #{dividend.id.toString()}</td>
+                <tr key={`${security.token}-${dividend.id}-${dividend.recoveredFrom ?? 'own'}`} data-testid="dividend-row">
+                  <td>
+                    {security.symbol} #{dividend.id.toString()}
+                    {dividend.recoveredFrom && <span className="muted small" data-testid="recovered-from"> · recovered from {shortenAddress(dividend.recoveredFrom)}</span>}
+                  </td>
                   <td className="num">{units(security, cash).cash(dividend.entitlement)}</td>
                   <td>{formatDate(dividend.paymentDate)} – {formatDate(dividend.expiry)}</td>
                   <td className="num">
                     {dividend.claimed ? (
                       <Badge tone="ok">claimed</Badge>
                     ) : payable ? (
-                      <button type="button" className="button button--primary button--small" disabled={isBusy(tx.state)} onClick={() => void tx.send({ address: contracts.dividends!, abi: DividendsAbi, functionName: 'claim', args: [security.token, dividend.id] }, `Claim the ${security.symbol} dividend`)}>Claim</button>
+                      <button type="button" className="button button--primary button--small" disabled={isBusy(tx.state)} onClick={() => void claim(security, dividend)}>Claim</button>
                     ) : now < dividend.paymentDate ? (
                       <span className="muted small">from {formatDate(dividend.paymentDate, { withTime: true })}</span>
                     ) : (
