@@ -1,7 +1,8 @@
 """Deploys the platform to the connected network, idempotently, and records it in the manifest.
 
 Each contract is deployed only if the manifest does not already hold an address with code for it,
-so a second run on the same chain sends no transaction.
+so a second run on the same chain sends no transaction. A recorded contract whose code is not this
+checkout's build stops the run with a clear error instead of wiring new contracts to old ones.
 """
 
 from __future__ import annotations
@@ -42,8 +43,18 @@ class Deployment:
         return clone_at(project.SecurityToken, address)
 
 
+class StaleDeploymentError(RuntimeError):
+    """The manifest's chain holds a platform built from other contract code than this checkout's."""
+
+
 def _has_code(address: str) -> bool:
     return len(chain.provider.get_code(address)) > 0
+
+
+def _matches_build(name: str, address: str) -> bool:
+    """Deployed Vyper code is the build's runtime code followed by the contract's immutables."""
+    runtime = project.get_contract(name).contract_type.runtime_bytecode.bytecode
+    return bytes(chain.provider.get_code(address)).startswith(bytes.fromhex(runtime.removeprefix("0x")))
 
 
 def deploy_platform(
@@ -73,6 +84,11 @@ def deploy_platform(
     def ensure(name: str, build: Callable[[], Any], configure: Callable[[Any], int] = lambda _: 0) -> str:
         entry = manifest["contracts"].get(name)
         if entry and _has_code(entry["address"]):
+            if not _matches_build(name, entry["address"]):
+                raise StaleDeploymentError(
+                    f"{name} at {entry['address']} runs other code than this checkout builds: the chain and its "
+                    f"manifest ({directory}) hold an older version of the platform, which is not upgraded in place"
+                )
             return entry["address"]
         log(f"deploying {name}")
         instance = build()

@@ -185,7 +185,7 @@ def deploy_and_seed(settings: Settings, interruptions: Interruptions, log: Calla
     from ape import accounts, networks
     from ape.logging import logger
 
-    from keiretsu.deploy import deploy_platform
+    from keiretsu.deploy import StaleDeploymentError, deploy_platform
     from keiretsu.seed import seed_demo_market
 
     logger.set_level("WARNING")
@@ -194,7 +194,13 @@ def deploy_and_seed(settings: Settings, interruptions: Interruptions, log: Calla
         interruptions.install()
         operator = accounts.test_accounts[0]
         with interruptions.step():
-            deployment = deploy_platform(operator, directory=settings.deployments, log=log)
+            try:
+                deployment = deploy_platform(operator, directory=settings.deployments, log=log)
+            except StaleDeploymentError as stale:
+                raise UpError(
+                    f"{stale}. To start afresh on a new local chain: rm -rf {settings.chain_dir} "
+                    f"{settings.deployments / f'{CHAIN_ID}.json'} and run make up again"
+                ) from None
         if deployment.deployed:
             log(f"deployed: {', '.join(deployment.deployed)}")
         else:

@@ -4,7 +4,7 @@ import click
 from ape.cli import ConnectedProviderCommand, account_option
 
 from keiretsu.cli import deployments_option
-from keiretsu.deploy import deploy_platform
+from keiretsu.deploy import StaleDeploymentError, deploy_platform
 
 
 @click.command(cls=ConnectedProviderCommand)
@@ -17,7 +17,12 @@ def cli(account, registrar, agent, cash, deployments):
     """Deploys what is missing of the platform to the selected network (the local chain by default;
     `--network ethereum:private:node` for a private EVM chain, signing with a local Ape account).
     A second run finds the deployment and sends nothing."""
-    run = deploy_platform(account, registrar=registrar, agent=agent, cash=cash, directory=deployments, log=click.echo)
+    try:
+        run = deploy_platform(account, registrar=registrar, agent=agent, cash=cash, directory=deployments, log=click.echo)
+    except StaleDeploymentError as stale:
+        raise click.ClickException(f"{stale}; deploy this version with a fresh --deployments folder") from None
+    except ValueError as refused:
+        raise click.ClickException(str(refused)) from None
     for name, entry in sorted(run.manifest["contracts"].items()):
         click.echo(f"{name:<22} {entry['address']}")
     click.echo(f"{len(run.deployed)} deployed, {run.transactions} transactions sent")

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 import ape
+import pytest
 
-from keiretsu.deploy import deploy_platform
+from keiretsu.deploy import StaleDeploymentError, deploy_platform
 from keiretsu.manifest import ManifestError, contract_address, load_manifest
 
 PLATFORM = {
@@ -48,6 +49,20 @@ def test_deploys_everything_then_nothing(operator, registrar, agent, chain, tmp_
     assert second.deployed == [] and second.transactions == 0
     assert operator.nonce == nonce
     assert load_manifest(chain.chain_id, tmp_path) == manifest
+
+
+def test_refuses_a_manifest_whose_contracts_run_other_code(operator, chain, tmp_path):
+    deploy_platform(operator, directory=tmp_path, log=lambda _: None)
+    manifest_file = tmp_path / f"{chain.chain_id}.json"
+    manifest = json.loads(manifest_file.read_text())
+    # As after an upgrade of the checkout: the recorded order book runs other code than the build's.
+    manifest["contracts"]["OrderBook"]["address"] = manifest["contracts"]["Offering"]["address"]
+    manifest_file.write_text(json.dumps(manifest))
+    nonce = operator.nonce
+    with pytest.raises(StaleDeploymentError, match="OrderBook at 0x[0-9a-fA-F]{40} runs other code than this checkout builds"):
+        deploy_platform(operator, directory=tmp_path, log=lambda _: None)
+    assert operator.nonce == nonce
+    assert json.loads(manifest_file.read_text()) == manifest
 
 
 def test_redeploys_what_vanished(operator, chain, tmp_path):
@@ -91,3 +106,10 @@ def test_deploy_script_end_to_end(tmp_path, chain, networks):
     second = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "0 deployed, 0 transactions sent" in second.stdout
+    manifest_file = tmp_path / f"{chain.chain_id}.json"
+    manifest = json.loads(manifest_file.read_text())
+    manifest["contracts"]["Dividends"]["address"] = manifest["contracts"]["ShareholderVotes"]["address"]
+    manifest_file.write_text(json.dumps(manifest))
+    stale = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
+    assert stale.returncode != 0
+    assert "Dividends at 0x" in stale.stderr and "deploy this version with a fresh --deployments folder" in stale.stderr
