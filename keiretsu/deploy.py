@@ -84,7 +84,8 @@ def deploy_platform(
     def ensure(name: str, build: Callable[[], Any], configure: Callable[[Any], int] = lambda _: 0) -> str:
         entry = manifest["contracts"].get(name)
         if entry and _has_code(entry["address"]):
-            if not _matches_build(name, entry["address"]):
+            # A stablecoin given with --cash is someone else's code.
+            if entry.get("version") != "external" and not _matches_build(name, entry["address"]):
                 raise StaleDeploymentError(
                     f"{name} at {entry['address']} runs other code than this checkout builds: the chain and its "
                     f"manifest ({directory}) hold an older version of the platform, which is not upgraded in place"

@@ -80,6 +80,8 @@ def test_existing_stablecoin(operator, chain, tmp_path, project):
     run = deploy_platform(operator, cash=usdc.address, directory=tmp_path, log=lambda _: None)
     assert "CashToken" not in run.deployed
     assert run.address("CashToken") == usdc.address
+    again = deploy_platform(operator, directory=tmp_path, log=lambda _: None)  # without --cash: the stablecoin stays
+    assert again.deployed == [] and again.address("CashToken") == usdc.address
     try:
         deploy_platform(operator, cash=operator.address, directory=tmp_path / "other", log=lambda _: None)
         raise AssertionError("a cash address without code must be refused")
