@@ -104,6 +104,9 @@ class OperatorConsole:
         if not self.registry.hasRole(self.registry.REGISTRAR_ROLE(), self.sender):
             raise ValueError(f"{self.sender.address} lacks the registry's REGISTRAR_ROLE")
         held = {symbol: token for symbol, token in self.securities().items() if token.balanceOf(lost_wallet) > 0}
+        # The new wallet shares (or already has) the identity's record: shares go only to a verified one.
+        if held and not self.registry.isVerified(new_wallet if self.registry.contains(new_wallet) else lost_wallet):
+            raise ValueError("the investor's KYC is expired or revoked: renew it before recovering shares")
         for symbol, token in held.items():
             if not token.hasRole(token.AGENT_ROLE(), self.sender):
                 raise ValueError(f"{self.sender.address} lacks the AGENT_ROLE of {symbol}")

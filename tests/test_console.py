@@ -100,14 +100,19 @@ def test_recover_wallet_moves_every_security_and_retires_the_lost_wallet(
     assert acme.balanceOf(carol) == 20 and acme.held_balance(new_wallet) == 0 and acme.balanceOf(new_wallet) == 500
 
 
-def test_recover_wallet_refuses_a_wallet_of_another_investor(console, registrar, registry, agent, verified_investors):
+def test_recover_wallet_refuses_what_cannot_complete(console, registrar, registry, agent, operator, accounts, verified_investors):
     helpers, acme = console
     alice, bob = verified_investors[:2]
     acme.mint(alice, 5, sender=agent)
     helpers.sender = registrar
     with pytest.raises(ValueError, match="belongs to another investor"):
         helpers.recover_wallet(alice, bob)
-    assert acme.balanceOf(alice) == 5 and registry.contains(alice)
+    registry.grantRole(registry.REGISTRAR_ROLE(), agent, sender=operator)
+    registry.revoke_identity([alice], sender=registrar)
+    helpers.sender = agent
+    with pytest.raises(ValueError, match="KYC is expired or revoked"):
+        helpers.recover_wallet(alice, accounts[17])
+    assert acme.balanceOf(alice) == 5 and registry.contains(alice) and not registry.contains(accounts[17])
 
 
 def test_cap_table_prints(console, agent, alice, verified_investors, capsys):
