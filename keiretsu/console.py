@@ -99,18 +99,19 @@ class OperatorConsole:
         Returns the symbols recovered."""
         if not self.registry.contains(lost_wallet):
             raise ValueError(f"{lost_wallet} is not in the register")
-        if self.registry.contains(new_wallet) and not self.registry.same_identity(lost_wallet, new_wallet):
+        new_registered = self.registry.contains(new_wallet)
+        if new_registered and not self.registry.same_identity(lost_wallet, new_wallet):
             raise ValueError(f"{new_wallet} belongs to another investor")
         if not self.registry.hasRole(self.registry.REGISTRAR_ROLE(), self.sender):
             raise ValueError(f"{self.sender.address} lacks the registry's REGISTRAR_ROLE")
         held = {symbol: token for symbol, token in self.securities().items() if token.balanceOf(lost_wallet) > 0}
         # The new wallet shares (or already has) the identity's record: shares go only to a verified one.
-        if held and not self.registry.isVerified(new_wallet if self.registry.contains(new_wallet) else lost_wallet):
+        if held and not self.registry.isVerified(new_wallet if new_registered else lost_wallet):
             raise ValueError("the investor's KYC is expired or revoked: renew it before recovering shares")
         for symbol, token in held.items():
             if not token.hasRole(token.AGENT_ROLE(), self.sender):
                 raise ValueError(f"{self.sender.address} lacks the AGENT_ROLE of {symbol}")
-        if not self.registry.contains(new_wallet):
+        if not new_registered:
             self.registry.add_wallet(lost_wallet, new_wallet, sender=self.sender)
         for token in held.values():
             token.recoveryAddress(lost_wallet, new_wallet, sender=self.sender)

@@ -51,10 +51,10 @@ def _has_code(address: str) -> bool:
     return len(chain.provider.get_code(address)) > 0
 
 
-def _matches_build(name: str, address: str) -> bool:
+def _matches_build(name: str, code: bytes) -> bool:
     """Deployed Vyper code is the build's runtime code followed by the contract's immutables."""
     runtime = project.get_contract(name).contract_type.runtime_bytecode.bytecode
-    return bytes(chain.provider.get_code(address)).startswith(bytes.fromhex(runtime.removeprefix("0x")))
+    return code.startswith(bytes.fromhex(runtime.removeprefix("0x")))
 
 
 def deploy_platform(
@@ -83,9 +83,10 @@ def deploy_platform(
 
     def ensure(name: str, build: Callable[[], Any], configure: Callable[[Any], int] = lambda _: 0) -> str:
         entry = manifest["contracts"].get(name)
-        if entry and _has_code(entry["address"]):
+        code = bytes(chain.provider.get_code(entry["address"])) if entry else b""
+        if code:
             # A stablecoin given with --cash is someone else's code.
-            if entry.get("version") != "external" and not _matches_build(name, entry["address"]):
+            if entry.get("version") != "external" and not _matches_build(name, code):
                 raise StaleDeploymentError(
                     f"{name} at {entry['address']} runs other code than this checkout builds: the chain and its "
                     f"manifest ({directory}) hold an older version of the platform, which is not upgraded in place"
