@@ -7,6 +7,7 @@ keiretsu/console.py (`onboard_investor`, `kyc_status`, `freeze`, `unfreeze`, `re
 
 def ape_init_extras(chain, project, accounts):
     from keiretsu.console import OperatorConsole
+    from keiretsu.deploy import Deployment
     from keiretsu.manifest import load_manifest
 
     manifest = load_manifest(chain.chain_id)
@@ -14,7 +15,7 @@ def ape_init_extras(chain, project, accounts):
         print(f"Keiretsu is not deployed on chain {chain.chain_id}: run `ape run deploy` (or `make up`).")
         return {}
     contracts = manifest["contracts"]
-    registry = project.IdentityRegistry.at(contracts["IdentityRegistry"]["address"])
+    registry = Deployment.registry_at(contracts["IdentityRegistry"]["address"])
     factory = project.IssuanceFactory.at(contracts["IssuanceFactory"]["address"])
     cash = project.CashToken.at(contracts["CashToken"]["address"])
     dividends = project.Dividends.at(contracts["Dividends"]["address"])

@@ -39,13 +39,13 @@ class BenchContext:
 
     @cached_property
     def registry(self):
-        registry = self.project.IdentityRegistry.deploy(sender=self.deployer)
+        registry = self.project.SecurityToken.deploy(sender=self.deployer)
         registry.grantRole(REGISTRAR_ROLE, self.deployer, sender=self.deployer)
         return registry
 
     @cached_property
     def token_implementation(self):
-        return self.project.SecurityToken.deploy(self.registry.address, sender=self.deployer)
+        return self.registry
 
     @cached_property
     def cash(self):

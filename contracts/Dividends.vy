@@ -1,4 +1,5 @@
 # pragma version ~=0.4.3
+# pragma experimental-codegen
 """
 @title Cash dividends on a record date
 @custom:contract-name Dividends

@@ -1,4 +1,6 @@
 # pragma version ~=0.4.3
+# pragma experimental-codegen
+# pragma optimize codesize
 """
 @title Keiretsu security token
 @custom:contract-name SecurityToken
@@ -8,7 +10,13 @@
         ERC-3643 agent operations), with holds for the order book: shares on a sell order stay in
         the seller's wallet, so the register, dividends and votes see the true owner.
 
-        Each security is an EIP-1167 clone of one implementation, set up by `initialize`.
+        Each security is an EIP-1167 clone of one implementation, set up by `initialize`. The
+        implementation is also the platform's identity registry (lib/identity_registry.vy): a
+        clone's call has already warmed the implementation's account, so asking the registry
+        about both parties of a transfer is a warm call.
+
+        Compiled by Vyper's venom pipeline for size: token and registry together would not fit
+        the 24 KiB limit (EIP-170) with the default pipeline.
 
         Gas: each account is one storage word (balance, held amount, record-date marker, freeze
         flags) and the registry keeps one word per wallet, so a compliant transfer reads one cold
@@ -19,12 +27,14 @@ from snekmate.auth import access_control
 from ethereum.ercs import IERC20
 
 import lib.identity_record as identity_record
+import lib.identity_registry as identity_registry
 import lib.restrictions as restrictions
 import interfaces.IIdentityRegistry as IIdentityRegistry
 
 implements: IERC20
 
 initializes: access_control
+initializes: identity_registry[access_control := access_control]
 
 exports: (
     access_control.supportsInterface,
@@ -34,6 +44,22 @@ exports: (
     access_control.grantRole,
     access_control.revokeRole,
     access_control.renounceRole,
+    identity_registry.REGISTRAR_ROLE,
+    identity_registry.register_investor,
+    identity_registry.batch_register_investors,
+    identity_registry.add_wallet,
+    identity_registry.update_identity,
+    identity_registry.remove_wallet,
+    identity_registry.revoke_identity,
+    identity_registry.reinstate_identity,
+    identity_registry.isVerified,
+    identity_registry.contains,
+    identity_registry.wallet_record,
+    identity_registry.wallet_records,
+    identity_registry.identityOf,
+    identity_registry.investorCountry,
+    identity_registry.investor,
+    identity_registry.same_identity,
 )
 
 
@@ -203,7 +229,7 @@ event RecordDateScheduled:
 
 # STORAGE #
 
-# The platform's identity registry, shared by every clone of this implementation.
+# The platform's identity registry: this implementation, whatever clone runs the code.
 REGISTRY: immutable(IIdentityRegistry)
 
 name: public(String[64])
@@ -237,14 +263,15 @@ _initialized: bool
 
 
 @deploy
-def __init__(registry_: IIdentityRegistry):
+def __init__():
     """
     @dev The implementation is never used as a token itself: it locks itself so that nobody can
-         initialise it, and every security is a clone set up through `initialize`.
-    @param registry_ The identity registry every clone checks.
+         initialise it, and every security is a clone set up through `initialize`. It is the
+         identity registry; the deployer is the registry's admin, who appoints the registrars.
     """
     access_control.__init__()
-    REGISTRY = registry_
+    identity_registry.__init__()
+    REGISTRY = IIdentityRegistry(self)
     self._initialized = True
 
 

@@ -35,7 +35,12 @@ class Deployment:
         return self.manifest["contracts"][name]["address"]
 
     def contract(self, name: str):
-        return project.get_contract(name).at(self.address(name))
+        return project.get_contract(contract_type_of(self.manifest, name)).at(self.address(name))
+
+    @staticmethod
+    def registry_at(address: str):
+        """The identity registry, which is the token implementation contract."""
+        return project.SecurityToken.at(address)
 
     @staticmethod
     def project_token(address: str):
@@ -51,10 +56,20 @@ def _has_code(address: str) -> bool:
     return len(chain.provider.get_code(address)) > 0
 
 
-def _matches_build(name: str, code: bytes) -> bool:
-    """Deployed Vyper code is the build's runtime code followed by the contract's immutables."""
-    runtime = project.get_contract(name).contract_type.runtime_bytecode.bytecode
-    return code.startswith(bytes.fromhex(runtime.removeprefix("0x")))
+def contract_type_of(manifest: dict[str, Any], name: str) -> str:
+    """The build contract behind a manifest entry: the identity registry is the token implementation."""
+    return manifest["contracts"][name].get("contract_type", name)
+
+
+def _matches_build(contract_type: str, code: bytes) -> bool:
+    """Deployed Vyper code is the runtime carried by the build's initcode, followed by the contract's
+    immutables. The initcode ends with a CBOR trailer whose length is its last two bytes. (The
+    build's separate runtime output is not compared: under venom it differs from the deployed one.)"""
+    initcode = project.get_contract(contract_type).contract_type.deployment_bytecode.bytecode
+    initcode = bytes.fromhex(initcode.removeprefix("0x"))
+    start = initcode.find(code[:32])
+    runtime = initcode[start : len(initcode) - int.from_bytes(initcode[-2:], "big")]
+    return len(code) >= 32 and start >= 0 and code.startswith(runtime)
 
 
 def deploy_platform(
@@ -66,9 +81,10 @@ def deploy_platform(
     directory: Path = DEPLOYMENTS,
     log: Callable[[str], None] = print,
 ) -> Deployment:
-    """Deploys what is missing: cash token (unless `cash` gives an existing stablecoin), identity
-    registry, token implementation, issuance factory, dividends, shareholder votes. `registrar`,
-    `agent` and `treasury` (the cash token's minter) default to the deployer.
+    """Deploys what is missing: cash token (unless `cash` gives an existing stablecoin), token
+    implementation (which is also the identity registry, recorded under both names), market and
+    offering implementations, issuance factory, dividends, shareholder votes. `registrar`, `agent`
+    and `treasury` (the cash token's minter) default to the deployer.
     """
     chain_id = chain.chain_id
     manifest = load_manifest(chain_id, directory) or {
@@ -86,7 +102,7 @@ def deploy_platform(
         code = bytes(chain.provider.get_code(entry["address"])) if entry else b""
         if code:
             # A stablecoin given with --cash is someone else's code.
-            if entry.get("version") != "external" and not _matches_build(name, code):
+            if entry.get("version") != "external" and not _matches_build(contract_type_of(manifest, name), code):
                 raise StaleDeploymentError(
                     f"{name} at {entry['address']} runs other code than this checkout builds: the chain and its "
                     f"manifest ({directory}) hold an older version of the platform, which is not upgraded in place"
@@ -117,9 +133,10 @@ def deploy_platform(
         registry.grantRole(REGISTRAR_ROLE, registrar, sender=deployer)
         return 1
 
-    registry = ensure("IdentityRegistry", lambda: project.IdentityRegistry.deploy(sender=deployer), grant_registrar)
+    token_implementation = ensure("SecurityToken", lambda: project.SecurityToken.deploy(sender=deployer), grant_registrar)
+    registry = token_implementation
+    manifest["contracts"]["IdentityRegistry"] = {"address": registry, "version": VERSION, "contract_type": "SecurityToken"}
     cash_token = manifest["contracts"]["CashToken"]["address"]
-    token_implementation = ensure("SecurityToken", lambda: project.SecurityToken.deploy(registry, sender=deployer))
     market_implementation = ensure("OrderBook", lambda: project.OrderBook.deploy(sender=deployer))
     offering_implementation = ensure("Offering", lambda: project.Offering.deploy(sender=deployer))
     # Platform-wide corporate actions; the factory gives them each security's RECORDER_ROLE.

@@ -6,6 +6,7 @@ import click
 from ape import chain, project
 from ape.cli import ConnectedProviderCommand, account_option
 
+from keiretsu.deploy import Deployment
 from keiretsu.issuance import check_parties, issue_all, parse_issuances
 from keiretsu.manifest import contract_address
 from keiretsu.onboarding import FileRejected
@@ -26,7 +27,7 @@ def cli(account, path, factory):
     cash = project.CashToken.at(contract.CASH_TOKEN())
     try:
         issuances = parse_issuances(path, cash_decimals=cash.decimals())
-        registry = project.IdentityRegistry.at(contract.REGISTRY())
+        registry = Deployment.registry_at(contract.REGISTRY())
         check_parties(contract, registry, account.address, issuances, chain.pending_timestamp)
     except FileRejected as rejected:
         raise click.ClickException(str(rejected)) from None

@@ -3,9 +3,10 @@
 from pathlib import Path
 
 import click
-from ape import chain, project
+from ape import chain
 from ape.cli import ConnectedProviderCommand, account_option
 
+from keiretsu.deploy import Deployment
 from keiretsu.manifest import contract_address
 from keiretsu.onboarding import FileRejected, onboard, parse_investors
 
@@ -16,7 +17,7 @@ from keiretsu.onboarding import FileRejected, onboard, parse_investors
               help="CSV with columns wallet, kyc_hash, kind (natural|enterprise), country (alpha-2 or numeric), "
                    "kyc_expiry (YYYY-MM-DD), qualified (yes|no), issuer (yes|no).")
 @click.option("--batch-size", type=click.IntRange(1, 100), default=50, show_default=True, help="Wallets per transaction.")
-@click.option("--registry", default=None, help="IdentityRegistry address (default: from the deployment manifest).")
+@click.option("--registry", default=None, help="Identity registry (token implementation) address (default: from the deployment manifest).")
 def cli(account, path, batch_size, registry):
     """Validates the whole file first (every bad row is reported with its line number and nothing is
     sent), then registers the investors not registered yet; a re-run skips those already registered."""
@@ -24,7 +25,7 @@ def cli(account, path, batch_size, registry):
         investors = parse_investors(path)
     except FileRejected as rejected:
         raise click.ClickException(str(rejected)) from None
-    contract = project.IdentityRegistry.at(registry or contract_address("IdentityRegistry", chain.chain_id))
+    contract = Deployment.registry_at(registry or contract_address("IdentityRegistry", chain.chain_id))
     pending = sum(1 for investor in investors if not contract.contains(investor.wallet))
     with click.progressbar(length=pending, label="registering") as bar:
         report = onboard(contract, account, investors, batch_size, progress=bar.update)

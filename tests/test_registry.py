@@ -1,4 +1,5 @@
-"""IdentityRegistry: registration, identities with several wallets, KYC lifecycle, roles."""
+"""The identity registry (a module of the token implementation): registration, identities with several
+wallets, KYC lifecycle, roles."""
 
 import ape
 import pytest
@@ -198,3 +199,31 @@ def test_roles_managed_by_admin_only(registry, operator, registrar, alice):
     assert registry.hasRole(REGISTRAR_ROLE, alice)
     registry.revokeRole(REGISTRAR_ROLE, alice, sender=operator)
     assert not registry.hasRole(REGISTRAR_ROLE, alice)
+
+
+def test_the_token_implementation_is_the_registry(registry, token_implementation, make_token, register, alice):
+    token = make_token()
+    assert token.registry() == registry.address == token_implementation.address
+    register(alice)
+    # A clone answers the registry's views from its own (empty) storage, never from the register.
+    assert registry.isVerified(alice) and not token.isVerified(alice)
+
+
+def test_registry_writes_refused_in_a_clone(make_token, register, operator, registrar, alice, bob, chain):
+    token = make_token()
+    # Even a registrar appointed on a security cannot keep a register in the token's storage.
+    token.grantRole(REGISTRAR_ROLE, registrar, sender=operator)
+    register(alice)
+    expiry = chain.pending_timestamp + ONE_YEAR
+    calls = [
+        lambda: token.register_investor(bob, kyc_hash_for(bob), 1, 756, expiry, 0, sender=registrar),
+        lambda: token.batch_register_investors([bob], [kyc_hash_for(bob)], [1], [756], [expiry], [0], sender=registrar),
+        lambda: token.add_wallet(alice, bob, sender=registrar),
+        lambda: token.update_identity([alice], 1, 756, expiry, 0, sender=registrar),
+        lambda: token.remove_wallet(alice, sender=registrar),
+        lambda: token.revoke_identity([alice], sender=registrar),
+        lambda: token.reinstate_identity([alice], sender=registrar),
+    ]
+    for call in calls:
+        with ape.reverts("registry: not the registry"):
+            call()

@@ -4,7 +4,6 @@
 import {
   CashTokenAbi,
   DividendsAbi,
-  IdentityRegistryAbi,
   IssuanceFactoryAbi,
   OfferingAbi,
   OrderBookAbi,
@@ -14,6 +13,9 @@ import {
 import { getAddress, hexToString, keccak256, stringToHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { deployment } from '../config/deployment';
 import { BUY, SELL, type Level, type TradePoint } from '../lib/market';
+
+// The identity registry is the token implementation contract (contracts/lib/identity_registry.vy).
+export const registryAbi = SecurityTokenAbi;
 
 export const contracts = {
   factory: deployment.contracts.IssuanceFactory?.address,
@@ -437,7 +439,7 @@ export interface Roles {
 
 export async function loadRoles(client: PublicClient, wallet: Address, tokens: Address[]): Promise<Roles> {
   const [registrar, operator, agents] = await Promise.all([
-    contracts.registry ? client.readContract({ address: contracts.registry, abi: IdentityRegistryAbi, functionName: 'hasRole', args: [ROLE.registrar, wallet] }) : false,
+    contracts.registry ? client.readContract({ address: contracts.registry, abi: registryAbi, functionName: 'hasRole', args: [ROLE.registrar, wallet] }) : false,
     contracts.factory ? client.readContract({ address: contracts.factory, abi: IssuanceFactoryAbi, functionName: 'hasRole', args: [ROLE.operator, wallet] }) : false,
     Promise.all(tokens.map((token) => client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'hasRole', args: [ROLE.agent, wallet] }))),
   ]);

@@ -1,10 +1,10 @@
-import { IdentityRegistryAbi, SecurityTokenAbi } from '@generated/abis';
+import { SecurityTokenAbi } from '@generated/abis';
 import { useState } from 'react';
 import type { Address } from 'viem';
 import { RequireWallet } from '../components/RequireWallet';
 import { TxStatus } from '../components/TxStatus';
 import { Badge, Card, Field, TextField } from '../components/ui';
-import { contracts, loadHolding } from '../data/platform';
+import { contracts, loadHolding, registryAbi } from '../data/platform';
 import { useKycStatus } from '../hooks/useKycStatus';
 import { useForm } from '../hooks/useForm';
 import { useChainNow, useLive, useRoles, useSecurities } from '../hooks/useLive';
@@ -41,7 +41,7 @@ function Onboard() {
     form.submit();
     if (!result.ok) return;
     const { wallet, kycHash, kind, country, expiry, flags } = result.value;
-    if (await tx.send({ address: contracts.registry!, abi: IdentityRegistryAbi, functionName: 'register_investor', args: [wallet, kycHash, kind, country, expiry, flags] }, 'Register the investor')) form.reset();
+    if (await tx.send({ address: contracts.registry!, abi: registryAbi, functionName: 'register_investor', args: [wallet, kycHash, kind, country, expiry, flags] }, 'Register the investor')) form.reset();
   };
   const { values, set } = form;
   return (
@@ -102,19 +102,19 @@ function Investor() {
               </dl>
               <div className="inline-form">
                 <TextField label="Renew KYC until (UTC)" name="renew" type="date" value={expiry} onChange={setExpiry} error={expiryError || undefined} />
-                <button type="button" className="button" disabled={busy || !newExpiry.ok || Boolean(expiryError)} onClick={() => newExpiry.ok && void tx.send({ address: registry, abi: IdentityRegistryAbi, functionName: 'update_identity', args: [[wallet], record.kind, record.country, newExpiry.value, record.flags & 3] }, 'Update the KYC')}>Update KYC</button>
+                <button type="button" className="button" disabled={busy || !newExpiry.ok || Boolean(expiryError)} onClick={() => newExpiry.ok && void tx.send({ address: registry, abi: registryAbi, functionName: 'update_identity', args: [[wallet], record.kind, record.country, newExpiry.value, record.flags & 3] }, 'Update the KYC')}>Update KYC</button>
               </div>
               <div className="inline-form">
                 <TextField label="Add another wallet of this investor" name="link" value={linked} onChange={setLinked} error={linked && !linkedWallet.ok ? linkedWallet.error : undefined} placeholder="0x…" hint="A new or replacement wallet joins the same identity; shares can then be recovered to it." />
-                <button type="button" className="button" disabled={busy || !linkedWallet.ok} onClick={() => linkedWallet.ok && void tx.send({ address: registry, abi: IdentityRegistryAbi, functionName: 'add_wallet', args: [wallet, linkedWallet.value] }, 'Add the wallet')}>Add wallet</button>
+                <button type="button" className="button" disabled={busy || !linkedWallet.ok} onClick={() => linkedWallet.ok && void tx.send({ address: registry, abi: registryAbi, functionName: 'add_wallet', args: [wallet, linkedWallet.value] }, 'Add the wallet')}>Add wallet</button>
               </div>
               <div className="actions">
                 {record.revoked ? (
-                  <button type="button" className="button" disabled={busy} onClick={() => void tx.send({ address: registry, abi: IdentityRegistryAbi, functionName: 'reinstate_identity', args: [[wallet]] }, 'Reinstate the identity')}>Reinstate</button>
+                  <button type="button" className="button" disabled={busy} onClick={() => void tx.send({ address: registry, abi: registryAbi, functionName: 'reinstate_identity', args: [[wallet]] }, 'Reinstate the identity')}>Reinstate</button>
                 ) : (
-                  <button type="button" className="button button--danger" disabled={busy} onClick={() => void tx.send({ address: registry, abi: IdentityRegistryAbi, functionName: 'revoke_identity', args: [[wallet]] }, 'Revoke the identity')}>Revoke identity</button>
+                  <button type="button" className="button button--danger" disabled={busy} onClick={() => void tx.send({ address: registry, abi: registryAbi, functionName: 'revoke_identity', args: [[wallet]] }, 'Revoke the identity')}>Revoke identity</button>
                 )}
-                <button type="button" className="button button--danger" disabled={busy} title="Once its shares are recovered to another wallet: a removed wallet can neither receive shares nor trade." onClick={() => void tx.send({ address: registry, abi: IdentityRegistryAbi, functionName: 'remove_wallet', args: [wallet] }, 'Remove the wallet from the register')}>Remove wallet</button>
+                <button type="button" className="button button--danger" disabled={busy} title="Once its shares are recovered to another wallet: a removed wallet can neither receive shares nor trade." onClick={() => void tx.send({ address: registry, abi: registryAbi, functionName: 'remove_wallet', args: [wallet] }, 'Remove the wallet from the register')}>Remove wallet</button>
               </div>
               <p className="muted small">To retire a lost wallet: add the new wallet, recover each security to it below, then remove the lost wallet.</p>
             </>

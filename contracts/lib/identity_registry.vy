@@ -1,7 +1,7 @@
 # pragma version ~=0.4.3
 """
 @title Keiretsu identity registry
-@custom:contract-name IdentityRegistry
+@custom:contract-name identity_registry
 @license GNU Affero General Public License v3.0 only
 @author Keiretsu
 @notice The permissioned register of investors the platform has verified (KYC). A wallet maps
@@ -14,23 +14,20 @@
         token checks both parties of a transfer with one call and two storage reads, and a
         registration costs one new storage slot. The identity's data is therefore repeated in
         the word of each of its wallets; `update_identity` keeps them in step.
+
+        The registry is a module of the SecurityToken implementation: the platform's one token
+        implementation contract is also its identity registry. Every security is a clone whose
+        calls run the implementation's code, so the implementation's account is already warm
+        when a transfer asks the registry about both parties: the check costs a warm call
+        (100 gas) instead of a cold one (2,600). The records live in the implementation's own
+        storage; registry writes refuse to run in a clone's storage.
 """
 
 from snekmate.auth import access_control
 
-import lib.identity_record as identity_record
+from . import identity_record
 
-initializes: access_control
-
-exports: (
-    access_control.supportsInterface,
-    access_control.DEFAULT_ADMIN_ROLE,
-    access_control.hasRole,
-    access_control.getRoleAdmin,
-    access_control.grantRole,
-    access_control.revokeRole,
-    access_control.renounceRole,
-)
+uses: access_control
 
 
 # CONSTANTS #
@@ -82,13 +79,16 @@ event IdentityReinstated:
 
 _records: HashMap[address, uint256]
 
+# The contract whose storage holds the register: the token implementation, never a clone.
+_HOME: immutable(address)
+
 
 @deploy
 def __init__():
     """
-    @dev The deployer is the admin; it grants REGISTRAR_ROLE to the operator's registrars.
+    @dev The deploying contract's admin grants REGISTRAR_ROLE to the operator's registrars.
     """
-    access_control.__init__()
+    _HOME = self
 
 
 # REGISTRATION #
@@ -106,7 +106,7 @@ def register_investor(wallet: address, kyc_hash: bytes32, kind: uint8, country: 
     @param kyc_expiry Unix time the KYC stops being valid; in the future.
     @param flags FLAG_QUALIFIED (1) and/or FLAG_ISSUER (2).
     """
-    access_control._check_role(REGISTRAR_ROLE, msg.sender)
+    self._check_registrar()
     self._register(wallet, kyc_hash, kind, country, kyc_expiry, flags)
 
 
@@ -128,7 +128,7 @@ def batch_register_investors(
     @param kyc_expiries One expiry per wallet.
     @param flags One set of flags per wallet.
     """
-    access_control._check_role(REGISTRAR_ROLE, msg.sender)
+    self._check_registrar()
     count: uint256 = len(wallets)
     assert (
         len(kyc_hashes) == count
@@ -148,7 +148,7 @@ def add_wallet(existing_wallet: address, new_wallet: address):
     @param existing_wallet A registered wallet of the investor.
     @param new_wallet The wallet to add; must not be registered yet.
     """
-    access_control._check_role(REGISTRAR_ROLE, msg.sender)
+    self._check_registrar()
     record: uint256 = self._records[existing_wallet]
     assert record != 0, "registry: wallet not registered"
     self._check_new_wallet(new_wallet)
@@ -167,7 +167,7 @@ def update_identity(wallets: DynArray[address, MAX_IDENTITY_WALLETS], kind: uint
     @param kyc_expiry The new KYC expiry; in the future.
     @param flags FLAG_QUALIFIED and/or FLAG_ISSUER.
     """
-    access_control._check_role(REGISTRAR_ROLE, msg.sender)
+    self._check_registrar()
     self._check_profile(kind, country, kyc_expiry, flags)
     identity: uint256 = self._identity_of_all(wallets)
     for wallet: address in wallets:
@@ -185,7 +185,7 @@ def remove_wallet(wallet: address):
             receive shares. Recover its shares to another wallet of the investor first.
     @param wallet The wallet.
     """
-    access_control._check_role(REGISTRAR_ROLE, msg.sender)
+    self._check_registrar()
     record: uint256 = self._records[wallet]
     assert record != 0, "registry: wallet not registered"
     self._records[wallet] = 0
@@ -199,7 +199,7 @@ def revoke_identity(wallets: DynArray[address, MAX_IDENTITY_WALLETS]):
             it can be reinstated (registrar only).
     @param wallets The investor's wallets (one identity).
     """
-    access_control._check_role(REGISTRAR_ROLE, msg.sender)
+    self._check_registrar()
     identity: uint256 = self._identity_of_all(wallets)
     for wallet: address in wallets:
         record: uint256 = self._records[wallet]
@@ -214,7 +214,7 @@ def reinstate_identity(wallets: DynArray[address, MAX_IDENTITY_WALLETS]):
     @notice Lifts a revocation (registrar only).
     @param wallets The investor's wallets (one identity).
     """
-    access_control._check_role(REGISTRAR_ROLE, msg.sender)
+    self._check_registrar()
     identity: uint256 = self._identity_of_all(wallets)
     for wallet: address in wallets:
         record: uint256 = self._records[wallet]
@@ -338,6 +338,13 @@ def _register(wallet: address, kyc_hash: bytes32, kind: uint8, country: uint16, 
     record: uint256 = identity_record._pack(identity, country, kind, flags, kyc_expiry)
     self._records[wallet] = record
     log InvestorRegistered(wallet=wallet, kyc_hash=kyc_hash, record=record)
+
+
+@internal
+@view
+def _check_registrar():
+    assert self == _HOME, "registry: not the registry"
+    access_control._check_role(REGISTRAR_ROLE, msg.sender)
 
 
 @internal
