@@ -11,7 +11,7 @@ from keiretsu.isin import make_isin
 def measure(ctx: BenchContext) -> dict[str, int]:
     project, deployer = ctx.project, ctx.deployer
     factory = project.IssuanceFactory.deploy(
-        ctx.registry, ctx.token_implementation, project.OrderBook.deploy(sender=deployer),
+        ctx.token_implementation, project.OrderBook.deploy(sender=deployer),
         project.Offering.deploy(sender=deployer), ctx.cash, project.Dividends.deploy(ctx.cash, sender=deployer),
         project.ShareholderVotes.deploy(sender=deployer), ctx.agent, sender=deployer,
     )

@@ -182,6 +182,7 @@ event PlatformAgentChanged:
 
 # STORAGE #
 
+# The identity registry: the token implementation.
 REGISTRY: public(immutable(address))
 TOKEN_IMPLEMENTATION: public(immutable(address))
 MARKET_IMPLEMENTATION: public(immutable(address))
@@ -206,7 +207,6 @@ _position_by_isin: HashMap[bytes32, uint256]
 
 @deploy
 def __init__(
-    registry_: address,
     token_implementation_: address,
     market_implementation_: address,
     offering_implementation_: address,
@@ -216,8 +216,8 @@ def __init__(
     platform_agent_: address,
 ):
     """
-    @param registry_ The identity registry every security checks.
-    @param token_implementation_ The SecurityToken implementation that securities are clones of.
+    @param token_implementation_ The SecurityToken implementation that securities are clones of;
+           it is also the identity registry every security checks.
     @param market_implementation_ The OrderBook implementation that markets are clones of.
     @param offering_implementation_ The Offering implementation that offerings are clones of.
     @param cash_token_ The settlement stablecoin of every market and offering.
@@ -227,7 +227,7 @@ def __init__(
     """
     access_control.__init__()
     access_control._grant_role(OPERATOR_ROLE, msg.sender)
-    REGISTRY = registry_
+    REGISTRY = token_implementation_
     PLATFORM_ADMIN = msg.sender
     TOKEN_IMPLEMENTATION = token_implementation_
     MARKET_IMPLEMENTATION = market_implementation_

@@ -1368,6 +1368,8 @@ def _check_rule_setter():
 
 @internal
 def _mint(to: address, amount: uint256):
+    # The implementation's admin is the registry's; the implementation itself never has shares.
+    assert self != REGISTRY.address, "token: not a security"
     self._check_amount(amount)
     supply: uint256 = self._supply
     assert (supply & _BALANCE_MASK) + amount <= MAX_SUPPLY, "token: supply cap"

@@ -14,6 +14,7 @@ from typing import Any
 
 from ape import chain, project
 from ape.api import AccountAPI
+import cbor2
 from eth_utils import keccak
 
 from keiretsu.manifest import DEPLOYMENTS, load_manifest, save_manifest
@@ -62,14 +63,16 @@ def contract_type_of(manifest: dict[str, Any], name: str) -> str:
 
 
 def _matches_build(contract_type: str, code: bytes) -> bool:
-    """Deployed Vyper code is the runtime carried by the build's initcode, followed by the contract's
-    immutables. The initcode ends with a CBOR trailer whose length is its last two bytes. (The
-    build's separate runtime output is not compared: under venom it differs from the deployed one.)"""
+    """Deployed Vyper code is the runtime carried by the build's initcode, then the contract's
+    immutables. The initcode ends with a CBOR trailer (its length in the last two bytes) giving
+    the runtime's and the immutables' sizes, and the runtime sits just before it. (The build's
+    separate runtime output is not compared: under venom it differs from the deployed one.)"""
     initcode = project.get_contract(contract_type).contract_type.deployment_bytecode.bytecode
     initcode = bytes.fromhex(initcode.removeprefix("0x"))
-    start = initcode.find(code[:32])
-    runtime = initcode[start : len(initcode) - int.from_bytes(initcode[-2:], "big")]
-    return len(code) >= 32 and start >= 0 and code.startswith(runtime)
+    trailer = int.from_bytes(initcode[-2:], "big")
+    _, runtime_size, _, immutables_size, *_ = cbor2.loads(initcode[-trailer:-2])
+    runtime = initcode[len(initcode) - trailer - runtime_size : len(initcode) - trailer]
+    return len(code) == runtime_size + immutables_size and code.startswith(runtime)
 
 
 def deploy_platform(
@@ -134,8 +137,9 @@ def deploy_platform(
         return 1
 
     token_implementation = ensure("SecurityToken", lambda: project.SecurityToken.deploy(sender=deployer), grant_registrar)
-    registry = token_implementation
-    manifest["contracts"]["IdentityRegistry"] = {"address": registry, "version": VERSION, "contract_type": "SecurityToken"}
+    manifest["contracts"]["IdentityRegistry"] = {
+        "address": token_implementation, "version": VERSION, "contract_type": "SecurityToken",
+    }
     cash_token = manifest["contracts"]["CashToken"]["address"]
     market_implementation = ensure("OrderBook", lambda: project.OrderBook.deploy(sender=deployer))
     offering_implementation = ensure("Offering", lambda: project.Offering.deploy(sender=deployer))
@@ -145,7 +149,7 @@ def deploy_platform(
     ensure(
         "IssuanceFactory",
         lambda: project.IssuanceFactory.deploy(
-            registry, token_implementation, market_implementation, offering_implementation,
+            token_implementation, market_implementation, offering_implementation,
             cash_token, dividends, votes, agent, sender=deployer,
         ),
     )

@@ -201,12 +201,23 @@ def test_roles_managed_by_admin_only(registry, operator, registrar, alice):
     assert not registry.hasRole(REGISTRAR_ROLE, alice)
 
 
-def test_the_token_implementation_is_the_registry(registry, token_implementation, make_token, register, alice):
+def test_the_token_implementation_is_the_registry(registry, token_implementation, make_token, register, operator, agent, alice):
     token = make_token()
     assert token.registry() == registry.address == token_implementation.address
     register(alice)
-    # A clone answers the registry's views from its own (empty) storage, never from the register.
-    assert registry.isVerified(alice) and not token.isVerified(alice)
+    assert registry.isVerified(alice)
+    # A clone's storage holds no register: its registry views refuse rather than answer "unknown".
+    for view in (token.isVerified, token.contains, token.wallet_record, token.identityOf, token.investorCountry, token.investor):
+        with ape.reverts("registry: not the registry"):
+            view(alice)
+    with ape.reverts("registry: not the registry"):
+        token.wallet_records(alice, alice)
+    with ape.reverts("registry: not the registry"):
+        token.same_identity(alice, alice)
+    # The registry's admin could give itself a token role on the implementation, which still holds no shares.
+    registry.grantRole(token.AGENT_ROLE(), agent, sender=operator)
+    with ape.reverts("token: not a security"):
+        registry.mint(alice, 1, sender=agent)
 
 
 def test_registry_writes_refused_in_a_clone(make_token, register, operator, registrar, alice, bob, chain):

@@ -20,7 +20,7 @@
         calls run the implementation's code, so the implementation's account is already warm
         when a transfer asks the registry about both parties: the check costs a warm call
         (100 gas) instead of a cold one (2,600). The records live in the implementation's own
-        storage; registry writes refuse to run in a clone's storage.
+        storage; every registry function refuses to run in a clone's.
 """
 
 from snekmate.auth import access_control
@@ -234,6 +234,7 @@ def isVerified(wallet: address) -> bool:
     @param wallet The wallet.
     @return Whether the wallet may hold and trade securities.
     """
+    self._check_home()
     return identity_record._is_verified(self._records[wallet])
 
 
@@ -245,6 +246,7 @@ def contains(wallet: address) -> bool:
     @param wallet The wallet.
     @return True when registered.
     """
+    self._check_home()
     return self._records[wallet] != 0
 
 
@@ -256,6 +258,7 @@ def wallet_record(wallet: address) -> uint256:
     @param wallet The wallet.
     @return The record.
     """
+    self._check_home()
     return self._records[wallet]
 
 
@@ -268,6 +271,7 @@ def wallet_records(first: address, second: address) -> (uint256, uint256):
     @param second The recipient.
     @return The two records.
     """
+    self._check_home()
     return self._records[first], self._records[second]
 
 
@@ -279,6 +283,7 @@ def identityOf(wallet: address) -> bytes20:
     @param wallet The wallet.
     @return The identity key.
     """
+    self._check_home()
     return self._key(self._records[wallet])
 
 
@@ -290,6 +295,7 @@ def investorCountry(wallet: address) -> uint16:
     @param wallet The wallet.
     @return The country code.
     """
+    self._check_home()
     return identity_record._country(self._records[wallet])
 
 
@@ -301,6 +307,7 @@ def investor(wallet: address) -> (bytes20, uint8, uint16, uint256, uint8, bool):
     @param wallet The wallet.
     @return identity key, kind, country, KYC expiry, flags, verified now.
     """
+    self._check_home()
     record: uint256 = self._records[wallet]
     return (
         self._key(record),
@@ -321,6 +328,7 @@ def same_identity(first: address, second: address) -> bool:
     @param second Another wallet.
     @return True when both are registered to the same identity.
     """
+    self._check_home()
     first_record: uint256 = self._records[first]
     return first_record != 0 and identity_record._identity(first_record) == identity_record._identity(self._records[second])
 
@@ -343,8 +351,15 @@ def _register(wallet: address, kyc_hash: bytes32, kind: uint8, country: uint16, 
 @internal
 @view
 def _check_registrar():
-    assert self == _HOME, "registry: not the registry"
+    self._check_home()
     access_control._check_role(REGISTRAR_ROLE, msg.sender)
+
+
+@internal
+@view
+def _check_home():
+    # In a clone the register's storage is the token's own, empty and never written.
+    assert self == _HOME, "registry: not the registry"
 
 
 @internal
