@@ -29,7 +29,6 @@ from ethereum.ercs import IERC20
 import lib.identity_record as identity_record
 import lib.identity_registry as identity_registry
 import lib.restrictions as restrictions
-import interfaces.IIdentityRegistry as IIdentityRegistry
 
 implements: IERC20
 
@@ -229,9 +228,6 @@ event RecordDateScheduled:
 
 # STORAGE #
 
-# The platform's identity registry: this implementation, whatever clone runs the code.
-REGISTRY: immutable(IIdentityRegistry)
-
 name: public(String[64])
 symbol: public(String[16])
 decimals: public(uint8)
@@ -271,7 +267,6 @@ def __init__():
     """
     access_control.__init__()
     identity_registry.__init__()
-    REGISTRY = IIdentityRegistry(self)
     self._initialized = True
 
 
@@ -426,7 +421,7 @@ def restriction_to_send(sender: address, amount: uint256) -> uint8:
     @return The restriction code.
     """
     return self._send_restriction(
-        self._config, sender, staticcall REGISTRY.wallet_record(sender), self._accounts[sender], amount, False
+        self._config, sender, staticcall identity_registry.HOME.wallet_record(sender), self._accounts[sender], amount, False
     )
 
 
@@ -444,7 +439,7 @@ def restriction_to_receive(receiver: address, amount: uint256) -> uint8:
     if config & _PAUSED != 0:
         return restrictions.PAUSED
     return self._receive_restriction(
-        config, 0, staticcall REGISTRY.wallet_record(receiver), self._accounts[receiver], amount
+        config, 0, staticcall identity_registry.HOME.wallet_record(receiver), self._accounts[receiver], amount
     )
 
 
@@ -835,7 +830,7 @@ def registry() -> address:
     @notice The identity registry that decides who is verified.
     @return Its address.
     """
-    return REGISTRY.address
+    return identity_registry.HOME.address
 
 
 @external
@@ -1165,7 +1160,7 @@ def _lockup_active(config: uint256) -> bool:
 @internal
 @view
 def _records(first: address, second: address) -> (uint256, uint256):
-    return staticcall REGISTRY.wallet_records(first, second)
+    return staticcall identity_registry.HOME.wallet_records(first, second)
 
 
 @internal
@@ -1369,12 +1364,12 @@ def _check_rule_setter():
 @internal
 def _mint(to: address, amount: uint256):
     # The implementation's admin is the registry's; the implementation itself never has shares.
-    assert self != REGISTRY.address, "token: not a security"
+    assert self != identity_registry.HOME.address, "token: not a security"
     self._check_amount(amount)
     supply: uint256 = self._supply
     assert (supply & _BALANCE_MASK) + amount <= MAX_SUPPLY, "token: supply cap"
     config: uint256 = self._sync_record_dates(self._config)
-    receiver_record: uint256 = staticcall REGISTRY.wallet_record(to)
+    receiver_record: uint256 = staticcall identity_registry.HOME.wallet_record(to)
     account: uint256 = self._accounts[to]
     code: uint8 = self._receive_restriction(config, 0, receiver_record, account, amount)
     if code != restrictions.SUCCESS:
@@ -1399,7 +1394,7 @@ def _burn(holder: address, amount: uint256):
     self._accounts[holder] = self._checkpoint(holder, account, passed) - amount
     self._supply = self._checkpoint(empty(address), self._supply, passed) - amount
     if config & _HOLDER_ACCOUNTING != 0:
-        record: uint256 = staticcall REGISTRY.wallet_record(holder)
+        record: uint256 = staticcall identity_registry.HOME.wallet_record(holder)
         self._account_identities(self._identity_key(record), empty(bytes20), amount)
     log IERC20.Transfer(sender=holder, receiver=empty(address), value=amount)
 

@@ -26,6 +26,7 @@
 from snekmate.auth import access_control
 
 from . import identity_record
+from ..interfaces import IIdentityRegistry
 
 uses: access_control
 
@@ -80,7 +81,7 @@ event IdentityReinstated:
 _records: HashMap[address, uint256]
 
 # The contract whose storage holds the register: the token implementation, never a clone.
-_HOME: immutable(address)
+HOME: immutable(IIdentityRegistry)
 
 
 @deploy
@@ -88,7 +89,7 @@ def __init__():
     """
     @dev The deploying contract's admin grants REGISTRAR_ROLE to the operator's registrars.
     """
-    _HOME = self
+    HOME = IIdentityRegistry(self)
 
 
 # REGISTRATION #
@@ -359,7 +360,7 @@ def _check_registrar():
 @view
 def _check_home():
     # In a clone the register's storage is the token's own, empty and never written.
-    assert self == _HOME, "registry: not the registry"
+    assert self == HOME.address, "registry: not the registry"
 
 
 @internal
