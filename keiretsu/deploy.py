@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import cbor2
 from ape import chain, project
 from ape.api import AccountAPI
-import cbor2
 from eth_utils import keccak
 
 from keiretsu.manifest import DEPLOYMENTS, load_manifest, save_manifest
@@ -22,6 +22,8 @@ from keiretsu.clones import clone_at
 
 VERSION = "1"
 REGISTRAR_ROLE = keccak(text="REGISTRAR_ROLE")
+# The build contract the identity registry is deployed as: the token implementation.
+REGISTRY_CONTRACT = "SecurityToken"
 
 
 @dataclass
@@ -41,7 +43,7 @@ class Deployment:
     @staticmethod
     def registry_at(address: str):
         """The identity registry, which is the token implementation contract."""
-        return project.SecurityToken.at(address)
+        return project.get_contract(REGISTRY_CONTRACT).at(address)
 
     @staticmethod
     def project_token(address: str):
@@ -105,7 +107,7 @@ def deploy_platform(
         code = bytes(chain.provider.get_code(entry["address"])) if entry else b""
         if code:
             # A stablecoin given with --cash is someone else's code.
-            if entry.get("version") != "external" and not _matches_build(contract_type_of(manifest, name), code):
+            if entry.get("version") != "external" and not _matches_build(name, code):
                 raise StaleDeploymentError(
                     f"{name} at {entry['address']} runs other code than this checkout builds: the chain and its "
                     f"manifest ({directory}) hold an older version of the platform, which is not upgraded in place"
@@ -138,7 +140,7 @@ def deploy_platform(
 
     token_implementation = ensure("SecurityToken", lambda: project.SecurityToken.deploy(sender=deployer), grant_registrar)
     manifest["contracts"]["IdentityRegistry"] = {
-        "address": token_implementation, "version": VERSION, "contract_type": "SecurityToken",
+        "address": token_implementation, "version": VERSION, "contract_type": REGISTRY_CONTRACT,
     }
     cash_token = manifest["contracts"]["CashToken"]["address"]
     market_implementation = ensure("OrderBook", lambda: project.OrderBook.deploy(sender=deployer))
