@@ -593,3 +593,223 @@ def test_role_management_refused_to_others(token, alice, agent, issuer, outsider
     for caller in (alice, agent, issuer, outsider):
         with ape.reverts("access_control: account is missing role"):
             token.grantRole(AGENT_ROLE, caller, sender=caller)
+
+
+# Issue 12: the findings of the contract review, one regression test each.
+
+
+def rekey(registry, registrar, register, wallet, kyc_file="a new kyc file"):
+    """The registrar removes a wallet and registers it again under another identity key."""
+    registry.remove_wallet(wallet, sender=registrar)
+    register(wallet, kyc_hash=keccak(text=kyc_file))
+
+
+def test_finding_5_removed_wallet_forced_out_lowers_the_holder_count(make_token, agent, registry, registrar, alice, bob, carol, verified_investors):
+    token = make_token(holder_accounting=True, max_holders=2)
+    token.mint(alice, 100, sender=agent)
+    token.mint(bob, 100, sender=agent)
+    registry.remove_wallet(alice, sender=registrar)
+    token.forcedTransfer(alice, bob, 100, sender=agent)
+    assert token.holder_count() == 1
+    token.mint(carol, 1, sender=agent)  # a legitimate investor gets the freed place
+    assert token.holder_count() == 2
+
+
+def test_finding_5_rekeyed_wallet_selling_out_lowers_the_holder_count(make_token, agent, registry, registrar, register, alice, bob, carol, verified_investors):
+    token = make_token(holder_accounting=True, max_holders=2)
+    token.mint(alice, 100, sender=agent)
+    token.mint(bob, 100, sender=agent)
+    first_identity = registry.identityOf(alice)
+    rekey(registry, registrar, register, alice)
+    token.transfer(bob, 100, sender=alice)
+    assert token.identity_balance(first_identity) == 0
+    assert token.holder_count() == 1
+    token.transfer(carol, 1, sender=bob)
+    assert token.holder_count() == 2
+    # Once empty, the wallet is booked under the identity the registry gives it now.
+    token.transfer(bob, 1, sender=carol)
+    token.transfer(alice, 1, sender=bob)
+    assert token.holder_identity(alice) == registry.identityOf(alice) != first_identity
+    assert token.holder_count() == 2
+
+
+def test_finding_5_rekeyed_wallet_cannot_exceed_max_balance(make_token, agent, registry, registrar, register, alice, bob, verified_investors):
+    token = make_token(holder_accounting=True, max_balance=150)
+    token.mint(alice, 150, sender=agent)
+    token.mint(bob, 100, sender=agent)
+    rekey(registry, registrar, register, alice)
+    assert_refused(token, bob, alice, 1, BALANCE_LIMIT_EXCEEDED)
+    with ape.reverts(MESSAGES[BALANCE_LIMIT_EXCEEDED]):
+        token.mint(alice, 1, sender=agent)
+
+
+def test_finding_5_admin_resyncs_identity_keys(make_token, operator, agent, issuer, registry, registrar, register, alice, bob, verified_investors):
+    token = make_token(holder_accounting=True, max_holders=5)
+    token.mint(alice, 150, sender=agent)
+    token.mint(bob, 100, sender=agent)
+    first_identity = registry.identityOf(alice)
+    rekey(registry, registrar, register, alice)
+    with ape.reverts("access_control: account is missing role"):
+        token.resync_holder_identities([alice], sender=issuer)
+    receipt = token.resync_holder_identities([alice, bob], sender=operator)
+    new_identity = registry.identityOf(alice)
+    assert token.holder_identity(alice) == new_identity
+    assert token.identity_balance(first_identity) == 0 and token.identity_balance(new_identity) == 150
+    assert token.holder_count() == 2
+    [event] = receipt.decode_logs(token.HolderIdentityResynced)
+    assert (event.wallet, event.previous_identity, event.identity, event.amount) == (alice.address, first_identity, new_identity, 150)
+    registry.remove_wallet(bob, sender=registrar)
+    with ape.reverts("token: wallet not registered"):
+        token.resync_holder_identities([bob], sender=operator)
+
+
+@pytest.fixture
+def book(make_market, traders, cash):
+    """A real order book of the token, its traders funded."""
+    book = make_market()
+    for person in traders:
+        cash.approve(book, 2**256 - 1, sender=person)
+    return book
+
+
+def test_finding_7_forced_transfer_refuses_held_shares(book, token, cash, agent, traders):
+    from tests.fixtures.market import BUY, SELL, TICK, place
+
+    alice, bob, carol, _ = traders
+    ask, _ = place(book, alice, SELL, 100, 10)
+    with ape.reverts("token: shares held on orders; force_cancel them first"):
+        token.forcedTransfer(alice, carol, 10_000, sender=agent)
+    token.forcedTransfer(alice, carol, 9_990, sender=agent)  # the free shares still move
+    assert token.held_balance(alice) == 10
+    paid_before = cash.balanceOf(alice)
+    _, receipt = place(book, bob, BUY, 100, 10)
+    assert receipt.decode_logs(book.Trade)[0].maker_order_id == ask
+    assert token.balanceOf(alice) == 0 and token.held_balance(alice) == 0
+    assert token.balanceOf(bob) == 10_010 and cash.balanceOf(alice) == paid_before + 10 * 100 * TICK
+
+
+def test_finding_10_no_recovery_into_a_recovered_wallet(holders, agent, registry, registrar, accounts, alice):
+    new_wallet = accounts[17]
+    registry.add_wallet(alice, new_wallet, sender=registrar)
+    holders.recoveryAddress(alice, new_wallet, sender=agent)
+    with ape.reverts("token: new wallet recovered"):
+        holders.recoveryAddress(new_wallet, alice, sender=agent)  # would close the cycle A -> B -> A
+    third = accounts[18]
+    registry.add_wallet(alice, third, sender=registrar)
+    holders.recoveryAddress(new_wallet, third, sender=agent)  # the chain goes on forward
+    with ape.reverts("token: new wallet recovered"):
+        holders.recoveryAddress(third, new_wallet, sender=agent)
+
+
+def test_finding_10_recovered_wallet_cannot_send(holders, agent, market, registry, registrar, accounts, alice, bob, carol):
+    new_wallet = accounts[17]
+    registry.add_wallet(alice, new_wallet, sender=registrar)
+    holders.recoveryAddress(alice, new_wallet, sender=agent)
+    holders.transfer(alice, 5, sender=bob)  # shares sent to the lost wallet afterwards
+    assert holders.detectTransferRestriction(alice, carol, 1) == SENDER_NOT_VERIFIED
+    assert holders.restriction_to_send(alice, 1) == SENDER_NOT_VERIFIED
+    with ape.reverts(MESSAGES[SENDER_NOT_VERIFIED]):
+        holders.transfer(carol, 1, sender=alice)
+    holders.approve(carol, 5, sender=alice)
+    with ape.reverts(MESSAGES[SENDER_NOT_VERIFIED]):
+        holders.transferFrom(alice, carol, 1, sender=carol)
+    with ape.reverts(MESSAGES[SENDER_NOT_VERIFIED]):
+        holders.place_hold(alice, 1, sender=market)
+
+
+def replay_holds_and_freezes(token, receipts):
+    """Held, partially frozen and wallet-frozen state per wallet, from the token's events alone."""
+    held, frozen, wallet_frozen = {}, {}, {}
+    for receipt in receipts:
+        for event in receipt.decode_logs():
+            if event.contract_address != token.address:
+                continue
+            name, e = event.event_name, event.event_arguments
+            if name == "HoldPlaced":
+                held[e["holder"]] = held.get(e["holder"], 0) + e["amount"]
+            elif name == "HoldReleased":
+                held[e["holder"]] -= e["amount"]
+            elif name == "HoldSettled":
+                held[e["seller"]] -= e["amount"]
+            elif name == "TokensFrozen":
+                frozen[e["user_address"]] = frozen.get(e["user_address"], 0) + e["amount"]
+            elif name == "TokensUnfrozen":
+                frozen[e["user_address"]] -= e["amount"]
+            elif name == "AddressFrozen":
+                wallet_frozen[e["user_address"]] = e["is_frozen"]
+    return held, frozen, wallet_frozen
+
+
+def test_finding_13_events_rebuild_holds_and_freezes_after_a_recovery(holders, market, agent, registry, registrar, accounts, alice, bob):
+    new_wallet = accounts[17]
+    registry.add_wallet(alice, new_wallet, sender=registrar)
+    receipts = [
+        holders.freezePartialTokens(alice, 100, sender=agent),
+        holders.place_hold(alice, 200, sender=market),
+        holders.setAddressFrozen(alice, True, sender=agent),
+        holders.recoveryAddress(alice, new_wallet, sender=agent),
+        holders.release_hold(alice, 50, sender=market),
+    ]
+    held, frozen, wallet_frozen = replay_holds_and_freezes(holders, receipts)
+    for wallet in (alice, new_wallet):
+        assert held.get(wallet.address, 0) == holders.held_balance(wallet)
+        assert frozen.get(wallet.address, 0) == holders.getFrozenTokens(wallet)
+        assert wallet_frozen.get(wallet.address, False) == holders.isFrozen(wallet)
+    [release] = receipts[-1].decode_logs(holders.HoldReleased)
+    assert (release.holder, release.market) == (new_wallet.address, market.address)
+
+
+def test_finding_13_rules_set_at_initialize_are_logged(project, token_implementation, operator, issuer, agent, chain):
+    from keiretsu.clones import deploy_clone
+
+    fresh = deploy_clone(project.SecurityToken, token_implementation.address, operator)
+    end = chain.pending_timestamp + 3600
+    setup = ("X", "X", 0, operator.address, issuer.address, agent.address, end, True, 5, 50)
+    receipt = fresh.initialize(setup, sender=operator)
+    [rules] = receipt.decode_logs(fresh.ComplianceRulesSet)
+    assert (rules.lockup_end, rules.max_holders, rules.max_balance, rules.country_rule) == (end, 5, 50, 0)
+    assert len(receipt.decode_logs(fresh.HolderAccountingEnabled)) == 1
+
+
+def test_finding_14_place_hold_checks_freeze_and_pause(holders, market, agent, alice):
+    holders.setAddressFrozen(alice, True, sender=agent)
+    with ape.reverts(MESSAGES[SENDER_FROZEN]):
+        holders.place_hold(alice, 1, sender=market)
+    holders.setAddressFrozen(alice, False, sender=agent)
+    holders.pause(sender=agent)
+    with ape.reverts(MESSAGES[PAUSED]):
+        holders.place_hold(alice, 1, sender=market)
+    holders.unpause(sender=agent)
+    holders.place_hold(alice, 1, sender=market)
+
+
+def test_finding_15_the_implementation_refuses_token_state_changes(registry, register, operator, registrar, alice, bob, accounts):
+    implementation = registry
+    for role in (AGENT_ROLE, ISSUER_ROLE, MARKET_ROLE):
+        implementation.grantRole(role, operator, sender=operator)
+    register(alice)
+    register(bob)
+    name = b"doc".ljust(32, b"\x00")
+    calls = [
+        lambda: implementation.pause(sender=operator),
+        lambda: implementation.setDocument(name, "x", name, sender=operator),
+        lambda: implementation.set_compliance_rules(1, 0, 0, 0, sender=operator),
+        lambda: implementation.set_countries([GERMANY], True, sender=operator),
+        lambda: implementation.enable_holder_accounting(sender=operator),
+        lambda: implementation.transfer(bob, 0, sender=alice),
+        lambda: implementation.transferFrom(alice, bob, 0, sender=alice),
+        lambda: implementation.approve(bob, 1, sender=alice),
+        lambda: implementation.place_hold(alice, 1, sender=operator),
+        lambda: implementation.release_hold(alice, 1, sender=operator),
+        lambda: implementation.settle_hold(alice, bob, 0, sender=operator),
+        lambda: implementation.setAddressFrozen(alice, True, sender=operator),
+        lambda: implementation.freezePartialTokens(alice, 1, sender=operator),
+        lambda: implementation.recoveryAddress(alice, bob, sender=operator),
+        lambda: implementation.resync_holder_identities([alice], sender=operator),
+    ]
+    for call in calls:
+        with ape.reverts("token: not a security"):
+            call()
+    # The implementation is the registry: its writes keep working.
+    register(accounts[18])
+    assert implementation.isVerified(accounts[18])
