@@ -182,6 +182,20 @@ event ForcedTransfer:
     amount: uint256
     agent: indexed(address)
 
+# A recovery moves the lost wallet's holds, partial freeze and wallet freeze to the new wallet.
+event HoldingsRecovered:
+    lost_wallet: indexed(address)
+    new_wallet: indexed(address)
+    held: uint256
+    frozen: uint256
+    wallet_frozen: bool
+
+event HolderIdentityResynced:
+    wallet: indexed(address)
+    previous_identity: indexed(bytes20)
+    identity: indexed(bytes20)
+    amount: uint256
+
 event HoldPlaced:
     holder: indexed(address)
     amount: uint256
@@ -238,6 +252,9 @@ allowance: public(HashMap[address, HashMap[address, uint256]])
 # Holders, counted per investor identity; kept only when holder accounting is on.
 holder_count: public(uint256)
 identity_balance: public(HashMap[bytes20, uint256])
+# The identity an account's shares are booked under: the registry's when the account last went from
+# no shares to some. Debits go to it whatever the registry says since (a wallet removed or re-keyed).
+holder_identity: public(HashMap[address, bytes20])
 max_holders: uint256
 max_balance: uint256
 country_listed: public(HashMap[uint16, bool])
@@ -299,6 +316,11 @@ def initialize(setup: TokenSetup):
         config |= _RULE_MAX_BALANCE
         self.max_balance = setup.max_balance
     self._config = config
+    if setup.holder_accounting:
+        log HolderAccountingEnabled(sender=msg.sender)
+    log ComplianceRulesSet(
+        lockup_end=setup.lockup_end, max_holders=setup.max_holders, max_balance=setup.max_balance, country_rule=COUNTRY_RULE_NONE
+    )
 
     access_control._grant_role(access_control.DEFAULT_ADMIN_ROLE, setup.admin)
     if msg.sender != setup.admin:
@@ -371,6 +393,7 @@ def approve(spender: address, amount: uint256) -> bool:
     @param amount The allowance.
     @return True.
     """
+    self._check_security()
     assert spender != empty(address), "token: approve to zero address"
     self.allowance[msg.sender][spender] = amount
     log IERC20.Approval(owner=msg.sender, spender=spender, value=amount)
@@ -395,7 +418,7 @@ def detectTransferRestriction(sender: address, receiver: address, amount: uint25
     receiver_record: uint256 = 0
     sender_record, receiver_record = self._records(sender, receiver)
     return self._restriction(
-        config, sender, sender_record, receiver_record, self._accounts[sender], self._accounts[receiver], amount, False
+        config, sender, sender_record, self._accounts[sender], receiver, receiver_record, self._accounts[receiver], amount, False
     )
 
 
@@ -420,9 +443,7 @@ def restriction_to_send(sender: address, amount: uint256) -> uint8:
     @param amount The number of shares.
     @return The restriction code.
     """
-    return self._send_restriction(
-        self._config, sender, staticcall identity_registry.HOME.wallet_record(sender), self._accounts[sender], amount, False
-    )
+    return self._send_code(sender, self._accounts[sender], amount)
 
 
 @view
@@ -439,7 +460,7 @@ def restriction_to_receive(receiver: address, amount: uint256) -> uint8:
     if config & _PAUSED != 0:
         return restrictions.PAUSED
     return self._receive_restriction(
-        config, 0, staticcall identity_registry.HOME.wallet_record(receiver), self._accounts[receiver], amount
+        config, empty(address), 0, 0, receiver, staticcall identity_registry.HOME.wallet_record(receiver), self._accounts[receiver], amount
     )
 
 
@@ -451,14 +472,16 @@ def place_hold(holder: address, amount: uint256):
     """
     @notice Earmarks `amount` of the holder's free shares for a sell order. The shares stay in the
             holder's wallet (and count for the register, dividends and votes) until they trade.
+            Refused, with the ERC-1404 message, whenever the holder could not send the shares:
+            paused, not verified, frozen, recovered, in lock-up, or too few free shares.
     @dev Only a market of this security (MARKET_ROLE).
     @param holder The seller.
     @param amount The number of shares to hold.
     """
-    access_control._check_role(MARKET_ROLE, msg.sender)
+    self._check_market()
     assert amount != 0, "token: zero hold"
     account: uint256 = self._accounts[holder]
-    assert amount <= self._free(holder, account), restrictions._message(restrictions.INSUFFICIENT_FREE_BALANCE)
+    self._require(self._send_code(holder, account, amount))
     self._accounts[holder] = account + amount * _HELD_UNIT
     log HoldPlaced(holder=holder, amount=amount, market=msg.sender)
 
@@ -474,7 +497,7 @@ def release_hold(holder: address, amount: uint256) -> uint256:
     @param amount The number of shares to release.
     @return The number of shares released.
     """
-    access_control._check_role(MARKET_ROLE, msg.sender)
+    self._check_market()
     wallet: address = holder
     account: uint256 = self._accounts[wallet]
     # A recovery moves every hold off the lost wallet, so the recovery chain is followed only
@@ -506,14 +529,14 @@ def settle_hold(seller: address, buyer: address, amount: uint256) -> uint8:
     @param amount The number of shares.
     @return 0 when the shares moved, else the restriction code.
     """
-    access_control._check_role(MARKET_ROLE, msg.sender)
+    self._check_market()
     config: uint256 = self._sync_record_dates(self._config)
     seller_record: uint256 = 0
     buyer_record: uint256 = 0
     seller_record, buyer_record = self._records(seller, buyer)
     seller_account: uint256 = self._accounts[seller]
     buyer_account: uint256 = self._accounts[buyer]
-    code: uint8 = self._restriction(config, seller, seller_record, buyer_record, seller_account, buyer_account, amount, True)
+    code: uint8 = self._restriction(config, seller, seller_record, seller_account, buyer, buyer_record, buyer_account, amount, True)
     if code != restrictions.SUCCESS:
         return code
     self._move(config, seller, buyer, seller_record, buyer_record, seller_account - amount * _HELD_UNIT, buyer_account, amount)
@@ -578,7 +601,7 @@ def burn(user_address: address, amount: uint256):
     @param user_address The holder.
     @param amount The number of shares.
     """
-    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._check_agent()
     self._burn(user_address, amount)
 
 
@@ -589,7 +612,7 @@ def batchBurn(user_addresses: DynArray[address, MAX_BATCH], amounts: DynArray[ui
     @param user_addresses The holders.
     @param amounts The amounts, one per holder.
     """
-    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._check_agent()
     self._check_lengths(len(user_addresses), len(amounts))
     for i: uint256 in range(len(user_addresses), bound=MAX_BATCH):
         self._burn(user_addresses[i], amounts[i])
@@ -600,14 +623,15 @@ def forcedTransfer(sender: address, receiver: address, amount: uint256) -> bool:
     """
     @notice Moves shares without the sender's consent (agent only: a court order, an error).
             The sender's freeze and lock-up do not apply; the recipient must be allowed to receive.
-            Takes free shares first, then frozen ones (unfreezing them), then held ones (releasing
-            the hold: the market then skips that order).
+            Takes free shares first, then frozen ones (unfreezing them). Shares held on orders are
+            refused: the agent first cancels the holder's orders on the market (`force_cancel`),
+            so no order is left on the book without the hold it would settle against.
     @param sender The holder.
     @param receiver The recipient.
     @param amount The number of shares.
     @return True.
     """
-    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._check_agent()
     self._forced_transfer(sender, receiver, amount)
     return True
 
@@ -622,7 +646,7 @@ def batchForcedTransfer(
     @param receivers The recipients.
     @param amounts The amounts.
     """
-    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._check_agent()
     self._check_lengths(len(senders), len(receivers))
     self._check_lengths(len(senders), len(amounts))
     for i: uint256 in range(len(senders), bound=MAX_BATCH):
@@ -637,7 +661,7 @@ def setAddressFrozen(user_address: address, freeze: bool):
     @param user_address The wallet.
     @param freeze True to freeze, False to unfreeze.
     """
-    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._check_agent()
     self._set_address_frozen(user_address, freeze)
 
 
@@ -648,7 +672,7 @@ def batchSetAddressFrozen(user_addresses: DynArray[address, MAX_BATCH], freeze: 
     @param user_addresses The wallets.
     @param freeze One flag per wallet.
     """
-    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._check_agent()
     self._check_lengths(len(user_addresses), len(freeze))
     for i: uint256 in range(len(user_addresses), bound=MAX_BATCH):
         self._set_address_frozen(user_addresses[i], freeze[i])
@@ -661,7 +685,7 @@ def freezePartialTokens(user_address: address, amount: uint256):
     @param user_address The holder.
     @param amount The number of shares to freeze.
     """
-    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._check_agent()
     self._freeze_partial(user_address, amount)
 
 
@@ -672,7 +696,7 @@ def batchFreezePartialTokens(user_addresses: DynArray[address, MAX_BATCH], amoun
     @param user_addresses The holders.
     @param amounts The amounts.
     """
-    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._check_agent()
     self._check_lengths(len(user_addresses), len(amounts))
     for i: uint256 in range(len(user_addresses), bound=MAX_BATCH):
         self._freeze_partial(user_addresses[i], amounts[i])
@@ -685,7 +709,7 @@ def unfreezePartialTokens(user_address: address, amount: uint256):
     @param user_address The holder.
     @param amount The number of shares to unfreeze.
     """
-    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._check_agent()
     self._unfreeze_partial(user_address, amount)
 
 
@@ -696,7 +720,7 @@ def batchUnfreezePartialTokens(user_addresses: DynArray[address, MAX_BATCH], amo
     @param user_addresses The holders.
     @param amounts The amounts.
     """
-    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._check_agent()
     self._check_lengths(len(user_addresses), len(amounts))
     for i: uint256 in range(len(user_addresses), bound=MAX_BATCH):
         self._unfreeze_partial(user_addresses[i], amounts[i])
@@ -707,12 +731,13 @@ def recoveryAddress(lost_wallet: address, new_wallet: address) -> bool:
     """
     @notice Moves everything of a lost wallet to a new wallet of the same investor (agent only):
             balance, frozen shares, held shares and the frozen state. Later releases of the lost
-            wallet's holds land on the new wallet.
+            wallet's holds land on the new wallet. The lost wallet can no longer send.
     @param lost_wallet The wallet whose keys are lost.
-    @param new_wallet A verified wallet of the same identity.
+    @param new_wallet A verified wallet of the same identity, not itself recovered (a recovery
+           chain never loops back).
     @return True.
     """
-    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._check_agent()
     assert new_wallet != lost_wallet and new_wallet != empty(address), "token: bad new wallet"
     lost_record: uint256 = 0
     new_record: uint256 = 0
@@ -720,10 +745,13 @@ def recoveryAddress(lost_wallet: address, new_wallet: address) -> bool:
     assert identity_record._is_verified(new_record), "token: new wallet not verified"
     lost_identity: uint256 = identity_record._identity(lost_record)
     assert lost_identity != 0 and lost_identity == identity_record._identity(new_record), "token: not the same identity"
-    passed: uint256 = self._passed(self._sync_record_dates(self._config))
+    config: uint256 = self._sync_record_dates(self._config)
+    passed: uint256 = self._passed(config)
     lost: uint256 = self._checkpoint(lost_wallet, self._accounts[lost_wallet], passed)
     assert lost & _BALANCE_MASK != 0, "token: nothing to recover"
     new: uint256 = self._checkpoint(new_wallet, self._accounts[new_wallet], passed)
+    # Every wallet of a chain but its end is flagged, so this also refuses closing a cycle.
+    assert new & _RECOVERED == 0, "token: new wallet recovered"
     frozen: uint256 = self._frozen_amounts[lost_wallet]
 
     moved: uint256 = lost & _BALANCE_MASK
@@ -734,7 +762,19 @@ def recoveryAddress(lost_wallet: address, new_wallet: address) -> bool:
         self._frozen_amounts[new_wallet] += frozen
         self._frozen_amounts[lost_wallet] = 0
     self.recovered_to[lost_wallet] = new_wallet
+    if config & _HOLDER_ACCOUNTING != 0:
+        # The lost wallet may be booked under a key the registry no longer gives it.
+        self._account_identities(
+            self._holder_key(lost_wallet, lost, lost_record), new_wallet, new, self._holder_key(new_wallet, new, new_record), moved
+        )
     log IERC20.Transfer(sender=lost_wallet, receiver=new_wallet, value=moved)
+    log HoldingsRecovered(
+        lost_wallet=lost_wallet,
+        new_wallet=new_wallet,
+        held=lost >> _HELD_SHIFT & _BALANCE_MASK,
+        frozen=frozen,
+        wallet_frozen=lost & _WALLET_FROZEN != 0,
+    )
     log RecoverySuccess(lost_wallet=lost_wallet, new_wallet=new_wallet, identity=convert(convert(lost_identity, uint160), bytes20))
     return True
 
@@ -744,7 +784,7 @@ def pause():
     """
     @notice Stops every transfer, settlement and hold (agent only).
     """
-    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._check_agent()
     config: uint256 = self._config
     assert config & _PAUSED == 0, "token: already paused"
     self._config = config | _PAUSED
@@ -756,7 +796,7 @@ def unpause():
     """
     @notice Resumes transfers (agent only).
     """
-    access_control._check_role(AGENT_ROLE, msg.sender)
+    self._check_agent()
     config: uint256 = self._config
     assert config & _PAUSED != 0, "token: not paused"
     self._config = config & ~_PAUSED
@@ -892,6 +932,30 @@ def set_countries(countries: DynArray[uint16, MAX_COUNTRIES], listed: bool):
         log CountryListed(country=country, listed=listed)
 
 
+@external
+def resync_holder_identities(wallets: DynArray[address, MAX_BATCH]):
+    """
+    @notice Books each wallet's shares under the identity the registry gives it now (admin only),
+            moving them between identities and correcting the holder count. For an account
+            credited before the token kept identity keys (its shares were booked under the
+            registry's identity of the time, taken to be today's), and for a wallet the
+            registrar re-keyed while it held shares. Caps are not checked.
+    @param wallets Registered wallets.
+    """
+    self._check_role(access_control.DEFAULT_ADMIN_ROLE)
+    assert self._config & _HOLDER_ACCOUNTING != 0, "token: holder accounting off"
+    for wallet: address in wallets:
+        record: uint256 = staticcall identity_registry.HOME.wallet_record(wallet)
+        identity: bytes20 = self._identity_key(record)
+        assert identity != empty(bytes20), "token: wallet not registered"
+        account: uint256 = self._accounts[wallet]
+        previous: bytes20 = self._holder_key(wallet, account, record)
+        amount: uint256 = account & _BALANCE_MASK
+        # An account word of 0 makes the wallet's key be written.
+        self._account_identities(previous, wallet, 0, identity, amount)
+        log HolderIdentityResynced(wallet=wallet, previous_identity=previous, identity=identity, amount=amount)
+
+
 # DOCUMENTS (ERC-1643) #
 
 
@@ -920,7 +984,7 @@ def removeDocument(doc_name: bytes32):
     @param doc_name The document's name.
     """
     self._check_rule_setter()
-    document: Document = self._documents[doc_name]
+    document: Document = self._document(doc_name)
     assert document.timestamp != 0, "token: no such document"
     count: uint256 = len(self._document_names)
     for i: uint256 in range(MAX_DOCUMENTS):
@@ -942,7 +1006,7 @@ def getDocument(doc_name: bytes32) -> (String[256], bytes32, uint256):
     @param doc_name The document's name.
     @return The URI, the hash and the timestamp.
     """
-    document: Document = self._documents[doc_name]
+    document: Document = self._document(doc_name)
     return document.uri, document.document_hash, document.timestamp
 
 
@@ -954,6 +1018,12 @@ def getAllDocuments() -> DynArray[bytes32, MAX_DOCUMENTS]:
     @return The names.
     """
     return self._document_names
+
+
+@internal
+@view
+def _document(doc_name: bytes32) -> Document:
+    return self._documents[doc_name]
 
 
 # RECORD DATES #
@@ -1181,8 +1251,9 @@ def _restriction(
     config: uint256,
     sender: address,
     sender_record: uint256,
-    receiver_record: uint256,
     sender_account: uint256,
+    receiver: address,
+    receiver_record: uint256,
     receiver_account: uint256,
     amount: uint256,
     from_held: bool,
@@ -1190,7 +1261,13 @@ def _restriction(
     code: uint8 = self._send_restriction(config, sender, sender_record, sender_account, amount, from_held)
     if code != restrictions.SUCCESS:
         return code
-    return self._receive_restriction(config, sender_record, receiver_record, receiver_account, amount)
+    return self._receive_restriction(config, sender, sender_record, sender_account, receiver, receiver_record, receiver_account, amount)
+
+
+@internal
+@view
+def _send_code(sender: address, account: uint256, amount: uint256) -> uint8:
+    return self._send_restriction(self._config, sender, staticcall identity_registry.HOME.wallet_record(sender), account, amount, False)
 
 
 @internal
@@ -1203,7 +1280,8 @@ def _send_restriction(
     """
     if config & _PAUSED != 0:
         return restrictions.PAUSED
-    if not identity_record._is_verified(sender_record):
+    # A recovered wallet is treated as one the register no longer knows (ERC-3643 removes it).
+    if not identity_record._is_verified(sender_record) or sender_account & _RECOVERED != 0:
         return restrictions.SENDER_NOT_VERIFIED
     if sender_account & _WALLET_FROZEN != 0:
         return restrictions.SENDER_FROZEN
@@ -1220,11 +1298,18 @@ def _send_restriction(
 @internal
 @view
 def _receive_restriction(
-    config: uint256, sender_record: uint256, receiver_record: uint256, receiver_account: uint256, amount: uint256
+    config: uint256,
+    sender: address,
+    sender_record: uint256,
+    sender_account: uint256,
+    receiver: address,
+    receiver_record: uint256,
+    receiver_account: uint256,
+    amount: uint256,
 ) -> uint8:
     """
-    @dev `sender_record` is 0 for a mint. The holder cap counts a sender who parts with all its
-         shares as leaving, so a full sale to a new investor is allowed at the cap.
+    @dev The sender's record and account are 0 for a mint. The holder cap counts a sender who
+         parts with all its shares as leaving, so a full sale to a new investor is allowed at the cap.
     """
     if not identity_record._is_verified(receiver_record):
         return restrictions.RECIPIENT_NOT_VERIFIED
@@ -1237,8 +1322,8 @@ def _receive_restriction(
             return restrictions.COUNTRY_NOT_ALLOWED
     if config & _IDENTITY_RULES == 0:
         return restrictions.SUCCESS
-    sender_identity: bytes20 = self._identity_key(sender_record)
-    receiver_identity: bytes20 = self._identity_key(receiver_record)
+    sender_identity: bytes20 = self._holder_key(sender, sender_account, sender_record)
+    receiver_identity: bytes20 = self._holder_key(receiver, receiver_account, receiver_record)
     if sender_identity == receiver_identity:
         return restrictions.SUCCESS
     receiver_holding: uint256 = self.identity_balance[receiver_identity]
@@ -1246,7 +1331,7 @@ def _receive_restriction(
         return restrictions.BALANCE_LIMIT_EXCEEDED
     if config & _RULE_MAX_HOLDERS != 0 and receiver_holding == 0 and amount != 0:
         holders: uint256 = self.holder_count + 1
-        if sender_record != 0 and self.identity_balance[sender_identity] <= amount:
+        if sender_identity != empty(bytes20) and self.identity_balance[sender_identity] <= amount:
             holders -= 1
         if holders > self.max_holders:
             return restrictions.HOLDER_LIMIT_REACHED
@@ -1260,7 +1345,23 @@ def _identity_key(record: uint256) -> bytes20:
 
 
 @internal
+@view
+def _holder_key(wallet: address, account: uint256, record: uint256) -> bytes20:
+    """
+    @dev The identity the account's shares are booked under; an account without shares takes
+         the registry's (0 for a wallet not registered: the mint or burn side). An account
+         credited before the token kept keys has none stored and was booked under the registry's.
+    """
+    if account & _BALANCE_MASK != 0:
+        key: bytes20 = self.holder_identity[wallet]
+        if key != empty(bytes20):
+            return key
+    return self._identity_key(record)
+
+
+@internal
 def _transfer(sender: address, receiver: address, amount: uint256):
+    self._check_security()
     config: uint256 = self._config
     if config & (_MASK_40 << _NEXT_RECORD_SHIFT) != 0:
         config = self._sync_record_dates(config)
@@ -1269,9 +1370,7 @@ def _transfer(sender: address, receiver: address, amount: uint256):
     sender_record, receiver_record = self._records(sender, receiver)
     sender_account: uint256 = self._accounts[sender]
     receiver_account: uint256 = self._accounts[receiver]
-    code: uint8 = self._restriction(config, sender, sender_record, receiver_record, sender_account, receiver_account, amount, False)
-    if code != restrictions.SUCCESS:
-        raise restrictions._message(code)
+    self._require(self._restriction(config, sender, sender_record, sender_account, receiver, receiver_record, receiver_account, amount, False))
     self._move(config, sender, receiver, sender_record, receiver_record, sender_account, receiver_account, amount)
 
 
@@ -1305,17 +1404,28 @@ def _move(
         credited = self._checkpoint(receiver, receiver_account, passed)
     self._accounts[receiver] = unsafe_add(credited, amount)
     if config & _HOLDER_ACCOUNTING != 0:
-        self._account_identities(self._identity_key(sender_record), self._identity_key(receiver_record), amount)
+        self._account_identities(
+            self._holder_key(sender, sender_account, sender_record),
+            receiver,
+            receiver_account,
+            self._holder_key(receiver, receiver_account, receiver_record),
+            amount,
+        )
     log IERC20.Transfer(sender=sender, receiver=receiver, value=amount)
 
 
 @internal
-def _account_identities(sender_identity: bytes20, receiver_identity: bytes20, amount: uint256):
+def _account_identities(sender_identity: bytes20, receiver: address, receiver_account: uint256, receiver_identity: bytes20, amount: uint256):
     """
-    @dev A zero identity is the mint or burn side. Subtraction saturates: a wallet re-keyed by the
-         registrar while holding shares must not make its later transfers revert.
+    @dev A zero identity is the mint or burn side. A receiver that had no shares is booked under
+         `receiver_identity` from now on. Subtraction saturates, so books drifted before the
+         token kept keys cannot make a transfer revert.
     """
-    if sender_identity == receiver_identity or amount == 0:
+    if amount == 0:
+        return
+    if receiver_account & _BALANCE_MASK == 0 and receiver_identity != empty(bytes20):
+        self.holder_identity[receiver] = receiver_identity
+    if sender_identity == receiver_identity:
         return
     if sender_identity != empty(bytes20):
         held_before: uint256 = self.identity_balance[sender_identity]
@@ -1350,53 +1460,97 @@ def _check_amount(amount: uint256):
 
 
 @internal
+@pure
+def _require(code: uint8):
+    if code != restrictions.SUCCESS:
+        raise restrictions._message(code)
+
+
+@internal
+@view
+def _check_security():
+    # The implementation is the registry: its roles and storage are the register's, never a security's.
+    assert self != identity_registry.HOME.address, "token: not a security"
+
+
+@internal
+@view
+def _check_role(role: bytes32):
+    self._check_security()
+    access_control._check_role(role, msg.sender)
+
+
+@internal
+@view
+def _check_agent():
+    self._check_role(AGENT_ROLE)
+
+
+@internal
+@view
+def _check_market():
+    self._check_role(MARKET_ROLE)
+
+
+@internal
+@view
 def _check_minter():
+    self._check_security()
     if not access_control.hasRole[MINTER_ROLE][msg.sender]:
         access_control._check_role(AGENT_ROLE, msg.sender)
 
 
 @internal
+@view
 def _check_rule_setter():
+    self._check_security()
     if not access_control.hasRole[ISSUER_ROLE][msg.sender]:
         access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
 
 
 @internal
 def _mint(to: address, amount: uint256):
-    # The implementation's admin is the registry's; the implementation itself never has shares.
-    assert self != identity_registry.HOME.address, "token: not a security"
     self._check_amount(amount)
     supply: uint256 = self._supply
     assert (supply & _BALANCE_MASK) + amount <= MAX_SUPPLY, "token: supply cap"
     config: uint256 = self._sync_record_dates(self._config)
     receiver_record: uint256 = staticcall identity_registry.HOME.wallet_record(to)
     account: uint256 = self._accounts[to]
-    code: uint8 = self._receive_restriction(config, 0, receiver_record, account, amount)
-    if code != restrictions.SUCCESS:
-        raise restrictions._message(code)
+    self._require(self._receive_restriction(config, empty(address), 0, 0, to, receiver_record, account, amount))
     passed: uint256 = self._passed(config)
     self._supply = self._checkpoint(empty(address), supply, passed) + amount
     self._accounts[to] = self._checkpoint(to, account, passed) + amount
     if config & _HOLDER_ACCOUNTING != 0:
-        self._account_identities(empty(bytes20), self._identity_key(receiver_record), amount)
+        self._account_identities(empty(bytes20), to, account, self._holder_key(to, account, receiver_record), amount)
     log IERC20.Transfer(sender=empty(address), receiver=to, value=amount)
 
 
 @internal
 def _burn(holder: address, amount: uint256):
-    self._check_amount(amount)
-    account: uint256 = self._accounts[holder]
-    unheld: uint256 = (account & _BALANCE_MASK) - min(account & _BALANCE_MASK, account >> _HELD_SHIFT & _BALANCE_MASK)
-    assert amount <= unheld, "token: burn exceeds unheld balance"
-    account = self._take_from_frozen(holder, account, unheld, amount)
+    account: uint256 = self._take_unheld(holder, self._accounts[holder], amount)
     config: uint256 = self._sync_record_dates(self._config)
     passed: uint256 = self._passed(config)
     self._accounts[holder] = self._checkpoint(holder, account, passed) - amount
     self._supply = self._checkpoint(empty(address), self._supply, passed) - amount
     if config & _HOLDER_ACCOUNTING != 0:
         record: uint256 = staticcall identity_registry.HOME.wallet_record(holder)
-        self._account_identities(self._identity_key(record), empty(bytes20), amount)
+        self._account_identities(self._holder_key(holder, account, record), empty(address), 0, empty(bytes20), amount)
     log IERC20.Transfer(sender=holder, receiver=empty(address), value=amount)
+
+
+@internal
+def _take_unheld(holder: address, account: uint256, amount: uint256) -> uint256:
+    """
+    @dev The agent's burn and forced transfer never take shares held on orders: an order whose
+         hold was taken would later settle against the seller's next hold.
+    @return The account word after `_take_from_frozen`.
+    """
+    self._check_amount(amount)
+    balance: uint256 = account & _BALANCE_MASK
+    assert amount <= balance, "token: amount exceeds balance"
+    unheld: uint256 = balance - min(balance, account >> _HELD_SHIFT & _BALANCE_MASK)
+    assert amount <= unheld, "token: shares held on orders; force_cancel them first"
+    return self._take_from_frozen(holder, account, unheld, amount)
 
 
 @internal
@@ -1422,28 +1576,15 @@ def _take_from_frozen(holder: address, account: uint256, unheld: uint256, amount
 
 @internal
 def _forced_transfer(sender: address, receiver: address, amount: uint256):
-    self._check_amount(amount)
     assert sender != receiver, "token: same wallet"
     config: uint256 = self._sync_record_dates(self._config)
     sender_record: uint256 = 0
     receiver_record: uint256 = 0
     sender_record, receiver_record = self._records(sender, receiver)
     receiver_account: uint256 = self._accounts[receiver]
-    code: uint8 = self._receive_restriction(config, sender_record, receiver_record, receiver_account, amount)
-    if code != restrictions.SUCCESS:
-        raise restrictions._message(code)
     account: uint256 = self._accounts[sender]
-    balance: uint256 = account & _BALANCE_MASK
-    assert amount <= balance, "token: amount exceeds balance"
-    held: uint256 = account >> _HELD_SHIFT & _BALANCE_MASK
-    unheld: uint256 = balance - min(balance, held)
-    if amount > unheld:
-        released: uint256 = amount - unheld
-        account -= released * _HELD_UNIT
-        log HoldReleased(holder=sender, amount=released, market=msg.sender)
-        account = self._take_from_frozen(sender, account, unheld, unheld)
-    else:
-        account = self._take_from_frozen(sender, account, unheld, amount)
+    self._require(self._receive_restriction(config, sender, sender_record, account, receiver, receiver_record, receiver_account, amount))
+    account = self._take_unheld(sender, account, amount)
     self._move(config, sender, receiver, sender_record, receiver_record, account, receiver_account, amount)
     log ForcedTransfer(sender=sender, receiver=receiver, amount=amount, agent=msg.sender)
 

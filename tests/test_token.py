@@ -371,7 +371,7 @@ def test_burn_and_batch_burn(holders, agent, alice, bob):
 def test_burn_unfreezes_frozen_shares_but_not_held_ones(holders, agent, market, alice):
     holders.freezePartialTokens(alice, 300, sender=agent)
     holders.place_hold(alice, 500, sender=market)
-    with ape.reverts("token: burn exceeds unheld balance"):
+    with ape.reverts("token: shares held on orders; force_cancel them first"):
         holders.burn(alice, 501, sender=agent)
     holders.burn(alice, 400, sender=agent)
     assert holders.balanceOf(alice) == 600
@@ -388,14 +388,17 @@ def test_forced_transfer(holders, agent, alice, bob):
     assert (event.sender, event.receiver, event.amount) == (alice.address, bob.address, 300)
 
 
-def test_forced_transfer_takes_frozen_then_held(holders, agent, market, alice, bob):
+def test_forced_transfer_takes_frozen_but_not_held(holders, agent, market, alice, bob):
     holders.freezePartialTokens(alice, 200, sender=agent)
     holders.place_hold(alice, 700, sender=market)
-    holders.forcedTransfer(alice, bob, 1000, sender=agent)
-    assert holders.balanceOf(alice) == 0
-    assert holders.held_balance(alice) == 0
+    with ape.reverts("token: shares held on orders; force_cancel them first"):
+        holders.forcedTransfer(alice, bob, 301, sender=agent)
+    receipt = holders.forcedTransfer(alice, bob, 300, sender=agent)
+    assert receipt.decode_logs(holders.TokensUnfrozen)[0].amount == 200
+    assert holders.balanceOf(alice) == 700
+    assert holders.held_balance(alice) == 700
     assert holders.getFrozenTokens(alice) == 0
-    assert holders.balanceOf(bob) == 1010
+    assert holders.balanceOf(bob) == 310
 
 
 def test_forced_transfer_checks_recipient(holders, agent, alice, outsider, bob):
@@ -737,6 +740,13 @@ def replay_holds_and_freezes(token, receipts):
                 frozen[e["user_address"]] -= e["amount"]
             elif name == "AddressFrozen":
                 wallet_frozen[e["user_address"]] = e["is_frozen"]
+            elif name == "HoldingsRecovered":
+                lost, new = e["lost_wallet"], e["new_wallet"]
+                for book, amount in ((held, e["held"]), (frozen, e["frozen"])):
+                    book[lost] = book.get(lost, 0) - amount
+                    book[new] = book.get(new, 0) + amount
+                if e["wallet_frozen"]:
+                    wallet_frozen[lost], wallet_frozen[new] = False, True
     return held, frozen, wallet_frozen
 
 
