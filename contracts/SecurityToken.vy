@@ -1547,9 +1547,8 @@ def _take_unheld(holder: address, account: uint256, amount: uint256) -> uint256:
     """
     self._check_amount(amount)
     balance: uint256 = account & _BALANCE_MASK
-    assert amount <= balance, "token: amount exceeds balance"
     unheld: uint256 = balance - min(balance, account >> _HELD_SHIFT & _BALANCE_MASK)
-    assert amount <= unheld, "token: shares held on orders; force_cancel them first"
+    assert amount <= unheld, "token: exceeds unheld balance; force_cancel orders first"
     return self._take_from_frozen(holder, account, unheld, amount)
 
 

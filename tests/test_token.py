@@ -371,7 +371,7 @@ def test_burn_and_batch_burn(holders, agent, alice, bob):
 def test_burn_unfreezes_frozen_shares_but_not_held_ones(holders, agent, market, alice):
     holders.freezePartialTokens(alice, 300, sender=agent)
     holders.place_hold(alice, 500, sender=market)
-    with ape.reverts("token: shares held on orders; force_cancel them first"):
+    with ape.reverts("token: exceeds unheld balance; force_cancel orders first"):
         holders.burn(alice, 501, sender=agent)
     holders.burn(alice, 400, sender=agent)
     assert holders.balanceOf(alice) == 600
@@ -391,7 +391,7 @@ def test_forced_transfer(holders, agent, alice, bob):
 def test_forced_transfer_takes_frozen_but_not_held(holders, agent, market, alice, bob):
     holders.freezePartialTokens(alice, 200, sender=agent)
     holders.place_hold(alice, 700, sender=market)
-    with ape.reverts("token: shares held on orders; force_cancel them first"):
+    with ape.reverts("token: exceeds unheld balance; force_cancel orders first"):
         holders.forcedTransfer(alice, bob, 301, sender=agent)
     receipt = holders.forcedTransfer(alice, bob, 300, sender=agent)
     assert receipt.decode_logs(holders.TokensUnfrozen)[0].amount == 200
@@ -404,7 +404,7 @@ def test_forced_transfer_takes_frozen_but_not_held(holders, agent, market, alice
 def test_forced_transfer_checks_recipient(holders, agent, alice, outsider, bob):
     with ape.reverts(MESSAGES[RECIPIENT_NOT_VERIFIED]):
         holders.forcedTransfer(alice, outsider, 1, sender=agent)
-    with ape.reverts("token: amount exceeds balance"):
+    with ape.reverts("token: exceeds unheld balance; force_cancel orders first"):
         holders.forcedTransfer(bob, alice, 11, sender=agent)
     with ape.reverts("token: same wallet"):
         holders.forcedTransfer(alice, alice, 1, sender=agent)
@@ -659,8 +659,9 @@ def test_finding_5_admin_resyncs_identity_keys(make_token, operator, agent, issu
     assert token.holder_identity(alice) == new_identity
     assert token.identity_balance(first_identity) == 0 and token.identity_balance(new_identity) == 150
     assert token.holder_count() == 2
-    [event] = receipt.decode_logs(token.HolderIdentityResynced)
-    assert (event.wallet, event.previous_identity, event.identity, event.amount) == (alice.address, first_identity, new_identity, 150)
+    first, second = receipt.decode_logs(token.HolderIdentityResynced)
+    assert (first.wallet, first.previous_identity, first.identity, first.amount) == (alice.address, first_identity, new_identity, 150)
+    assert (second.wallet, second.previous_identity, second.identity) == (bob.address, registry.identityOf(bob), registry.identityOf(bob))
     registry.remove_wallet(bob, sender=registrar)
     with ape.reverts("token: wallet not registered"):
         token.resync_holder_identities([bob], sender=operator)
@@ -680,7 +681,7 @@ def test_finding_7_forced_transfer_refuses_held_shares(book, token, cash, agent,
 
     alice, bob, carol, _ = traders
     ask, _ = place(book, alice, SELL, 100, 10)
-    with ape.reverts("token: shares held on orders; force_cancel them first"):
+    with ape.reverts("token: exceeds unheld balance; force_cancel orders first"):
         token.forcedTransfer(alice, carol, 10_000, sender=agent)
     token.forcedTransfer(alice, carol, 9_990, sender=agent)  # the free shares still move
     assert token.held_balance(alice) == 10
