@@ -16,6 +16,7 @@
 """
 
 from snekmate.auth import access_control
+from snekmate.auth.interfaces import IAccessControl
 
 import lib.identity_record as identity_record
 import lib.isin as isin
@@ -99,6 +100,7 @@ OPERATOR_ROLE: public(constant(bytes32)) = keccak256("OPERATOR_ROLE")
 _MARKET_ROLE: constant(bytes32) = keccak256("MARKET_ROLE")
 _MINTER_ROLE: constant(bytes32) = keccak256("MINTER_ROLE")
 _RECORDER_ROLE: constant(bytes32) = keccak256("RECORDER_ROLE")
+_ISSUER_ROLE: constant(bytes32) = keccak256("ISSUER_ROLE")
 # Offering.STATE_SUCCEEDED and later: the offering is finished and its security trades.
 _OFFERING_FINISHED: constant(uint8) = 3
 
@@ -179,6 +181,10 @@ event ListingStatusChanged:
 event PlatformAgentChanged:
     agent: indexed(address)
 
+event OperatorHaltChanged:
+    token: indexed(address)
+    operator_halt: bool
+
 
 # STORAGE #
 
@@ -198,6 +204,8 @@ PLATFORM_ADMIN: public(immutable(address))
 # The operator's transfer agent: AGENT_ROLE (freeze, recovery, forced transfer) on every security.
 platform_agent: public(address)
 security_count: public(uint256)
+# Securities halted by an operator: only an operator resumes them, not their issuer.
+halted_by_operator: public(HashMap[address, bool])
 
 _listings: HashMap[uint256, Listing]
 # Index + 1, so that 0 means "not listed".
@@ -314,12 +322,20 @@ def issue_security(request: IssuanceRequest) -> address:
 @external
 def halt(token: address):
     """
-    @notice Suspends trading in a listed security (its issuer or an operator).
+    @notice Suspends trading in a listed security (a holder of the token's ISSUER_ROLE or an
+            operator). Only an operator lifts a halt an operator imposed; an operator may also
+            take over a halt the issuer imposed, which the issuer then no longer lifts.
     @param token The security.
     """
     index: uint256 = self._index_of(token)
-    self._check_issuer_or_operator(index)
-    assert self._status(index) in [STATUS_OFFERING, STATUS_LISTED], "factory: not trading"
+    by_operator: bool = self._check_issuer_or_operator(token)
+    status: uint8 = self._status(index)
+    if status == STATUS_HALTED and by_operator and not self.halted_by_operator[token]:
+        self._set_operator_halt(token, True)
+        return
+    assert status in [STATUS_OFFERING, STATUS_LISTED], "factory: not trading"
+    if by_operator:
+        self._set_operator_halt(token, True)
     self._set_status(index, token, STATUS_HALTED)
     extcall IMarketSetup(self._listings[index].market).halt()
 
@@ -327,11 +343,16 @@ def halt(token: address):
 @external
 def resume(token: address):
     """
-    @notice Resumes trading in a halted security (its issuer or an operator).
+    @notice Resumes trading in a halted security: an operator, or a holder of the token's
+            ISSUER_ROLE when the issuer imposed the halt.
     @param token The security.
     """
     index: uint256 = self._index_of(token)
-    self._check_issuer_or_operator(index)
+    if self.halted_by_operator[token]:
+        assert access_control.hasRole[OPERATOR_ROLE][msg.sender], "factory: halted by the operator"
+        self._set_operator_halt(token, False)
+    else:
+        self._check_issuer_or_operator(token)
     assert self._listings[index].status == STATUS_HALTED, "factory: not halted"
     self._set_status(index, token, STATUS_OFFERING if self._offering_running(self._listings[index].offering) else STATUS_LISTED)
     extcall IMarketSetup(self._listings[index].market).resume()
@@ -356,18 +377,23 @@ def create_offering(token: address, terms: OfferingTerms) -> address:
     @notice Opens a primary offering of a listed security: clones the offering, gives it the
             token's MINTER_ROLE and records it in the listing, whose status is STATUS_OFFERING
             until the offering is finished (succeeded, failed or cancelled).
-    @dev Only the security's issuer or an account with OPERATOR_ROLE; one offering at a time.
+    @dev Only a holder of the token's ISSUER_ROLE, who then receives the proceeds, or an account
+         with OPERATOR_ROLE on behalf of the issuer recorded in the listing, which must still hold
+         the role; one offering at a time.
     @param token The security.
     @param terms Price in cash base units per lot, lot in share base units, minimum and maximum
            per investor, soft and hard cap (share base units, whole lots), start and end time.
     @return The offering's address.
     """
     index: uint256 = self._index_of(token)
-    self._check_issuer_or_operator(index)
+    issuer: address = msg.sender
+    if self._check_issuer_or_operator(token):
+        # The listing's issuer may have been revoked since: its key must not receive the cash.
+        issuer = self._listings[index].issuer
+        assert staticcall IAccessControl(token).hasRole(_ISSUER_ROLE, issuer), "factory: issuer revoked"
     status: uint8 = self._status(index)
     assert status != STATUS_OFFERING, "factory: offering in progress"
     assert status == STATUS_LISTED, "factory: not trading"
-    listing: Listing = self._listings[index]
 
     offering: address = create_minimal_proxy_to(OFFERING_IMPLEMENTATION)
     self._listings[index].offering = offering
@@ -377,7 +403,7 @@ def create_offering(token: address, terms: OfferingTerms) -> address:
         OfferingSetup(
             security_token=token,
             cash_token=CASH_TOKEN,
-            issuer=listing.issuer,
+            issuer=issuer,
             price=terms.price,
             lot=terms.lot,
             min_per_investor=terms.min_per_investor,
@@ -493,9 +519,21 @@ def _listing(index: uint256) -> Listing:
 
 @internal
 @view
-def _check_issuer_or_operator(index: uint256):
-    if msg.sender != self._listings[index].issuer:
-        access_control._check_role(OPERATOR_ROLE, msg.sender)
+def _check_issuer_or_operator(token: address) -> bool:
+    """
+    @dev Returns whether the caller acts as an operator. An issuer is whoever holds the token's
+         ISSUER_ROLE now, so a key the operator revoked on the token loses its powers here too.
+    """
+    if access_control.hasRole[OPERATOR_ROLE][msg.sender]:
+        return True
+    assert staticcall IAccessControl(token).hasRole(_ISSUER_ROLE, msg.sender), "factory: not issuer or operator"
+    return False
+
+
+@internal
+def _set_operator_halt(token: address, operator_halt: bool):
+    self.halted_by_operator[token] = operator_halt
+    log OperatorHaltChanged(token=token, operator_halt=operator_halt)
 
 
 @internal

@@ -24,10 +24,16 @@
         are not issued). The subscriber pays a_i / lot * price and gets the rest of its escrowed
         cash back. If T <= H every subscription is allotted in full.
 
-        Roles. The issuer receives the cash, may close early once the hard cap is subscribed, and
-        may cancel before the end. The platform operator (`DEFAULT_ADMIN_ROLE` on the security
-        token) may also cancel. The offering needs the token's `MINTER_ROLE`. Closing after the
-        end and settling are open to anyone, so no party can keep cash in escrow.
+        Roles. The issuer receives the cash. Whoever holds the token's `ISSUER_ROLE` now may close
+        early once the hard cap is subscribed and may cancel before the end, so a key the operator
+        revoked on the token loses these powers. The platform operator (`DEFAULT_ADMIN_ROLE` on the
+        security token) may also cancel. The offering needs the token's `MINTER_ROLE` and
+        renounces it when it can mint no more: at a failed close or a cancellation, and after a
+        success once its last subscriber is settled. Closing after the end and settling are open
+        to anyone, so no party can keep cash in escrow.
+
+        Withdrawals close `WITHDRAWAL_CUTOFF` before the end, while subscriptions stay open until
+        the end: whoever fills the subscriptions and withdraws leaves the others time to subscribe.
 
         Settlement refusal. If the token would refuse the allotted shares when a subscriber is
         settled (wallet frozen, KYC expired or revoked, a holder or country rule), that subscriber
@@ -38,6 +44,9 @@
         tokens that return nothing from `transfer` are supported, tokens that deliver less than
         the amount sent (fee on transfer) are refused. Each offering is an EIP-1167 clone of one
         implementation, set up by `initialize`.
+
+        Every entry that moves cash or shares holds a reentrancy lock and writes its state before
+        it calls out; the implementation itself refuses every state change.
 
         Gas: the terms are packed into five storage words and each subscriber into one, so a
         subscription reads six words; `close` is O(1), and each subscriber is settled by its own
@@ -57,6 +66,9 @@ import interfaces.ISecurityToken as ISecurityToken
 # at least about a quarter of its subscription (less one lot of rounding).
 MAX_OVERSUBSCRIPTION: public(constant(uint256)) = 4
 MAX_BATCH: public(constant(uint256)) = 100
+# Withdrawals close this long before the end: a subscription then holds, so wallets that fill
+# the subscriptions cannot leave at the last second and make the offering fail.
+WITHDRAWAL_CUTOFF: public(constant(uint256)) = 86_400
 
 STATE_PENDING: public(constant(uint8)) = 0
 STATE_OPEN: public(constant(uint8)) = 1
@@ -67,6 +79,8 @@ STATE_CANCELLED: public(constant(uint8)) = 5
 
 _BPS: constant(uint256) = 10_000
 _DEFAULT_ADMIN_ROLE: constant(bytes32) = empty(bytes32)
+_ISSUER_ROLE: constant(bytes32) = keccak256("ISSUER_ROLE")
+_MINTER_ROLE: constant(bytes32) = keccak256("MINTER_ROLE")
 
 _MASK_40: constant(uint256) = (1 << 40) - 1
 _MASK_64: constant(uint256) = (1 << 64) - 1
@@ -85,8 +99,11 @@ _PRICE_SHIFT: constant(uint256) = 160
 # Limits word: minimum per investor (0..95), maximum per investor (96..191), lot (192..255).
 _MAX_SHIFT: constant(uint256) = 96
 _LOT_SHIFT: constant(uint256) = 192
-# Book word: total subscribed (0..127), hard cap (128..255).
+# Book word: total subscribed (0..127), hard cap (128..223), subscribers not yet settled
+# (224..255; counted so that the offering knows when it has minted its last shares).
 _HARD_CAP_SHIFT: constant(uint256) = 128
+_SUBSCRIBERS_SHIFT: constant(uint256) = 224
+_ONE_SUBSCRIBER: constant(uint256) = 1 << _SUBSCRIBERS_SHIFT
 # Proceeds word: issuer (0..159), soft cap (160..255).
 _SOFT_CAP_SHIFT: constant(uint256) = 160
 # Subscriber word: shares subscribed (0..127), settled (255).
@@ -176,14 +193,19 @@ _subscriptions: HashMap[address, uint256]
 
 _initialized: bool
 
+# The implementation's own address: the clones run its code at other addresses.
+_IMPLEMENTATION: immutable(address)
+
 
 @deploy
 def __init__():
     """
     @dev The implementation is never an offering itself: it locks itself so that nobody can
-         initialise it, and every offering is a clone set up through `initialize`.
+         initialise it, and refuses every other state change (`offering: implementation`); every
+         offering is a clone set up through `initialize`.
     """
     self._initialized = True
+    _IMPLEMENTATION = self
 
 
 @external
@@ -245,6 +267,7 @@ def initialize(setup: OfferingSetup):
 
 
 @external
+@nonreentrant
 def subscribe(shares: uint256):
     """
     @notice Subscribes `shares` more shares for the caller and pulls their price in cash (approve
@@ -262,6 +285,7 @@ def subscribe(shares: uint256):
 
 
 @external
+@nonreentrant
 def subscribe_with_permit(shares: uint256, deadline: uint256, v: uint8, r: bytes32, s: bytes32):
     """
     @notice `subscribe` in one transaction with an EIP-2612 permit of the cash token, signed by
@@ -298,15 +322,19 @@ def subscribe_with_permit(shares: uint256, deadline: uint256, v: uint8, r: bytes
 
 
 @external
+@nonreentrant
 def withdraw(shares: uint256):
     """
-    @notice Takes back `shares` of the caller's subscription before the end; their cash is
-            returned at once. What remains must be zero or at least the minimum per investor.
+    @notice Takes back `shares` of the caller's subscription until `WITHDRAWAL_CUTOFF` before
+            the end; their cash is returned at once. What remains must be zero or at least the
+            minimum per investor.
     @param shares The number of shares (base units, a multiple of `lot`).
     """
     schedule: uint256 = self._schedule
     self._check_live(schedule)
-    assert block.timestamp < (schedule >> _END_SHIFT) & _MASK_40, "offering: ended"
+    end: uint256 = (schedule >> _END_SHIFT) & _MASK_40
+    assert block.timestamp < end, "offering: ended"
+    assert block.timestamp + WITHDRAWAL_CUTOFF < end, "offering: withdrawals closed"
     assert shares != 0, "offering: zero shares"
     limits: uint256 = self._limits
     lot: uint256 = limits >> _LOT_SHIFT
@@ -317,7 +345,10 @@ def withdraw(shares: uint256):
     assert remaining == 0 or remaining >= limits & _MASK_96, "offering: below minimum"
 
     self._subscriptions[msg.sender] = remaining
-    self._book -= shares
+    if remaining == 0:
+        self._book -= shares + _ONE_SUBSCRIBER
+    else:
+        self._book -= shares
     cash: uint256 = shares // lot * (self._asset >> _PRICE_SHIFT)
     self._send_cash(self._cash(schedule), msg.sender, cash)
     log Withdrawn(investor=msg.sender, shares=shares, cash=cash, subscription=remaining)
@@ -327,52 +358,62 @@ def withdraw(shares: uint256):
 
 
 @external
+@nonreentrant
 def close():
     """
     @notice Ends the offering: a success if the subscriptions reach the soft cap, a failure
-            otherwise. Anyone may close after the end; the issuer may close earlier once the
-            subscriptions reach the hard cap. Subscribers are then settled one by one.
+            otherwise. Anyone may close after the end; the issuer (a holder of the token's
+            ISSUER_ROLE) may close earlier once the subscriptions reach the hard cap. Subscribers
+            are then settled one by one. A failed offering renounces the token's MINTER_ROLE.
     """
     schedule: uint256 = self._schedule
     self._check_live(schedule)
     book: uint256 = self._book
     total: uint256 = book & _MASK_128
-    proceeds: uint256 = self._proceeds
+    token: address = self._token(self._asset)
     if block.timestamp < (schedule >> _END_SHIFT) & _MASK_40:
-        assert msg.sender == self._issuer(proceeds), "offering: not ended"
-        assert total >= book >> _HARD_CAP_SHIFT, "offering: hard cap not reached"
-    succeeded: bool = total >= proceeds >> _SOFT_CAP_SHIFT
+        assert staticcall IAccessControl(token).hasRole(_ISSUER_ROLE, msg.sender), "offering: not ended"
+        assert total >= self._hard_cap(book), "offering: hard cap not reached"
+    succeeded: bool = total >= self._proceeds >> _SOFT_CAP_SHIFT
     status: uint8 = STATE_FAILED
     if succeeded:
         status = STATE_SUCCEEDED
     self._schedule = schedule | (convert(status, uint256) << _STATUS_SHIFT)
     log Closed(succeeded=succeeded, total_subscribed=total, closed_by=msg.sender)
+    if not succeeded:
+        extcall IAccessControl(token).renounceRole(_MINTER_ROLE, self)
 
 
 @external
+@nonreentrant
 def cancel():
     """
-    @notice Cancels the offering before its end (the issuer or the platform operator, i.e. an
-            admin of the security token). Every subscriber is then refunded in full by `settle`.
+    @notice Cancels the offering before its end (the issuer or the platform operator, i.e. a
+            holder of the security token's ISSUER_ROLE or an admin of it). Every subscriber is
+            then refunded in full by `settle`; the offering renounces the token's MINTER_ROLE.
     """
     schedule: uint256 = self._schedule
     self._check_live(schedule)
     assert block.timestamp < (schedule >> _END_SHIFT) & _MASK_40, "offering: ended"
-    if msg.sender != self._issuer(self._proceeds):
-        assert staticcall IAccessControl(self._token(self._asset)).hasRole(
-            _DEFAULT_ADMIN_ROLE, msg.sender
-        ), "offering: not issuer or operator"
+    token: address = self._token(self._asset)
+    assert (
+        staticcall IAccessControl(token).hasRole(_ISSUER_ROLE, msg.sender)
+        or staticcall IAccessControl(token).hasRole(_DEFAULT_ADMIN_ROLE, msg.sender)
+    ), "offering: not issuer or operator"
     self._schedule = schedule | (convert(STATE_CANCELLED, uint256) << _STATUS_SHIFT)
     log Cancelled(cancelled_by=msg.sender)
+    extcall IAccessControl(token).renounceRole(_MINTER_ROLE, self)
 
 
 @external
+@nonreentrant
 def settle(subscriber: address):
     """
     @notice Settles one subscriber after the close (anyone may call; each subscriber once). On
             success: mints the allotted shares to the subscriber, pays their price to the issuer
             and refunds the rest of the subscriber's cash. On failure or cancellation, or if the
             token would now refuse the subscriber the shares: refunds all of the subscriber's cash.
+            Settling the last subscriber of a success renounces the token's MINTER_ROLE.
     @param subscriber The subscriber.
     """
     settlement: Settlement = self._settlement()
@@ -380,11 +421,11 @@ def settle(subscriber: address):
     assert subscription & _SETTLED == 0, "offering: already settled"
     assert subscription != 0, "offering: no subscription"
     proceeds: uint256 = self._settle(settlement, subscriber, subscription)
-    if proceeds != 0:
-        self._send_cash(settlement.cash, self._issuer(self._proceeds), proceeds)
+    self._pay_issuer(settlement, proceeds)
 
 
 @external
+@nonreentrant
 def settle_many(subscribers: DynArray[address, MAX_BATCH]):
     """
     @notice `settle` for several subscribers, with one payment to the issuer for all of them.
@@ -399,8 +440,7 @@ def settle_many(subscribers: DynArray[address, MAX_BATCH]):
         if subscription == 0 or subscription & _SETTLED != 0:
             continue
         proceeds += self._settle(settlement, subscriber, subscription)
-    if proceeds != 0:
-        self._send_cash(settlement.cash, self._issuer(self._proceeds), proceeds)
+    self._pay_issuer(settlement, proceeds)
 
 
 # VIEWS #
@@ -532,7 +572,7 @@ def hard_cap() -> uint256:
     @notice The most shares the offering issues (base units).
     @return The hard cap.
     """
-    return self._book >> _HARD_CAP_SHIFT
+    return self._hard_cap(self._book)
 
 
 @view
@@ -554,7 +594,7 @@ def progress() -> uint256:
     @return The progress in basis points.
     """
     book: uint256 = self._book
-    return (book & _MASK_128) * _BPS // (book >> _HARD_CAP_SHIFT)
+    return (book & _MASK_128) * _BPS // self._hard_cap(book)
 
 
 @view
@@ -608,7 +648,7 @@ def allocation_of(investor: address) -> uint256:
     return self._allocation(
         self._subscriptions[investor] & _MASK_128,
         book & _MASK_128,
-        book >> _HARD_CAP_SHIFT,
+        self._hard_cap(book),
         self._limits >> _LOT_SHIFT,
     )
 
@@ -642,6 +682,12 @@ def _status(schedule: uint256) -> uint8:
 
 @internal
 @pure
+def _hard_cap(book: uint256) -> uint256:
+    return (book >> _HARD_CAP_SHIFT) & _MASK_96
+
+
+@internal
+@pure
 def _allocation(subscription: uint256, total: uint256, hard_cap: uint256, lot: uint256) -> uint256:
     if total <= hard_cap:
         return subscription
@@ -649,8 +695,15 @@ def _allocation(subscription: uint256, total: uint256, hard_cap: uint256, lot: u
 
 
 @internal
-@pure
+@view
+def _check_clone():
+    assert self != _IMPLEMENTATION, "offering: implementation"
+
+
+@internal
+@view
 def _check_live(schedule: uint256):
+    self._check_clone()
     status: uint8 = self._status(schedule)
     assert status != STATE_CANCELLED, "offering: cancelled"
     assert status == _LIVE, "offering: closed"
@@ -677,13 +730,15 @@ def _add_subscription(investor: address, shares: uint256) -> uint256:
     assert subscription >= limits & _MASK_96, "offering: below minimum"
     assert subscription <= (limits >> _MAX_SHIFT) & _MASK_96, "offering: above maximum"
     book: uint256 = self._book
-    assert (book & _MASK_128) + shares <= (book >> _HARD_CAP_SHIFT) * MAX_OVERSUBSCRIPTION, "offering: subscriptions full"
+    assert (book & _MASK_128) + shares <= self._hard_cap(book) * MAX_OVERSUBSCRIPTION, "offering: subscriptions full"
     asset: uint256 = self._asset
     code: uint8 = staticcall ISecurityToken(self._token(asset)).restriction_to_receive(investor, subscription)
     if code != restrictions.SUCCESS:
         raise restrictions._message(code)
 
     self._subscriptions[investor] = subscription
+    if subscription == shares:
+        book += _ONE_SUBSCRIBER
     self._book = book + shares
     cost: uint256 = shares // lot * (asset >> _PRICE_SHIFT)
     log Subscribed(investor=investor, shares=shares, cash=cost, subscription=subscription)
@@ -693,6 +748,7 @@ def _add_subscription(investor: address, shares: uint256) -> uint256:
 @internal
 @view
 def _settlement() -> Settlement:
+    self._check_clone()
     schedule: uint256 = self._schedule
     status: uint8 = self._status(schedule)
     assert status != _LIVE, "offering: not closed"
@@ -704,7 +760,7 @@ def _settlement() -> Settlement:
         price=asset >> _PRICE_SHIFT,
         lot=self._limits >> _LOT_SHIFT,
         total=book & _MASK_128,
-        hard_cap=book >> _HARD_CAP_SHIFT,
+        hard_cap=self._hard_cap(book),
         succeeded=status == STATE_SUCCEEDED,
     )
 
@@ -716,6 +772,7 @@ def _settle(settlement: Settlement, subscriber: address, subscription: uint256) 
          proceeds from it, which the caller pays.
     """
     self._subscriptions[subscriber] = subscription | _SETTLED
+    self._book -= _ONE_SUBSCRIBER
     paid: uint256 = subscription // settlement.lot * settlement.price
     allotted: uint256 = 0
     code: uint8 = restrictions.SUCCESS
@@ -739,6 +796,18 @@ def _settle(settlement: Settlement, subscriber: address, subscription: uint256) 
         self._send_cash(settlement.cash, subscriber, refund)
     log Settled(subscriber=subscriber, shares=allotted, proceeds=proceeds, refund=refund)
     return proceeds
+
+
+@internal
+def _pay_issuer(settlement: Settlement, proceeds: uint256):
+    """
+    @dev Pays the proceeds of the subscribers just settled; once a success has settled its last
+         subscriber, the offering can mint no more and gives up the token's MINTER_ROLE.
+    """
+    if proceeds != 0:
+        self._send_cash(settlement.cash, self._issuer(self._proceeds), proceeds)
+    if settlement.succeeded and self._book >> _SUBSCRIBERS_SHIFT == 0:
+        extcall IAccessControl(settlement.token).renounceRole(_MINTER_ROLE, self)
 
 
 @internal

@@ -125,12 +125,12 @@ def test_listing_is_enumerable(factory, verified_issuer):
 
 def test_halt_resume_delist(factory, project, verified_issuer, operator, alice):
     token, _ = issue(factory, project, issuance_request(verified_issuer), verified_issuer)
-    with ape.reverts("access_control: account is missing role"):
+    with ape.reverts("factory: not issuer or operator"):
         factory.halt(token, sender=alice)
     factory.halt(token, sender=verified_issuer)
     assert factory.security_by_token(token).status == STATUS_HALTED
     with ape.reverts("factory: not trading"):
-        factory.halt(token, sender=operator)
+        factory.halt(token, sender=verified_issuer)
     factory.resume(token, sender=operator)
     with ape.reverts("factory: not halted"):
         factory.resume(token, sender=operator)
@@ -224,7 +224,7 @@ def test_offering_through_the_factory(factory, project, listed, chain, cash, fun
 
 
 def test_one_offering_at_a_time(factory, project, listed, chain, verified_issuer, operator, alice):
-    with ape.reverts("access_control: account is missing role"):
+    with ape.reverts("factory: not issuer or operator"):
         factory.create_offering(listed, offering_terms(chain), sender=alice)
     first, _ = create_offering(factory, project, listed, operator, chain)
     with ape.reverts("factory: offering in progress"):
@@ -251,3 +251,94 @@ def test_bad_offering_terms_leave_the_listing_unchanged(factory, listed, chain, 
     assert listing.offering == "0x" + "0" * 40 and listing.status == STATUS_LISTED
     with ape.reverts("factory: unknown security"):
         factory.create_offering(verified_issuer, offering_terms(chain), sender=verified_issuer)
+
+
+# HARDENING (issue 12) #
+
+
+def test_finding_6_revoked_issuer_cannot_resume_or_create_offering(factory, project, listed, chain, verified_issuer, operator, accounts):
+    factory.halt(listed, sender=verified_issuer)
+    listed.revokeRole(ISSUER_ROLE, verified_issuer, sender=operator)
+    with ape.reverts("factory: not issuer or operator"):
+        factory.resume(listed, sender=verified_issuer)
+    factory.resume(listed, sender=operator)
+    with ape.reverts("factory: not issuer or operator"):
+        factory.create_offering(listed, offering_terms(chain), sender=verified_issuer)
+    with ape.reverts("factory: not issuer or operator"):
+        factory.halt(listed, sender=verified_issuer)
+    # Nor may the operator open an offering that would pay the revoked key.
+    with ape.reverts("factory: issuer revoked"):
+        factory.create_offering(listed, offering_terms(chain), sender=operator)
+    # The issuer's new key holds the powers and receives the proceeds.
+    new_key = accounts[12]
+    listed.grantRole(ISSUER_ROLE, new_key, sender=operator)
+    offering, _ = create_offering(factory, project, listed, new_key, chain)
+    assert offering.issuer() == new_key.address
+    factory.halt(listed, sender=new_key)
+    factory.resume(listed, sender=new_key)
+
+
+def test_finding_6_issuer_cannot_lift_an_operator_halt(factory, project, listed, verified_issuer, operator):
+    market = clone_at(project.OrderBook, factory.security_by_token(listed).market)
+    receipt = factory.halt(listed, sender=operator)
+    with ape.reverts("factory: halted by the operator"):
+        factory.resume(listed, sender=verified_issuer)
+    assert receipt.decode_logs(factory.OperatorHaltChanged)[0].operator_halt
+    assert factory.halted_by_operator(listed)
+    factory.resume(listed, sender=operator)
+    assert not factory.halted_by_operator(listed) and market.status() == MARKET_TRADING
+    # An issuer's halt the issuer lifts; the operator may take it over, and then only it lifts it.
+    factory.halt(listed, sender=verified_issuer)
+    assert not factory.halted_by_operator(listed)
+    factory.resume(listed, sender=verified_issuer)
+    factory.halt(listed, sender=verified_issuer)
+    factory.halt(listed, sender=operator)
+    assert factory.halted_by_operator(listed) and market.status() == MARKET_HALTED
+    with ape.reverts("factory: halted by the operator"):
+        factory.resume(listed, sender=verified_issuer)
+    with ape.reverts("factory: not trading"):
+        factory.halt(listed, sender=operator)
+    factory.resume(listed, sender=operator)
+    assert factory.security_by_token(listed).status == STATUS_LISTED
+
+
+@pytest.mark.parametrize("ending", ["cancel", "failure", "success"])
+def test_finding_6_offering_loses_the_minter_role_when_it_ends(factory, project, listed, chain, cash, fund, verified_issuer, verified_investors, ending):
+    offering, _ = create_offering(factory, project, listed, verified_issuer, chain)
+    buyers = verified_investors[:2]
+    chain.pending_timestamp += 100
+    shares = 100 if ending == "failure" else 300
+    for buyer in buyers:
+        fund(buyer, shares * PRICE)
+        cash.approve(offering, shares * PRICE, sender=buyer)
+        offering.subscribe(shares, sender=buyer)
+    if ending == "cancel":
+        offering.cancel(sender=verified_issuer)
+    else:
+        chain.pending_timestamp += WEEK
+        offering.close(sender=buyers[0])
+    if ending != "success":
+        assert not listed.hasRole(MINTER_ROLE, offering)
+        offering.settle_many(buyers, sender=buyers[0])
+        assert listed.totalSupply() == 0
+        return
+    # A successful offering mints its allotments, then renounces with the last settlement.
+    offering.settle(buyers[0], sender=buyers[0])
+    assert listed.hasRole(MINTER_ROLE, offering)
+    receipt = offering.settle(buyers[1], sender=buyers[0])
+    assert not listed.hasRole(MINTER_ROLE, offering)
+    assert receipt.decode_logs(listed.RoleRevoked)[0].account == offering.address
+    assert listed.totalSupply() == 600
+
+
+def test_finding_1_factory_trusts_only_listed_tokens(factory, make_token, chain, issuer, operator, register):
+    """Every factory entry that takes a token looks it up in the listing before calling it: an
+    unlisted token whose issuer is the caller gets nothing (no offering, no minter, no halt)."""
+    register(issuer, kind=2, flags=2)
+    stray = make_token(symbol="STRAY")
+    for call, args in [
+        (factory.halt, ()), (factory.resume, ()), (factory.delist, ()),
+        (factory.create_offering, (offering_terms(chain),)),
+    ]:
+        with ape.reverts("factory: unknown security"):
+            call(stray, *args, sender=operator if call == factory.delist else issuer)

@@ -2,6 +2,7 @@
 
 import ape
 import pytest
+from eth_utils import keccak
 
 from keiretsu.clones import deploy_clone
 from keiretsu.permit import sign_permit
@@ -679,3 +680,111 @@ def test_cash_token_returning_false_is_refused(chain, make_offering, quirky_cash
     with ape.reverts("offering: cash transfer failed"):
         offering.subscribe(100, sender=alice)
     assert offering.subscription_of(alice) == 0
+
+
+# HARDENING (issue 12) #
+
+DAY = 24 * 3600
+ISSUER_ROLE = keccak(text="ISSUER_ROLE")
+
+
+def test_finding_12_withdrawals_close_a_day_before_the_end(chain, make_offering, cash, issuer, funded_investors, outsider):
+    """Four wallets fill the 4x ceiling; they may withdraw until a day before the end, which leaves
+    everyone else a day to subscribe, and from then on their subscriptions hold."""
+    offering = make_offering(hard_cap=1_000, max_per_investor=1_000, soft_cap=1_000)
+    fillers, latecomer = funded_investors[:4], funded_investors[4]
+    open_offering(chain, offering)
+    for filler in fillers:
+        subscribe(offering, cash, filler, 1_000)
+    chain.pending_timestamp = offering.end_time() - DAY - 1
+    offering.withdraw(1_000, sender=fillers[0])
+    subscribe(offering, cash, latecomer, 1_000)
+    chain.pending_timestamp = offering.end_time() - DAY
+    for filler in fillers[1:]:
+        with ape.reverts("offering: withdrawals closed"):
+            offering.withdraw(1_000, sender=filler)
+    assert offering.WITHDRAWAL_CUTOFF() == DAY
+    end_offering(chain, offering)
+    offering.close(sender=outsider)
+    assert offering.state() == SUCCEEDED
+
+
+def test_finding_15_implementation_refuses_every_state_change(chain, offering_implementation, outsider):
+    for call, args in [
+        (offering_implementation.close, ()),
+        (offering_implementation.cancel, ()),
+        (offering_implementation.subscribe, (10,)),
+        (offering_implementation.subscribe_with_permit, (10, 0, 27, b"\1" * 32, b"\2" * 32)),
+        (offering_implementation.withdraw, (10,)),
+        (offering_implementation.settle, (outsider,)),
+        (offering_implementation.settle_many, ([outsider],)),
+    ]:
+        with ape.reverts("offering: implementation"):
+            call(*args, sender=outsider)
+    assert offering_implementation.state() == ENDED
+
+
+def test_finding_6_revoked_issuer_cannot_close_or_cancel(chain, offering, token, cash, issuer, operator, funded_investors, alice, bob, accounts):
+    open_offering(chain, offering)
+    subscribe(offering, cash, alice, 1_000)
+    subscribe(offering, cash, bob, 1_000)
+    token.revokeRole(ISSUER_ROLE, issuer, sender=operator)
+    with ape.reverts("offering: not ended"):
+        offering.close(sender=issuer)
+    with ape.reverts("offering: not issuer or operator"):
+        offering.cancel(sender=issuer)
+    new_key = accounts[12]
+    token.grantRole(ISSUER_ROLE, new_key, sender=operator)
+    offering.cancel(sender=new_key)
+    assert offering.state() == CANCELLED
+
+
+def test_finding_6_offering_renounces_minting_at_the_end(chain, make_offering, token, cash, funded_investors, alice, bob, issuer):
+    offering = make_offering()
+    open_offering(chain, offering)
+    subscribe(offering, cash, alice, 500)
+    subscribe(offering, cash, bob, 300)
+    offering.withdraw(300, sender=bob)  # a full withdrawal leaves no one to settle
+    end_offering(chain, offering)
+    offering.close(sender=alice)
+    assert offering.state() == SUCCEEDED and token.hasRole(MINTER_ROLE, offering)
+    offering.settle_many([alice, bob], sender=alice)
+    assert not token.hasRole(MINTER_ROLE, offering)
+    assert token.balanceOf(alice) == 500
+    failed = make_offering()
+    failed.cancel(sender=issuer)
+    assert not token.hasRole(MINTER_ROLE, failed)
+
+
+@pytest.fixture
+def hostile(project, operator):
+    return project.HostileCash.deploy(sender=operator)
+
+
+@pytest.mark.parametrize("entry", ["subscribe", "withdraw", "settle", "settle_many"])
+def test_finding_9_cash_callback_cannot_reenter_the_offering(chain, make_offering, hostile, verified_investors, alice, bob, entry):
+    """The cash token calls back into the offering in the middle of each entry that moves cash:
+    the nested call meets the reentrancy lock (a bare revert), not the offering's own checks."""
+    offering = make_offering(cash_token=hostile.address, soft_cap=2_000)
+    for investor in (alice, bob):
+        hostile.mint(investor, 10**12, sender=investor)
+        hostile.approve(offering, 10**12, sender=investor)
+    open_offering(chain, offering)
+    offering.subscribe(300, sender=alice)
+    offering.subscribe(300, sender=bob)
+    # During alice's refund, settling bob would go through without the lock.
+    nested = offering.settle.encode_input(bob)
+    if entry in ("settle", "settle_many"):
+        end_offering(chain, offering)
+        offering.close(sender=alice)  # below the soft cap: every settlement is a cash refund
+    hostile.arm(offering, nested, sender=alice)
+    if entry == "subscribe":
+        offering.subscribe(10, sender=alice)
+    elif entry == "withdraw":
+        offering.withdraw(10, sender=alice)
+    elif entry == "settle":
+        offering.settle(alice, sender=alice)
+    else:
+        offering.settle_many([alice], sender=alice)
+    assert (hostile.callback_outcome(), hostile.callback_returned()) == (2, b"")
+    assert not offering.is_settled(bob)
