@@ -333,7 +333,8 @@ def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, ex
             code: uint8 = staticcall ISecurityTokenHolds(token).restriction_to_send(msg.sender, shares)
             if code != restrictions.SUCCESS:
                 raise restrictions._message(code)
-            extcall ISecurityTokenHolds(token).place_hold(msg.sender, shares)
+            # The token is this platform's clone: no code-size check.
+            extcall ISecurityTokenHolds(token).place_hold(msg.sender, shares, skip_contract_check=True)
         remaining, bound_reached, assets = self._match(market, assets, registry, side, tick, lots, identity, max_fills)
     if order_type == FILL_OR_KILL:
         assert remaining == 0, "market: fill-or-kill not filled"
@@ -668,6 +669,8 @@ def _match(
     # over, which keeps its place at the head.
     cursor: uint256 = level & _MASK_40
     passed: bool = False
+    # Whether any level was passed over: it stays the best, the levels used up after it are not.
+    any_passed: bool = False
     head_moved: bool = False
     for _: uint256 in range(_MAX_STEPS):
         if remaining == 0:
@@ -721,6 +724,7 @@ def _match(
                     raise restrictions._message(code)
                 if blame == _BLAME_PASS:
                     passed = True
+                    any_passed = True
                     continue
                 reason = code
         fill_tick: uint256 = tick
@@ -741,8 +745,7 @@ def _match(
             # level only when the taker goes on to it.
             self._levels[key] = self._emptied(level)
             tick, updated_assets = self._remove_level(maker_side, fill_tick, updated_assets)
-            if self._best_of(updated_assets, maker_side) != tick:
-                # A level passed over before this one is still the best.
+            if any_passed:
                 tick = self._next_tick(maker_side, fill_tick)
         else:
             self._levels[key] = level
@@ -752,12 +755,25 @@ def _match(
             log OrderCancelled(order_id=order_id, owner=maker, lots=available, reason=reason)
         else:
             notional: uint256 = quantity * fill_tick * tick_size
-            taker_fee: uint256 = self._fee(notional, taker_fee_bps)
+            # Fees round up (as `_fee`, inline on this path).
+            taker_fee: uint256 = (notional * taker_fee_bps + BPS - 1) // BPS
             maker_fee: uint256 = 0
             if side == BUY:
-                maker_fee = self._fee(notional, maker_fee_bps)
-                self._pay(cash, msg.sender, maker, notional - maker_fee, not measured)
-                measured = True
+                maker_fee = (notional * maker_fee_bps + BPS - 1) // BPS
+                if measured:
+                    ok: bool = False
+                    response: Bytes[32] = b""
+                    ok, response = raw_call(
+                        cash,
+                        abi_encode(msg.sender, maker, notional - maker_fee, method_id=method_id("transferFrom(address,address,uint256)")),
+                        max_outsize=32,
+                        revert_on_failure=False,
+                    )
+                    if not ok or (len(response) != 0 and not convert(response, bool)):
+                        self._pay_through_market(cash, msg.sender, maker, notional - maker_fee)
+                else:
+                    self._pay(cash, msg.sender, maker, notional - maker_fee, True)
+                    measured = True
             else:
                 # The maker's escrow pays: its fee is what the escrow held for these lots.
                 fee_rate: uint256 = word >> _FEE_SHIFT
@@ -889,7 +905,7 @@ def _rest(
     if code != restrictions.SUCCESS:
         raise restrictions._message(code)
     if side == SELL and not held:
-        extcall ISecurityTokenHolds(token).place_hold(msg.sender, shares)
+        extcall ISecurityTokenHolds(token).place_hold(msg.sender, shares, skip_contract_check=True)
 
     key: uint256 = self._level_key(side, tick)
     level: uint256 = self._levels[key]
@@ -1132,17 +1148,6 @@ def _escrow(lots: uint256, tick: uint256, tick_size: uint256, fee_bps: uint256) 
 
 
 @internal
-def _try_cash(cash: address, data: Bytes[100]) -> bool:
-    """
-    @dev Calls the cash token; whether it succeeded (a token that returns nothing succeeds).
-    """
-    ok: bool = False
-    response: Bytes[32] = b""
-    ok, response = raw_call(cash, data, max_outsize=32, revert_on_failure=False)
-    return ok and (len(response) == 0 or convert(response, bool))
-
-
-@internal
 def _pay(cash: address, payer: address, receiver: address, amount: uint256, measure: bool):
     """
     @dev The taker pays `receiver` directly. When the cash token refuses the receiver, the
@@ -1152,11 +1157,28 @@ def _pay(cash: address, payer: address, receiver: address, amount: uint256, meas
     before: uint256 = 0
     if measure:
         before = staticcall IERC20(cash).balanceOf(receiver)
-    if self._try_cash(cash, abi_encode(payer, receiver, amount, method_id=method_id("transferFrom(address,address,uint256)"))):
+    ok: bool = False
+    response: Bytes[32] = b""
+    ok, response = raw_call(
+        cash,
+        abi_encode(payer, receiver, amount, method_id=method_id("transferFrom(address,address,uint256)")),
+        max_outsize=32,
+        revert_on_failure=False,
+    )
+    if ok and (len(response) == 0 or convert(response, bool)):
         if measure:
             assert staticcall IERC20(cash).balanceOf(receiver) == before + amount, "market: cash token takes a fee"
         return
-    before = staticcall IERC20(cash).balanceOf(self)
+    self._pay_through_market(cash, payer, receiver, amount)
+
+
+@internal
+def _pay_through_market(cash: address, payer: address, receiver: address, amount: uint256):
+    """
+    @dev The cash token refused to pay `receiver`: the market takes the cash from the payer
+         (which must succeed) and credits it to the receiver.
+    """
+    before: uint256 = staticcall IERC20(cash).balanceOf(self)
     self._pull(cash, payer, self, amount)
     assert staticcall IERC20(cash).balanceOf(self) == before + amount, "market: cash token takes a fee"
     self._credit(receiver, amount)
@@ -1172,7 +1194,12 @@ def _send(cash: address, receiver: address, amount: uint256, measure: bool):
     before: uint256 = 0
     if measure:
         before = staticcall IERC20(cash).balanceOf(receiver)
-    if self._try_cash(cash, abi_encode(receiver, amount, method_id=method_id("transfer(address,uint256)"))):
+    ok: bool = False
+    response: Bytes[32] = b""
+    ok, response = raw_call(
+        cash, abi_encode(receiver, amount, method_id=method_id("transfer(address,uint256)")), max_outsize=32, revert_on_failure=False
+    )
+    if ok and (len(response) == 0 or convert(response, bool)):
         if measure:
             assert staticcall IERC20(cash).balanceOf(receiver) == before + amount, "market: cash token takes a fee"
         return
