@@ -13,11 +13,22 @@
         order escrows its cash (plus the maker fee) in this contract. The escrow is measured as it
         arrives: a cash token that takes a fee on transfer cannot rest bids.
 
-        Matching is price-time priority. A resting order whose owner can no longer trade (frozen,
-        KYC expired, removed, recovered) is cancelled when met, its hold or escrow released, and
-        matching goes on: no order can block the book. Two wallets of one investor never trade
-        with each other: the resting order is cancelled instead. Every call fills at most
-        `MAX_FILLS` orders (expired and ineligible ones count).
+        Matching is price-time priority. A refusal of the token is blamed on the party it is
+        about: a resting order whose owner can no longer trade (frozen, KYC expired, removed,
+        recovered, held shares gone) is cancelled when met, its hold or escrow released; a maker
+        whose own caps or country refuse the shares is passed over and keeps its order; a refusal
+        about the taker or the whole token (paused, lock-up) reverts the taker's call with its
+        reason. So no order can block the book and no taker can wipe it. Two wallets of one
+        investor never trade with each other: the resting order is cancelled instead. Every call
+        meets at most `max_fills` (at most `MAX_FILLS`) orders, expired, ineligible and passed-over
+        ones included; the holes cancellations leave inside a level do not count, they have a
+        bound of their own (`MAX_HOLES`), and each call moves the level's head past those it steps over.
+
+        Cash that cannot be paid (a stablecoin that blocks the receiver) is credited to the
+        receiver, who takes it with `withdraw`; so neither a blocked maker nor a blocked refund
+        can make a taker's call revert. A cash token that takes a fee on transfer is refused: the
+        first payment to a seller in every call is measured, and a short one reverts the call.
+        The operator or the token's agent can cancel any order in every status (`force_cancel`).
 
         One storage word per order, one per price level, a two-level bitmap of price levels and
         a cached best bid and ask keep each fill's cost independent of the size of the book. The
@@ -54,11 +65,15 @@ interface ISecurityTokenHolds:
     def restriction_to_receive(receiver: address, amount: uint256) -> uint8: view
     def restriction_to_send(sender: address, amount: uint256) -> uint8: view
     def registry() -> address: view
+    def recovered_to(wallet: address) -> address: view
+    def hasRole(role: bytes32, account: address) -> bool: view
 
 
 # CONSTANTS #
 
 ISSUER_ROLE: public(constant(bytes32)) = keccak256("ISSUER_ROLE")
+# The token's ERC-3643 agent, who may cancel any order (`force_cancel`) before moving held shares.
+AGENT_ROLE: public(constant(bytes32)) = keccak256("AGENT_ROLE")
 
 BUY: public(constant(uint8)) = 0
 SELL: public(constant(uint8)) = 1
@@ -77,9 +92,16 @@ STATUS_DELISTED: public(constant(uint8)) = 3
 CANCELLED_BY_OWNER: public(constant(uint8)) = 100
 CANCELLED_EXPIRED: public(constant(uint8)) = 101
 CANCELLED_SELF_TRADE: public(constant(uint8)) = 102
-CANCELLED_UNFILLED: public(constant(uint8)) = 103
+CANCELLED_BY_OPERATOR: public(constant(uint8)) = 104
 
 MAX_FILLS: public(constant(uint256)) = 32
+# Holes stepped over in one call: about 2,300 gas each, 2.4 million at most.
+MAX_HOLES: public(constant(uint256)) = 1024
+# Every step meets an order, steps over a hole or leaves a level whose rest was passed over
+# (at most one per order met).
+_MAX_STEPS: constant(uint256) = 2 * MAX_FILLS + MAX_HOLES + 1
+# As the token's: a recovery chain is followed this far.
+MAX_RECOVERY_HOPS: constant(uint256) = 8
 MAX_TICK: public(constant(uint256)) = 65535
 MAX_FEE_BPS: constant(uint256) = 1000
 MAX_CANCELS: constant(uint256) = 50
@@ -90,14 +112,16 @@ _MASK_16: constant(uint256) = (1 << 16) - 1
 _MASK_32: constant(uint256) = (1 << 32) - 1
 _MASK_40: constant(uint256) = (1 << 40) - 1
 _MASK_48: constant(uint256) = (1 << 48) - 1
+_MASK_64: constant(uint256) = (1 << 64) - 1
 _MASK_160: constant(uint256) = (1 << 160) - 1
 
-# Market word: token (0..159) | status (160..167) | maker fee bps (168..183) | taker fee bps
-# (184..199) | lot size (200..247).
+# Market word: token (0..159) | status (160..167) | maker fee bps (168..179) | taker fee bps
+# (180..191) | lot size (192..255: a lot of 10**18 base units, one share of 18 decimals, fits).
 _STATUS_SHIFT: constant(uint256) = 160
 _MAKER_FEE_SHIFT: constant(uint256) = 168
-_TAKER_FEE_SHIFT: constant(uint256) = 184
-_LOT_SIZE_SHIFT: constant(uint256) = 200
+_TAKER_FEE_SHIFT: constant(uint256) = 180
+_LOT_SIZE_SHIFT: constant(uint256) = 192
+_MASK_24: constant(uint256) = (1 << 24) - 1
 # Assets word: cash (0..159) | tick size (160..207) | best bid tick (208..223) | best ask tick
 # (224..239); a best tick is 0 when that side is empty.
 _TICK_SIZE_SHIFT: constant(uint256) = 160
@@ -118,6 +142,10 @@ _TICK_SHIFT: constant(uint256) = 40
 # Level word: head sequence (0..39) | next sequence (40..79) | total lots (80..143).
 _NEXT_SHIFT: constant(uint256) = 40
 _TOTAL_SHIFT: constant(uint256) = 80
+# Whom a refusal of `settle_hold` is about (`_blame`).
+_BLAME_TAKER: constant(uint8) = 0
+_BLAME_MAKER: constant(uint8) = 1
+_BLAME_PASS: constant(uint8) = 2
 
 
 # EVENTS #
@@ -130,6 +158,8 @@ event OrderPlaced:
     lots: uint256
     order_type: uint8
     expiry: uint256
+    escrow: uint256
+    maker_fee_bps: uint256
 
 event Trade:
     maker_order_id: indexed(uint256)
@@ -165,6 +195,14 @@ event FeesChanged:
     taker_fee_bps: uint256
     fee_recipient: address
 
+event CashCredited:
+    owner: indexed(address)
+    amount: uint256
+
+event CashWithdrawn:
+    owner: indexed(address)
+    amount: uint256
+
 
 # STORAGE #
 
@@ -178,14 +216,18 @@ _bitmaps: HashMap[uint256, uint256]
 _levels: HashMap[uint256, uint256]
 _orders: HashMap[uint256, uint256]
 _initialized: bool
+# Cash owed to a wallet that could not be paid when it was due (see `withdraw`).
+withdrawable: public(HashMap[address, uint256])
 
 
 @deploy
 def __init__():
     """
-    @dev The implementation locks itself; each security's market is a clone set up by `initialize`.
+    @dev The implementation locks itself and keeps no role, so every state change refuses on
+         it; each security's market is a clone set up by `initialize`.
     """
     access_control.__init__()
+    access_control._revoke_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
     self._initialized = True
 
 
@@ -205,8 +247,8 @@ def initialize(
     @notice Sets up a fresh clone for one security.
     @param token The security token (this market needs its MARKET_ROLE).
     @param cash The cash token: any standard ERC-20.
-    @param lot_size Token base units per lot.
-    @param tick_size Cash base units per lot per tick.
+    @param lot_size Token base units per lot (at most 2**64 - 1).
+    @param tick_size Cash base units per lot per tick (at most 2**48 - 1).
     @param admin The platform operator: fees, delisting, roles.
     @param issuer The issuer: may halt and resume trading.
     @param fee_recipient Where fees go (may be empty when both fees are 0).
@@ -216,7 +258,7 @@ def initialize(
     assert not self._initialized, "market: already initialized"
     assert token != empty(address) and cash != empty(address), "market: zero token or cash"
     assert admin != empty(address), "market: zero admin"
-    assert lot_size != 0 and lot_size <= _MASK_48, "market: bad lot size"
+    assert lot_size != 0 and lot_size <= _MASK_64, "market: bad lot size"
     assert tick_size != 0 and tick_size <= _MASK_48, "market: bad tick size"
     self._initialized = True
     self._check_fees(maker_fee_bps, taker_fee_bps, fee_recipient)
@@ -243,6 +285,7 @@ def initialize(
 
 
 @external
+@nonreentrant
 def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, expiry: uint256, max_fills: uint256) -> uint256:
     """
     @notice Places an order: it trades at once against the other side as far as its price and
@@ -252,9 +295,10 @@ def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, ex
     @param lots How many lots.
     @param order_type GOOD_TILL_CANCELLED, IMMEDIATE_OR_CANCEL, FILL_OR_KILL, POST_ONLY or MARKET.
     @param expiry Unix time after which a resting remainder no longer trades; 0 for none.
-    @param max_fills At most this many resting orders are met (1..MAX_FILLS); what the bound cuts
-           off is cancelled (IOC, MARKET, and GTC while the book still crosses its price, since
-           resting it would cross the book; otherwise a GTC remainder rests), and a FOK order reverts.
+    @param max_fills At most this many resting orders are met (1..MAX_FILLS; holes do not count);
+           what the bound cuts off is cancelled (IOC, MARKET, and GTC while the book still
+           crosses its price, since resting it would cross the book; otherwise a GTC remainder
+           rests). A FOK order that is not filled in full, whether it crossed or not, reverts.
     @return The id of the resting remainder, or 0 when nothing rests.
     """
     market: uint256 = self._market
@@ -280,41 +324,49 @@ def place_order(side: uint8, tick: uint256, lots: uint256, order_type: uint8, ex
         assert not crosses, "market: post-only order would trade"
 
     remaining: uint256 = lots
-    fills: uint256 = 0
+    bound_reached: bool = False
     if crosses:
         if side == SELL:
-            # The taker's own shares go through a hold, like a maker's.
-            extcall ISecurityTokenHolds(token).place_hold(msg.sender, lots * self._lot_size(market))
-        remaining, fills, assets = self._match(market, assets, registry, side, tick, lots, identity, max_fills)
-        if order_type == FILL_OR_KILL:
-            assert remaining == 0, "market: fill-or-kill not filled"
+            # The taker's own shares go through a hold, like a maker's, after the same check a
+            # resting sell gets: what the bound or skipped bids leave over may rest.
+            shares: uint256 = lots * self._lot_size(market)
+            code: uint8 = staticcall ISecurityTokenHolds(token).restriction_to_send(msg.sender, shares)
+            if code != restrictions.SUCCESS:
+                raise restrictions._message(code)
+            # The token is this platform's clone: no code-size check.
+            extcall ISecurityTokenHolds(token).place_hold(msg.sender, shares, skip_contract_check=True)
+        remaining, bound_reached, assets = self._match(market, assets, registry, side, tick, lots, identity, max_fills)
+    if order_type == FILL_OR_KILL:
+        assert remaining == 0, "market: fill-or-kill not filled"
 
     if remaining == 0:
         return 0
     # A remainder the fill bound cut off while the book still crosses its price cannot rest:
     # it would cross the book (best bid at or above best ask). It is cancelled as for IOC.
     cut_off: bool = crosses and self._reaches(side, self._best_of(assets, maker_side), tick)
-    if order_type == IMMEDIATE_OR_CANCEL or order_type == MARKET or order_type == FILL_OR_KILL or cut_off:
+    if order_type == IMMEDIATE_OR_CANCEL or order_type == MARKET or cut_off:
         if side == SELL and crosses:
             extcall ISecurityTokenHolds(token).release_hold(msg.sender, remaining * self._lot_size(market))
         log TakerUnfilled(
-            taker=msg.sender, side=side, tick=tick, lots=remaining, order_type=order_type, fill_bound_reached=fills == max_fills
+            taker=msg.sender, side=side, tick=tick, lots=remaining, order_type=order_type, fill_bound_reached=bound_reached
         )
         return 0
     return self._rest(market, assets, side, tick, remaining, expiry, identity, order_type, crosses)
 
 
 @external
+@nonreentrant
 def cancel_order(order_id: uint256):
     """
-    @notice Cancels a resting order of the caller's and releases its hold or escrow. Allowed
-            whatever the market's status.
+    @notice Cancels a resting order of the caller's, or of a lost wallet recovered to the caller,
+            and releases its hold or escrow. Allowed whatever the market's status.
     @param order_id The order.
     """
     self._cancel_own(order_id)
 
 
 @external
+@nonreentrant
 def cancel_orders(order_ids: DynArray[uint256, MAX_CANCELS]):
     """
     @notice `cancel_order` for several of the caller's orders.
@@ -322,6 +374,44 @@ def cancel_orders(order_ids: DynArray[uint256, MAX_CANCELS]):
     """
     for order_id: uint256 in order_ids:
         self._cancel_own(order_id)
+
+
+@external
+@nonreentrant
+def force_cancel(order_ids: DynArray[uint256, MAX_CANCELS]):
+    """
+    @notice Cancels any resting orders (the platform operator or the token's agent), in every
+            market status: before a forced transfer of held shares, or to unwind the orders of a
+            lost wallet. Holds are released and escrow refunded to the end of the owner's
+            recovery chain. An order already gone is passed over.
+    @param order_ids The orders.
+    """
+    if not access_control.hasRole[access_control.DEFAULT_ADMIN_ROLE][msg.sender]:
+        token: address = convert(self._market & _MASK_160, address)
+        assert staticcall ISecurityTokenHolds(token).hasRole(AGENT_ROLE, msg.sender), "market: not an operator or agent"
+    for order_id: uint256 in order_ids:
+        word: uint256 = self._orders[order_id]
+        if word != 0:
+            self._cancel(order_id, word, CANCELLED_BY_OPERATOR, True)
+
+
+@external
+@nonreentrant
+def withdraw():
+    """
+    @notice Pays the caller the cash credited to it because paying it at the time failed (a
+            refund or the proceeds of a trade, refused by the cash token).
+    """
+    amount: uint256 = self.withdrawable[msg.sender]
+    assert amount != 0, "market: nothing to withdraw"
+    self.withdrawable[msg.sender] = 0
+    response: Bytes[32] = raw_call(
+        convert(self._assets & _MASK_160, address),
+        abi_encode(msg.sender, amount, method_id=method_id("transfer(address,uint256)")),
+        max_outsize=32,
+    )
+    assert len(response) == 0 or convert(response, bool), "market: cash transfer failed"
+    log CashWithdrawn(owner=msg.sender, amount=amount)
 
 
 # ADMINISTRATION #
@@ -368,7 +458,7 @@ def set_fees(maker_fee_bps: uint256, taker_fee_bps: uint256, fee_recipient: addr
     access_control._check_role(access_control.DEFAULT_ADMIN_ROLE, msg.sender)
     self._check_fees(maker_fee_bps, taker_fee_bps, fee_recipient)
     market: uint256 = self._market
-    self._market = (market & ~(_MASK_32 << _MAKER_FEE_SHIFT)) | (maker_fee_bps << _MAKER_FEE_SHIFT) | (taker_fee_bps << _TAKER_FEE_SHIFT)
+    self._market = (market & ~(_MASK_24 << _MAKER_FEE_SHIFT)) | (maker_fee_bps << _MAKER_FEE_SHIFT) | (taker_fee_bps << _TAKER_FEE_SHIFT)
     self.fee_recipient = fee_recipient
     log FeesChanged(maker_fee_bps=maker_fee_bps, taker_fee_bps=taker_fee_bps, fee_recipient=fee_recipient)
 
@@ -434,7 +524,7 @@ def fees() -> (uint256, uint256):
     @return maker fee, taker fee.
     """
     market: uint256 = self._market
-    return (market >> _MAKER_FEE_SHIFT) & _MASK_16, (market >> _TAKER_FEE_SHIFT) & _MASK_16
+    return (market >> _MAKER_FEE_SHIFT) & _MASK_12, (market >> _TAKER_FEE_SHIFT) & _MASK_12
 
 
 @view
@@ -549,114 +639,175 @@ def escrow_of(order_id: uint256) -> uint256:
 @internal
 def _match(
     market: uint256, assets: uint256, registry: address, side: uint8, limit: uint256, lots: uint256, identity: uint256, max_fills: uint256
-) -> (uint256, uint256, uint256):
+) -> (uint256, bool, uint256):
     """
     @dev Meets resting orders of the other side from the best price on. Returns the lots left,
-         how many resting orders were met and the assets word as updated (best prices).
+         whether the fill or hole bound stopped matching, and the assets word as updated (best
+         prices). Each order's and level's words are written before any cash moves.
     """
     token: address = convert(market & _MASK_160, address)
     cash: address = convert(assets & _MASK_160, address)
     lot_size: uint256 = self._lot_size(market)
     tick_size: uint256 = self._tick_size(assets)
     maker_side: uint8 = SELL if side == BUY else BUY
-    taker_fee_bps: uint256 = (market >> _TAKER_FEE_SHIFT) & _MASK_16
-    maker_fee_bps: uint256 = (market >> _MAKER_FEE_SHIFT) & _MASK_16
+    taker_fee_bps: uint256 = (market >> _TAKER_FEE_SHIFT) & _MASK_12
+    maker_fee_bps: uint256 = (market >> _MAKER_FEE_SHIFT) & _MASK_12
     updated_assets: uint256 = assets
     remaining: uint256 = lots
     fills: uint256 = 0
+    holes: uint256 = 0
     fees: uint256 = 0
     taker_proceeds: uint256 = 0
+    bound_reached: bool = False
+    # Whether a payment to a seller was measured in this call (a fee on transfer refuses it).
+    measured: bool = False
     # The caller checked that the best price crosses.
     tick: uint256 = self._best_of(assets, maker_side)
-    level: uint256 = self._levels[self._level_key(maker_side, tick)]
-    for _: uint256 in range(MAX_FILLS):
-        if level == 0:
+    key: uint256 = self._level_key(maker_side, tick)
+    level: uint256 = self._levels[key]
+    # The next order of the level to look at; the head follows it until an order is passed
+    # over, which keeps its place at the head.
+    cursor: uint256 = level & _MASK_40
+    passed: bool = False
+    # Whether any level was passed over: it stays the best, the levels used up after it are not.
+    any_passed: bool = False
+    head_moved: bool = False
+    for _: uint256 in range(_MAX_STEPS):
+        if remaining == 0:
             break
-        sequence: uint256 = level & _MASK_40
-        order_id: uint256 = self._order_id(maker_side, tick, sequence)
+        if cursor == (level >> _NEXT_SHIFT) & _MASK_40:
+            # Only orders passed over are left at this price (a level left empty is removed).
+            if head_moved:
+                self._levels[key] = level
+                head_moved = False
+            tick = self._next_tick(maker_side, tick)
+            if not self._reaches(side, tick, limit):
+                break
+            key = self._level_key(maker_side, tick)
+            level = self._levels[key]
+            cursor = level & _MASK_40
+            passed = False
+            continue
+        if fills == max_fills or holes == MAX_HOLES:
+            bound_reached = True
+            break
+        order_id: uint256 = self._order_id(maker_side, tick, cursor)
         word: uint256 = self._orders[order_id]
+        cursor += 1
         if word == 0:
-            # A hole left by a cancellation: step over it.
-            level = (level & ~_MASK_40) | (sequence + 1)
+            # A hole left by a cancellation: step over it, on its own bound.
+            holes += 1
+            if not passed:
+                level = (level & ~_MASK_40) | cursor
+                head_moved = True
+            continue
+        fills += 1
+        maker: address = convert(word & _MASK_160, address)
+        available: uint256 = (word >> _REMAINING_SHIFT) & _MASK_36
+        reason: uint8 = 0
+        expiry: uint256 = (word >> _EXPIRY_SHIFT) & _MASK_32
+        if expiry != 0 and expiry <= block.timestamp:
+            reason = CANCELLED_EXPIRED
+        elif (word >> _TAG_SHIFT) & _MASK_16 == identity & _MASK_16 and self._identity_key(registry, maker) == identity:
+            reason = CANCELLED_SELF_TRADE
+        quantity: uint256 = min(remaining, available)
+        if reason == 0:
+            seller: address = maker
+            buyer: address = msg.sender
+            if side == SELL:
+                seller = msg.sender
+                buyer = maker
+            code: uint8 = extcall ISecurityTokenHolds(token).settle_hold(seller, buyer, quantity * lot_size)
+            if code != restrictions.SUCCESS:
+                blame: uint8 = self._blame(code, side == BUY)
+                if blame == _BLAME_TAKER:
+                    raise restrictions._message(code)
+                if blame == _BLAME_PASS:
+                    passed = True
+                    any_passed = True
+                    continue
+                reason = code
+        fill_tick: uint256 = tick
+        if reason != 0:
+            quantity = available
+            self._orders[order_id] = 0
         else:
-            fills += 1
-            maker: address = convert(word & _MASK_160, address)
-            available: uint256 = (word >> _REMAINING_SHIFT) & _MASK_36
-            reason: uint8 = 0
-            expiry: uint256 = (word >> _EXPIRY_SHIFT) & _MASK_32
-            if expiry != 0 and expiry <= block.timestamp:
-                reason = CANCELLED_EXPIRED
-            elif (word >> _TAG_SHIFT) & _MASK_16 == identity & _MASK_16 and self._identity_key(registry, maker) == identity:
-                reason = CANCELLED_SELF_TRADE
-            quantity: uint256 = min(remaining, available)
-            if reason == 0:
-                seller: address = maker
-                buyer: address = msg.sender
-                if side == SELL:
-                    seller = msg.sender
-                    buyer = maker
-                code: uint8 = extcall ISecurityTokenHolds(token).settle_hold(seller, buyer, quantity * lot_size)
-                if code != restrictions.SUCCESS:
-                    if self._is_maker_fault(code, side):
-                        reason = code
-                    else:
-                        raise restrictions._message(code)
-            if reason != 0:
+            remaining -= quantity
+            if quantity == available:
                 self._orders[order_id] = 0
-                level = self._take_from_level(level, available, True)
-                self._unwind(maker_side, tick, available, word)
-                log OrderCancelled(order_id=order_id, owner=maker, lots=available, reason=reason)
             else:
-                notional: uint256 = quantity * tick * tick_size
-                taker_fee: uint256 = notional * taker_fee_bps // BPS
-                maker_fee: uint256 = 0
-                if side == BUY:
-                    maker_fee = notional * maker_fee_bps // BPS
-                    self._pull(cash, msg.sender, maker, notional - maker_fee)
-                else:
-                    # The maker's escrow pays: its fee is what the escrow held for these lots.
-                    fee_rate: uint256 = word >> _FEE_SHIFT
-                    maker_fee = self._escrow(available, tick, tick_size, fee_rate) - self._escrow(available - quantity, tick, tick_size, fee_rate) - notional
-                    taker_proceeds += notional - taker_fee
-                fees += taker_fee + maker_fee
-                remaining -= quantity
-                if quantity == available:
-                    self._orders[order_id] = 0
-                else:
-                    self._orders[order_id] = word - (quantity << _REMAINING_SHIFT)
-                level = self._take_from_level(level, quantity, quantity == available)
-                log Trade(
-                    maker_order_id=order_id,
-                    taker=msg.sender,
-                    maker=maker,
-                    taker_side=side,
-                    tick=tick,
-                    lots=quantity,
-                    cash=notional,
-                    maker_fee=maker_fee,
-                    taker_fee=taker_fee,
-                )
-        done: bool = remaining == 0 or fills == max_fills
-        if level >> _TOTAL_SHIFT == 0:
+                self._orders[order_id] = word - (quantity << _REMAINING_SHIFT)
+        level = self._take_from_level(level, quantity, quantity == available and not passed)
+        head_moved = False
+        emptied: bool = level >> _TOTAL_SHIFT == 0
+        if emptied:
             # The level is used up: store it empty and move to the next price, reading that
             # level only when the taker goes on to it.
-            self._levels[self._level_key(maker_side, tick)] = self._emptied(level)
-            tick, updated_assets = self._remove_level(maker_side, tick, updated_assets)
-            level = 0
-            if not done and self._reaches(side, tick, limit):
-                level = self._levels[self._level_key(maker_side, tick)]
-        elif done:
-            break
-    if level != 0:
-        self._levels[self._level_key(maker_side, tick)] = level
+            self._levels[key] = self._emptied(level)
+            tick, updated_assets = self._remove_level(maker_side, fill_tick, updated_assets)
+            if any_passed:
+                tick = self._next_tick(maker_side, fill_tick)
+        else:
+            self._levels[key] = level
+
+        if reason != 0:
+            self._unwind(maker_side, fill_tick, available, word, True)
+            log OrderCancelled(order_id=order_id, owner=maker, lots=available, reason=reason)
+        else:
+            notional: uint256 = quantity * fill_tick * tick_size
+            # Fees round up (as `_fee`, inline on this path).
+            taker_fee: uint256 = (notional * taker_fee_bps + BPS - 1) // BPS
+            maker_fee: uint256 = 0
+            if side == BUY:
+                maker_fee = (notional * maker_fee_bps + BPS - 1) // BPS
+                if measured:
+                    ok: bool = False
+                    response: Bytes[32] = b""
+                    ok, response = raw_call(
+                        cash,
+                        abi_encode(msg.sender, maker, notional - maker_fee, method_id=method_id("transferFrom(address,address,uint256)")),
+                        max_outsize=32,
+                        revert_on_failure=False,
+                    )
+                    if not ok or (len(response) != 0 and not convert(response, bool)):
+                        self._pay_through_market(cash, msg.sender, maker, notional - maker_fee)
+                else:
+                    self._pay(cash, msg.sender, maker, notional - maker_fee, True)
+                    measured = True
+            else:
+                # The maker's escrow pays: its fee is what the escrow held for these lots.
+                fee_rate: uint256 = word >> _FEE_SHIFT
+                maker_fee = self._escrow(available, fill_tick, tick_size, fee_rate) - self._escrow(available - quantity, fill_tick, tick_size, fee_rate) - notional
+                taker_proceeds += notional - taker_fee
+            fees += taker_fee + maker_fee
+            log Trade(
+                maker_order_id=order_id,
+                taker=msg.sender,
+                maker=maker,
+                taker_side=side,
+                tick=fill_tick,
+                lots=quantity,
+                cash=notional,
+                maker_fee=maker_fee,
+                taker_fee=taker_fee,
+            )
+        if emptied:
+            if remaining == 0 or not self._reaches(side, tick, limit):
+                break
+            key = self._level_key(maker_side, tick)
+            level = self._levels[key]
+            cursor = level & _MASK_40
+            passed = False
+    if head_moved:
+        self._levels[key] = level
     if taker_proceeds != 0:
-        self._send(cash, msg.sender, taker_proceeds)
+        self._send(cash, msg.sender, taker_proceeds, True)
     if fees != 0:
         if side == BUY:
-            self._pull(cash, msg.sender, self.fee_recipient, fees)
+            self._pay(cash, msg.sender, self.fee_recipient, fees, False)
         else:
-            self._send(cash, self.fee_recipient, fees)
-    return remaining, fills, updated_assets
+            self._send(cash, self.fee_recipient, fees, False)
+    return remaining, bound_reached, updated_assets
 
 
 @internal
@@ -674,38 +825,66 @@ def _reaches(taker_side: uint8, tick: uint256, limit: uint256) -> bool:
 
 @internal
 @pure
-def _is_maker_fault(code: uint8, taker_side: uint8) -> bool:
+def _blame(code: uint8, maker_sells: bool) -> uint8:
     """
-    @dev Which party a refusal is about: the seller's side (verification, freeze, lock-up, held
-         shares) or the buyer's (verification, freeze, caps, country). A paused token is nobody's
-         fault and stops the taker.
+    @dev Whom a refusal of `settle_hold` is about. The maker's order is cancelled only for a
+         cause that lies with the maker: as seller, not verified, frozen or its held shares
+         gone; as buyer, not verified or frozen. The buying maker's caps and country are passed
+         over without cancelling (they may change). Anything else (the taker, a pause, a
+         lock-up, an unknown code) reverts the taker's call.
     """
-    if code == restrictions.PAUSED:
-        return False
-    seller_side: bool = (
-        code == restrictions.SENDER_NOT_VERIFIED
-        or code == restrictions.SENDER_FROZEN
-        or code == restrictions.LOCKUP_ACTIVE
-        or code == restrictions.INSUFFICIENT_HELD_BALANCE
-        or code == restrictions.INSUFFICIENT_FREE_BALANCE
-    )
-    # The maker sells when the taker buys.
-    return seller_side == (taker_side == BUY)
+    if maker_sells:
+        if (
+            code == restrictions.SENDER_NOT_VERIFIED
+            or code == restrictions.SENDER_FROZEN
+            or code == restrictions.INSUFFICIENT_FREE_BALANCE
+            or code == restrictions.INSUFFICIENT_HELD_BALANCE
+        ):
+            return _BLAME_MAKER
+        return _BLAME_TAKER
+    if code == restrictions.RECIPIENT_NOT_VERIFIED or code == restrictions.RECIPIENT_FROZEN:
+        return _BLAME_MAKER
+    if (
+        code == restrictions.HOLDER_LIMIT_REACHED
+        or code == restrictions.BALANCE_LIMIT_EXCEEDED
+        or code == restrictions.COUNTRY_NOT_ALLOWED
+    ):
+        return _BLAME_PASS
+    return _BLAME_TAKER
 
 
 @internal
-def _unwind(side: uint8, tick: uint256, lots: uint256, word: uint256):
+def _unwind(side: uint8, tick: uint256, lots: uint256, word: uint256, follow_recovery: bool):
     """
-    @dev Gives a leaving order's owner back its hold (sell) or escrow (buy); reads only the
-         settings word that side needs.
+    @dev Gives a leaving order's owner back its hold (sell; the token follows a recovery) or
+         escrow (buy: to the end of the owner's recovery chain when `follow_recovery`, else to
+         the owner, who is the caller); reads only the settings word that side needs.
     """
     owner: address = convert(word & _MASK_160, address)
     if side == SELL:
         market: uint256 = self._market
         extcall ISecurityTokenHolds(convert(market & _MASK_160, address)).release_hold(owner, lots * self._lot_size(market))
     else:
+        receiver: address = owner
+        if follow_recovery:
+            receiver = self._recovered_end(convert(self._market & _MASK_160, address), owner)
         assets: uint256 = self._assets
-        self._send(convert(assets & _MASK_160, address), owner, self._escrow(lots, tick, self._tick_size(assets), word >> _FEE_SHIFT))
+        self._send(convert(assets & _MASK_160, address), receiver, self._escrow(lots, tick, self._tick_size(assets), word >> _FEE_SHIFT), False)
+
+
+@internal
+@view
+def _recovered_end(token: address, wallet: address) -> address:
+    """
+    @dev The wallet at the end of `wallet`'s recovery chain (itself when never recovered).
+    """
+    current: address = wallet
+    for _: uint256 in range(MAX_RECOVERY_HOPS):
+        successor: address = staticcall ISecurityTokenHolds(token).recovered_to(current)
+        if successor == empty(address):
+            break
+        current = successor
+    return current
 
 
 @internal
@@ -713,7 +892,8 @@ def _rest(
     market: uint256, assets: uint256, side: uint8, tick: uint256, lots: uint256, expiry: uint256, identity: uint256, order_type: uint8, held: bool
 ) -> uint256:
     """
-    @dev Puts the remainder on the book, after checking it could ever settle for its owner.
+    @dev Puts the remainder on the book, after checking it could ever settle for its owner (a
+         held sell was checked before its hold was placed).
     """
     token: address = convert(market & _MASK_160, address)
     shares: uint256 = lots * self._lot_size(market)
@@ -725,7 +905,7 @@ def _rest(
     if code != restrictions.SUCCESS:
         raise restrictions._message(code)
     if side == SELL and not held:
-        extcall ISecurityTokenHolds(token).place_hold(msg.sender, shares)
+        extcall ISecurityTokenHolds(token).place_hold(msg.sender, shares, skip_contract_check=True)
 
     key: uint256 = self._level_key(side, tick)
     level: uint256 = self._levels[key]
@@ -733,8 +913,10 @@ def _rest(
     order_id: uint256 = self._order_id(side, tick, sequence)
     # The maker fee rate a buy escrows for is kept with the order: a later fee change cannot break it.
     fee_bps: uint256 = 0
+    escrow: uint256 = 0
     if side == BUY:
-        fee_bps = (market >> _MAKER_FEE_SHIFT) & _MASK_16
+        fee_bps = (market >> _MAKER_FEE_SHIFT) & _MASK_12
+        escrow = self._escrow(lots, tick, self._tick_size(assets), fee_bps)
     self._orders[order_id] = (
         convert(msg.sender, uint256)
         | (lots << _REMAINING_SHIFT)
@@ -747,8 +929,18 @@ def _rest(
         self._add_level(side, tick, assets)
     self._levels[key] = ((level & ((1 << _TOTAL_SHIFT) - 1)) + (1 << _NEXT_SHIFT)) | (((level >> _TOTAL_SHIFT) + lots) << _TOTAL_SHIFT)
     if side == BUY:
-        self._pull_escrow(convert(assets & _MASK_160, address), self._escrow(lots, tick, self._tick_size(assets), fee_bps))
-    log OrderPlaced(order_id=order_id, owner=msg.sender, side=side, tick=tick, lots=lots, order_type=order_type, expiry=expiry)
+        self._pull_escrow(convert(assets & _MASK_160, address), escrow)
+    log OrderPlaced(
+        order_id=order_id,
+        owner=msg.sender,
+        side=side,
+        tick=tick,
+        lots=lots,
+        order_type=order_type,
+        expiry=expiry,
+        escrow=escrow,
+        maker_fee_bps=fee_bps,
+    )
     return order_id
 
 
@@ -757,7 +949,18 @@ def _cancel_own(order_id: uint256):
     word: uint256 = self._orders[order_id]
     assert word != 0, "market: no such order"
     owner: address = convert(word & _MASK_160, address)
-    assert owner == msg.sender, "market: not your order"
+    recovered: bool = owner != msg.sender
+    if recovered:
+        # The wallet a lost wallet was recovered to (directly or down the chain) may cancel its orders.
+        assert self._recovered_end(convert(self._market & _MASK_160, address), owner) == msg.sender, "market: not your order"
+    self._cancel(order_id, word, CANCELLED_BY_OWNER, recovered)
+
+
+@internal
+def _cancel(order_id: uint256, word: uint256, reason: uint8, follow_recovery: bool):
+    """
+    @dev Takes a resting order off its level, then releases its hold or refunds its escrow.
+    """
     side: uint8 = convert(order_id >> _SIDE_SHIFT, uint8)
     tick: uint256 = (order_id >> _TICK_SHIFT) & _MASK_16
     lots: uint256 = (word >> _REMAINING_SHIFT) & _MASK_36
@@ -770,8 +973,8 @@ def _cancel_own(order_id: uint256):
         self._remove_level(side, tick, self._assets)
     else:
         self._levels[key] = level
-    self._unwind(side, tick, lots, word)
-    log OrderCancelled(order_id=order_id, owner=owner, lots=lots, reason=CANCELLED_BY_OWNER)
+    self._unwind(side, tick, lots, word, follow_recovery)
+    log OrderCancelled(order_id=order_id, owner=convert(word & _MASK_160, address), lots=lots, reason=reason)
 
 
 @internal
@@ -914,7 +1117,7 @@ def _lowest_bit(word: uint256) -> uint256:
 @internal
 @pure
 def _lot_size(market: uint256) -> uint256:
-    return (market >> _LOT_SIZE_SHIFT) & _MASK_48
+    return market >> _LOT_SIZE_SHIFT
 
 
 @internal
@@ -925,14 +1128,88 @@ def _tick_size(assets: uint256) -> uint256:
 
 @internal
 @pure
+def _fee(notional: uint256, fee_bps: uint256) -> uint256:
+    """
+    @dev Rounded up: splitting an order into tiny fills does not avoid the fee.
+    """
+    return (notional * fee_bps + BPS - 1) // BPS
+
+
+@internal
+@pure
 def _escrow(lots: uint256, tick: uint256, tick_size: uint256, fee_bps: uint256) -> uint256:
     """
-    @dev A buy order's escrow: notional plus its maker fee, rounded down, at the fee rate kept in
+    @dev A buy order's escrow: notional plus its maker fee, rounded up, at the fee rate kept in
          the order. Filling lots releases exactly the difference of two escrows, so the escrow
-         always matches what rests.
+         always matches what rests and the fees of all fills add up to the fee of the whole.
     """
     notional: uint256 = lots * tick * tick_size
-    return notional + notional * (fee_bps & _MASK_12) // BPS
+    return notional + self._fee(notional, fee_bps & _MASK_12)
+
+
+@internal
+def _pay(cash: address, payer: address, receiver: address, amount: uint256, measure: bool):
+    """
+    @dev The taker pays `receiver` directly. When the cash token refuses the receiver, the
+         market takes the cash from the taker and credits it to the receiver instead. With
+         `measure`, what the receiver got is checked against a fee on transfer.
+    """
+    before: uint256 = 0
+    if measure:
+        before = staticcall IERC20(cash).balanceOf(receiver)
+    ok: bool = False
+    response: Bytes[32] = b""
+    ok, response = raw_call(
+        cash,
+        abi_encode(payer, receiver, amount, method_id=method_id("transferFrom(address,address,uint256)")),
+        max_outsize=32,
+        revert_on_failure=False,
+    )
+    if ok and (len(response) == 0 or convert(response, bool)):
+        if measure:
+            assert staticcall IERC20(cash).balanceOf(receiver) == before + amount, "market: cash token takes a fee"
+        return
+    self._pay_through_market(cash, payer, receiver, amount)
+
+
+@internal
+def _pay_through_market(cash: address, payer: address, receiver: address, amount: uint256):
+    """
+    @dev The cash token refused to pay `receiver`: the market takes the cash from the payer
+         (which must succeed) and credits it to the receiver.
+    """
+    before: uint256 = staticcall IERC20(cash).balanceOf(self)
+    self._pull(cash, payer, self, amount)
+    assert staticcall IERC20(cash).balanceOf(self) == before + amount, "market: cash token takes a fee"
+    self._credit(receiver, amount)
+
+
+@internal
+def _send(cash: address, receiver: address, amount: uint256, measure: bool):
+    """
+    @dev Pays out of the market; a payment the cash token refuses is credited to the receiver.
+    """
+    if amount == 0:
+        return
+    before: uint256 = 0
+    if measure:
+        before = staticcall IERC20(cash).balanceOf(receiver)
+    ok: bool = False
+    response: Bytes[32] = b""
+    ok, response = raw_call(
+        cash, abi_encode(receiver, amount, method_id=method_id("transfer(address,uint256)")), max_outsize=32, revert_on_failure=False
+    )
+    if ok and (len(response) == 0 or convert(response, bool)):
+        if measure:
+            assert staticcall IERC20(cash).balanceOf(receiver) == before + amount, "market: cash token takes a fee"
+        return
+    self._credit(receiver, amount)
+
+
+@internal
+def _credit(receiver: address, amount: uint256):
+    self.withdrawable[receiver] += amount
+    log CashCredited(owner=receiver, amount=amount)
 
 
 @internal
@@ -954,14 +1231,6 @@ def _pull_escrow(cash: address, amount: uint256):
     before: uint256 = staticcall IERC20(cash).balanceOf(self)
     self._pull(cash, msg.sender, self, amount)
     assert staticcall IERC20(cash).balanceOf(self) == before + amount, "market: cash received short"
-
-
-@internal
-def _send(cash: address, receiver: address, amount: uint256):
-    if amount == 0:
-        return
-    response: Bytes[32] = raw_call(cash, abi_encode(receiver, amount, method_id=method_id("transfer(address,uint256)")), max_outsize=32)
-    assert len(response) == 0 or convert(response, bool), "market: cash transfer failed"
 
 
 @internal

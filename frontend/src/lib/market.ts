@@ -53,8 +53,8 @@ export function cancelReason(reason: number): string {
       return 'expired';
     case 102:
       return 'self-trade prevented';
-    case 103:
-      return 'unfilled';
+    case 104:
+      return 'cancelled by the operator or agent';
     default:
       return `owner no longer eligible (restriction ${reason})`;
   }
@@ -156,10 +156,15 @@ export function notional(lots: bigint, tick: bigint, tickSize: bigint): bigint {
   return lots * tick * tickSize;
 }
 
-/** Cash a resting buy escrows: notional plus its maker fee, rounded down as OrderBook._escrow does. */
+/** A fee in basis points, rounded up as OrderBook._fee does. */
+export function feeOf(amount: bigint, feeBps: bigint): bigint {
+  return (amount * feeBps + 9_999n) / 10_000n;
+}
+
+/** Cash a resting buy escrows: notional plus its maker fee, rounded up as OrderBook._escrow does. */
 export function buyEscrow(lots: bigint, tick: bigint, tickSize: bigint, makerFeeBps: bigint): bigint {
   const base = notional(lots, tick, tickSize);
-  return base + (base * makerFeeBps) / 10_000n;
+  return base + feeOf(base, makerFeeBps);
 }
 
 /**
