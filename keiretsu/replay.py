@@ -11,7 +11,8 @@ word, an older one has its escrow computed from the fee rate in force).
 What the events of today cannot give, and the replay therefore takes or derives:
 * a market's lot and tick size (and its token and cash): `OrderBook.initialize` logs neither and
   the factory's `SecurityIssued` does not name the market; the caller passes `Market` terms.
-* a buy order's escrow and fee rate: computed from the last `FeesChanged` before the order.
+* a buy order's escrow and fee rate: computed from the last `FeesChanged` before the order (a
+  trade then releases exactly its `cash` + `maker_fee`, so only the placement needs the formula).
 * what a wallet recovery moves besides the balance (held and partially frozen shares, the
   wallet-frozen flag): `RecoverySuccess` says only who and whither; the replay moves what it had
   rebuilt for the lost wallet, so it needs the whole history from the token's creation.
@@ -191,7 +192,9 @@ class Ledger:
         terms = self.markets.get(market)
         if terms is None:
             return
-        fee_bps = e.get("maker_fee_bps", self.maker_fee_bps[market]) if e["side"] == BUY else 0
+        # Today's OrderPlaced carries neither the escrow nor the fee rate: they are computed from the
+        # rate in force. An event that carries them (fields `escrow`, `fee_bps`) is taken at its word.
+        fee_bps = e.get("fee_bps", self.maker_fee_bps[market]) if e["side"] == BUY else 0
         held_cash = e.get("escrow", escrow(e["lots"], e["tick"], terms.tick_size, fee_bps)) if e["side"] == BUY else 0
         self.orders[market, e["order_id"]] = Order(market, e["order_id"], e["owner"], e["side"], e["tick"], e["lots"], held_cash, fee_bps)
 
@@ -201,7 +204,8 @@ class Ledger:
             return
         order.remaining -= e["lots"]
         if order.side == BUY:
-            order.escrow = escrow(order.remaining, order.tick, self.markets[market].tick_size, order.fee_bps)
+            # The book releases exactly the notional and the maker fee of the lots from a bid's escrow.
+            order.escrow -= e["cash"] + e["maker_fee"]
         if order.remaining == 0:
             del self.orders[market, e["maker_order_id"]]
 

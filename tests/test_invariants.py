@@ -119,11 +119,11 @@ def build_machine(chain, arena, registrar, agent, issuer):
         def real_dividends(self):
             return sorted(i for t, i in self.declared if t == token.address)
 
-        def order(self, who, side, tick, lots, order_type, expiry, max_fills):
+        def order(self, who, side, tick, lots, order_type, expiry, max_fills, check=True):
             """Places an order; when it stops short, checks that it met as many orders as it could."""
             trader = stranger if who == -1 else people[who] if isinstance(who, int) else who
             receipt = self.send(market.place_order, side, tick, lots, order_type, expiry, max_fills, sender=trader)
-            if receipt is not None:
+            if receipt is not None and check:
                 self.check_fill_bound(receipt, trader.address, side, tick, max_fills)
             return receipt
 
@@ -463,7 +463,8 @@ def build_machine(chain, arena, registrar, agent, issuer):
             bid, _, ask, _ = market.best_bid_ask()
             tick = ask if side == BUY else bid
             if tick:
-                self.order(4, side, tick, 5, IOC, 0, 8)
+                # How the book passes over a maker it cannot pay is its own choice: no fill-bound check.
+                self.order(4, side, tick, 5, IOC, 0, 8, check=False)
             hostile.set_blocked(people[who], False, sender=stranger)
             assert self.last_reason != "cash: wallet blocked", "a maker the cash token blocks made the taker's order revert"
 
