@@ -10,6 +10,7 @@ a price level, recoveries in any order) over the real contracts, issued through 
 * no recovery chain loops;
 * the order book's cash == the escrow of its open bids, to the unit (at least that once the cash
   token has blocked a wallet, as a refund it cannot pay may be owed instead); best bid < best ask;
+  every price level's lots are the remainders of the open orders at that price;
 * cash is conserved: the cash supply never changes and every unit is in a known account;
 * no account without a valid identity gains shares;
 * no dividend pays out more than was declared for it (on any token, the impostor's included), the
@@ -323,6 +324,7 @@ def build_machine(chain, arena, registrar, agent, issuer):
                     decoded = decode_log(entry, event_abis())
                     if decoded and decoded[0] == "OrderPlaced":
                         placed.append(decoded[1]["order_id"])
+            self.order_ids.update(placed)
             OUTCOMES[f"griefer placed {len(placed)} of {holes}"] += 1
             self.order(honest, SELL, tick, lots, GTC, 0, 8)
             for start in range(0, len(placed), 50):
@@ -509,6 +511,11 @@ def build_machine(chain, arena, registrar, agent, issuer):
                 assert now.cash[market.address] == escrow, "the order book's cash is not the escrow of its bids"
             bid, _, ask, _ = now.best
             assert bid == 0 or ask == 0 or bid < ask
+            levels = Counter()
+            for o in open_orders.values():
+                levels[o[1], o[2]] += o[3]
+            on_book = {(side, tick): lots for side in (BUY, SELL) for tick, lots in now.depth[side]}
+            assert on_book == dict(levels), f"the price levels hold {on_book}, the open orders {dict(levels)}"
             # Order ids are never reused, so an order that left the book is checked no more.
             self.order_ids = set(open_orders)
 
