@@ -21,10 +21,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from eth_abi import decode, encode
+from eth_abi import encode
 from eth_utils import function_signature_to_4byte_selector, keccak, to_checksum_address
 
 from keiretsu.chain import LocalChain
+from keiretsu.replay import Ledger, Market, decode_log, event_abis, fetch_logs
 from keiretsu.rpc_batch import View, read_views, rpc_batch
 
 DEFAULT_PORT = 8565
@@ -38,10 +39,6 @@ BLOCK_GAS = 30_000_000  # keiretsu/chain.py starts anvil with this block gas lim
 BUY, SELL = 0, 1
 GTC, IOC, FOK, POST_ONLY, MARKET = 0, 1, 2, 3, 4
 ORDER_TYPES = [GTC] * 12 + [IOC] * 3 + [FOK] + [POST_ONLY] * 2 + [MARKET] * 2
-
-TOPIC_PLACED = "0x" + keccak(text="OrderPlaced(uint256,address,uint8,uint256,uint256,uint8,uint256,uint256,uint256)").hex()
-TOPIC_TRADE = "0x" + keccak(text="Trade(uint256,address,address,uint8,uint256,uint256,uint256,uint256,uint256)").hex()
-TOPIC_CANCELLED = "0x" + keccak(text="OrderCancelled(uint256,address,uint256,uint8)").hex()
 
 
 def trader_wallets(count: int) -> list[str]:
@@ -195,6 +192,7 @@ class Trading:
         """Sends `rounds` blocks of one action per trader; with `mine` False the last round is
         left in the pool unmined (a crash test kills the chain then)."""
         url = self.setup.url
+        abis = event_abis()
         result = result or LoadResult()
         started = time.monotonic()
         # Impersonation is not part of anvil's saved state: turned on again after a restart.
@@ -225,10 +223,11 @@ class Trading:
                 for entry in receipt["logs"]:
                     if entry["address"].lower() != self.setup.market.lower():
                         continue
-                    if entry["topics"][0] == TOPIC_TRADE:
+                    name, event = decode_log(entry, abis) or ("", {})
+                    if name == "Trade":
                         result.fills += 1
-                    elif entry["topics"][0] == TOPIC_PLACED:
-                        self.open[trader].append(int(entry["topics"][1], 16))
+                    elif name == "OrderPlaced":
+                        self.open[trader].append(event["order_id"])
         rpc_batch(url, [("evm_setAutomine", [True])])
         result.seconds += time.monotonic() - started
         return result
@@ -237,81 +236,53 @@ class Trading:
 # --- reconciliation ---
 
 
-def market_events(setup: LoadSetup) -> list[dict]:
-    [head] = rpc_batch(setup.url, [("eth_blockNumber", [])])
-    return rpc_batch(setup.url, [("eth_getLogs", [{"address": setup.market, "fromBlock": hex(setup.start_block), "toBlock": head}])])[0]
-
-
 def reconcile(setup: LoadSetup) -> list[str]:
-    """Replays the order book's events from the start balances and compares every balance, hold,
-    escrow and resting quantity with the chain's. Returns the mismatches (none: the books balance)."""
-    shares = dict(setup.shares)
-    cash = dict(setup.cash_balances)
-    fees = setup.fee_cash
-    remaining: dict[int, int] = {}
-    owners: dict[int, str] = {}
-    for entry in market_events(setup):
-        topic, data = entry["topics"][0], bytes.fromhex(entry["data"][2:])
-        if topic == TOPIC_PLACED:
-            order_id = int(entry["topics"][1], 16)
-            side, tick, lots, _, _, _, _ = decode(["uint8", "uint256", "uint256", "uint8", "uint256", "uint256", "uint256"], data)
-            remaining[order_id] = lots
-            owners[order_id] = to_checksum_address("0x" + entry["topics"][2][-40:])
-        elif topic == TOPIC_TRADE:
-            order_id = int(entry["topics"][1], 16)
-            taker = to_checksum_address("0x" + entry["topics"][2][-40:])
-            maker = to_checksum_address("0x" + entry["topics"][3][-40:])
-            taker_side, tick, lots, notional, maker_fee, taker_fee = decode(["uint8"] + ["uint256"] * 5, data)
-            remaining[order_id] -= lots
-            buyer, seller = (taker, maker) if taker_side == BUY else (maker, taker)
-            shares[buyer] += lots * LOT
-            shares[seller] -= lots * LOT
-            if taker_side == BUY:
-                cash[taker] -= notional + taker_fee
-                cash[maker] += notional - maker_fee
-            else:
-                cash[taker] += notional - taker_fee
-                cash[maker] -= notional + maker_fee  # out of the maker's escrow
-            fees += maker_fee + taker_fee
-        elif topic == TOPIC_CANCELLED:
-            order_id = int(entry["topics"][1], 16)
-            (lots, _reason) = decode(["uint256", "uint8"], data)
-            remaining[order_id] -= lots
+    """Replays the token's, the cash token's and the order book's events since the start balances
+    (keiretsu/replay.py) and compares every trader's shares, holds and cash, the fee recipient's
+    cash, the order book's cash and every order's remaining quantity with the chain's. Returns the
+    mismatches (none: the books balance)."""
+    market = Market(setup.market, setup.token, setup.cash, LOT, TICK)
+    ledger = Ledger(markets={setup.market: market})
+    # The load starts from balances, not from the contracts' creation: it seeds them, and the fee
+    # rate that the market's FeesChanged before the start set.
+    for wallet in setup.traders:
+        ledger.balances[setup.token, wallet] = setup.shares[wallet]
+        ledger.balances[setup.cash, wallet] = setup.cash_balances[wallet]
+    ledger.balances[setup.cash, setup.fee_recipient] = setup.fee_cash
+    ledger.maker_fee_bps[setup.market] = MAKER_FEE_BPS
+    abis = event_abis()
+    for entry in fetch_logs(setup.url, [setup.token, setup.cash, setup.market], setup.start_block):
+        ledger.apply(entry, abis)
 
-    ids = sorted(remaining)
+    ids = sorted(order_id for _, order_id in ledger.orders)
     traders = setup.traders
     views = [View(setup.token, "balanceOf(address)", (w,)) for w in traders]
     views += [View(setup.token, "held_balance(address)", (w,)) for w in traders]
     views += [View(setup.cash, "balanceOf(address)", (a,)) for a in traders + [setup.fee_recipient, setup.market]]
     views += [View(setup.market, "order(uint256)", (i,), ("address", "uint8", "uint256", "uint256", "uint256")) for i in ids]
-    views += [View(setup.market, "escrow_of(uint256)", (i,)) for i in ids]
     values = read_views(setup.url, views)
     n = len(traders)
     on_chain_shares, held = values[:n], values[n : 2 * n]
     on_chain_cash = values[2 * n : 3 * n]
     fee_cash, market_cash = values[3 * n], values[3 * n + 1]
-    orders = dict(zip(ids, values[3 * n + 2 : 3 * n + 2 + len(ids)]))
-    escrows = dict(zip(ids, values[3 * n + 2 + len(ids) :]))
+    orders = dict(zip(ids, values[3 * n + 2 :]))
 
     problems = []
     for order_id in ids:
-        if orders[order_id][3] != remaining[order_id]:
-            problems.append(f"order {order_id:#x}: {orders[order_id][3]} lots rest, the events say {remaining[order_id]}")
+        if orders[order_id][3] != ledger.orders[setup.market, order_id].remaining:
+            problems.append(f"order {order_id:#x}: {orders[order_id][3]} lots rest, the events say {ledger.orders[setup.market, order_id].remaining}")
     for i, wallet in enumerate(traders):
-        own = [k for k in ids if owners[k] == wallet and remaining[k]]
-        escrow = sum(escrows[k] for k in own if orders[k][1] == BUY)
-        resting_sells = sum(remaining[k] for k in own if orders[k][1] == SELL) * LOT
-        if on_chain_shares[i] != shares[wallet]:
-            problems.append(f"{wallet}: {on_chain_shares[i]} shares, the trades say {shares[wallet]}")
-        if held[i] != resting_sells:
+        resting_sells = sum(o.remaining for o in ledger.orders.values() if o.owner == wallet and o.side == SELL) * LOT
+        if on_chain_shares[i] != ledger.balances[setup.token, wallet]:
+            problems.append(f"{wallet}: {on_chain_shares[i]} shares, the trades say {ledger.balances[setup.token, wallet]}")
+        if held[i] != resting_sells or held[i] != ledger.held[setup.token, wallet]:
             problems.append(f"{wallet}: {held[i]} shares held, its resting sells are {resting_sells}")
-        if on_chain_cash[i] + escrow != cash[wallet]:
-            problems.append(f"{wallet}: {on_chain_cash[i]} cash + {escrow} in escrow, the trades say {cash[wallet]}")
-    if fee_cash != fees:
-        problems.append(f"fee recipient: {fee_cash}, the trades say {fees}")
-    all_escrow = sum(escrows.values())
-    if market_cash != all_escrow:
-        problems.append(f"market: {market_cash} cash, its resting bids escrow {all_escrow}")
+        if on_chain_cash[i] != ledger.balances[setup.cash, wallet]:
+            problems.append(f"{wallet}: {on_chain_cash[i]} cash, the trades say {ledger.balances[setup.cash, wallet]}")
+    if fee_cash != ledger.balances[setup.cash, setup.fee_recipient]:
+        problems.append(f"fee recipient: {fee_cash}, the trades say {ledger.balances[setup.cash, setup.fee_recipient]}")
+    if market_cash != ledger.market_cash(setup.market):
+        problems.append(f"market: {market_cash} cash, its resting bids escrow {ledger.market_cash(setup.market)}")
     return problems
 
 
