@@ -380,7 +380,8 @@ def test_cash_tokens_without_a_return_value_or_with_a_fee(holders, dividends, de
 
 
 def attack_with_fake_token(dividends, fake, cash, chain, attacker):
-    """The attack of finding 1: declare 1 unit on a fake token, then claim the pool."""
+    """The attack of finding 1: declare 1 unit on a fake token, then claim the whole pool."""
+    fake.set_position(cash.balanceOf(dividends) + 1, sender=attacker)
     cash.approve(dividends, 1, sender=attacker)
     now = chain.pending_timestamp
     dividends.declare(fake, cash, 1, now + 10, now + 10, now + DAY, [], sender=attacker)
@@ -488,8 +489,16 @@ def hostile(project, dividends, operator, issuer, holders, registry, register, a
 
 def assert_reentry_refused(hostile):
     """The callback's call reverted (the lock's revert carries no reason); each test then makes
-    the same call outside a transfer and sees it go through."""
+    the same call outside a payment and sees it go through."""
     assert hostile.callback_outcome() == 2
+
+
+def call_back_outside_a_payment(hostile, dividends, payload, sender):
+    """Makes the hostile token send `payload` to the dividend contract from a transfer of its own
+    (a contract cannot sign a transaction)."""
+    hostile.arm(dividends, payload, sender=sender)
+    hostile.transfer(sender, 0, sender=sender)
+    assert hostile.callback_outcome() == 1
 
 
 def test_finding_9_hostile_cash_cannot_reenter_claim(hostile, holders, dividends, declare, chain, agent, issuer, alice, bob, carol):
@@ -500,7 +509,8 @@ def test_finding_9_hostile_cash_cannot_reenter_claim(hostile, holders, dividends
     assert_reentry_refused(hostile)
     assert receipt.return_value == 3_000 and not dividends.claimed(holders, dividend_id, hostile)
     # Outside a payment the same claim goes through, and every unit stays accounted for.
-    assert dividends.claim(holders, dividend_id, sender=hostile).return_value == 7_000
+    call_back_outside_a_payment(hostile, dividends, dividends.claim.encode_input(holders, dividend_id), carol)
+    assert dividends.claimed(holders, dividend_id, hostile) and hostile.balanceOf(hostile) == 7_000
     assert dividends.claim(holders, dividend_id, sender=carol).return_value == 4_000
     reach_expiry(chain, dividends, holders, dividend_id)
     assert dividends.reclaim(holders, dividend_id, sender=issuer).return_value == 0
@@ -516,7 +526,8 @@ def test_finding_9_hostile_cash_cannot_reenter_reclaim(hostile, holders, dividen
     assert dividends.reclaim(holders, first, sender=issuer).return_value == 14_000
     assert_reentry_refused(hostile)
     assert not dividends.dividend(holders, second).reclaimed and hostile.balanceOf(dividends) == 14_000
-    assert dividends.reclaim(holders, second, sender=hostile).return_value == 14_000
+    call_back_outside_a_payment(hostile, dividends, dividends.reclaim.encode_input(holders, second), issuer)
+    assert dividends.dividend(holders, second).reclaimed and hostile.balanceOf(hostile) == 14_000
 
 
 # Finding 11 (issue 12): a dividend declared on a wrong date can be cancelled with its record date.

@@ -6,10 +6,26 @@
 @author Keiretsu
 @notice What an attacker deploys to pass for a security in the corporate-action contracts:
         everyone is its issuer and agent, every record date is id 1 and reached at once, and
-        every wallet held a huge balance of a supply of one share. Tests only.
+        every wallet held a huge balance of a supply of one share (the attacker tunes it to
+        the cash a contract holds). Tests only.
 """
 
-HUGE: constant(uint256) = 10**30
+# What every wallet held at every record date.
+position: public(uint256)
+
+
+@deploy
+def __init__():
+    self.position = 10**30
+
+
+@external
+def set_position(balance: uint256):
+    """
+    @notice Sets what every wallet held (anyone may call).
+    @param balance The balance.
+    """
+    self.position = balance
 
 
 @view
@@ -63,7 +79,7 @@ def balanceOfAt(holder: address, record_date_id: uint256) -> uint256:
     @param record_date_id Ignored.
     @return A huge balance.
     """
-    return HUGE
+    return self.position
 
 
 @view
@@ -75,7 +91,7 @@ def record_position(holder: address, record_date_id: uint256) -> (uint256, bool,
     @param record_date_id Ignored.
     @return A huge balance, False, False.
     """
-    return HUGE, False, False
+    return self.position, False, False
 
 
 @view
