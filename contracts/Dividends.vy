@@ -190,7 +190,7 @@ def list_security(token: address):
     @dev The factory only.
     @param token The security.
     """
-    assert msg.sender == self.factory and msg.sender != empty(address), "dividends: caller is not the factory"
+    assert msg.sender == self.factory, "dividends: caller is not the factory"
     self._dividend_counts[token] |= _LISTED
     log SecurityListed(token=token)
 
@@ -623,7 +623,8 @@ def _entitlement(word: uint256, settlement: uint256, record_balance: uint256) ->
     eligible: uint256 = settlement & _MASK_96
     if eligible == 0:
         return 0
-    return record_balance * (word & _MASK_128) // eligible
+    # A listed token's balances fit 96 bits and the amount 128: the product cannot overflow.
+    return unsafe_div(unsafe_mul(record_balance, word & _MASK_128), eligible)
 
 
 @internal
@@ -653,7 +654,8 @@ def _claim(token: IRecordDateToken, dividend_id: uint256, word: uint256, holder:
     assert due != 0, "dividends: nothing due"
     assert ((settlement >> _CLAIMED_SHIFT) & _MASK_128) + due <= word & _MASK_128, "dividends: payout above the dividend"
     self._paid_bits[token.address][holder][dividend_id >> 8] = bits | flag
-    self._settlements[token.address][dividend_id] = settlement + (due << _CLAIMED_SHIFT)
+    # Bounded just above: the claimed field stays below 2**128 and never carries into the flags.
+    self._settlements[token.address][dividend_id] = unsafe_add(settlement, due << _CLAIMED_SHIFT)
     self._send_cash(self._cash(word), msg.sender, due)
     log DividendPaid(token=token.address, dividend_id=dividend_id, holder=holder, receiver=msg.sender, amount=due, pushed=False)
     return due

@@ -144,7 +144,7 @@ def list_security(token: address):
     @dev The factory only.
     @param token The security.
     """
-    assert msg.sender == self.factory and msg.sender != empty(address), "votes: caller is not the factory"
+    assert msg.sender == self.factory, "votes: caller is not the factory"
     self._vote_counts[token] |= _LISTED
     log SecurityListed(token=token)
 
