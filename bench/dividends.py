@@ -13,8 +13,9 @@ import sys
 from eth_utils import keccak, to_checksum_address
 
 from bench.context import BenchContext
+from keiretsu.clones import clone_at
+from keiretsu.isin import make_isin
 
-RECORDER_ROLE = keccak(text="RECORDER_ROLE")
 DAY = 86400
 CROWD = 10_000
 BATCH = 100
@@ -23,13 +24,30 @@ BATCH = 100
 class DividendBench:
     def __init__(self, ctx: BenchContext):
         self.ctx = ctx
-        self.dividends = ctx.project.Dividends.deploy(ctx.cash, sender=ctx.deployer)
-        ctx.cash.mint(ctx.issuer, 10**15, sender=ctx.deployer)
+        project, deployer = ctx.project, ctx.deployer
+        self.dividends = project.Dividends.deploy(ctx.cash, sender=deployer)
+        votes = project.ShareholderVotes.deploy(sender=deployer)
+        # Dividends serve only the securities the platform's factory lists.
+        self.factory = project.IssuanceFactory.deploy(
+            ctx.token_implementation, project.OrderBook.deploy(sender=deployer), project.Offering.deploy(sender=deployer),
+            ctx.cash, self.dividends, votes, ctx.agent, sender=deployer,
+        )
+        self.dividends.set_factory(self.factory, sender=deployer)
+        votes.set_factory(self.factory, sender=deployer)
+        if not ctx.registry.isVerified(ctx.issuer):  # the issuance area may have registered it
+            ctx.register(ctx.issuer, kind=2, flags=2)
+        ctx.cash.mint(ctx.issuer, 10**15, sender=deployer)
         ctx.cash.approve(self.dividends, 2**256 - 1, sender=ctx.issuer)
+        self._issued = 0
 
     def security(self, symbol: str, holders: list, shares: int = 1_000):
-        token = self.ctx.new_token(symbol)
-        token.grantRole(RECORDER_ROLE, self.dividends, sender=self.ctx.deployer)
+        self._issued += 1
+        request = (
+            make_isin(f"CH00000{self._issued:04d}"), f"{symbol} SA", symbol, 0, self.ctx.issuer.address, 0,
+            False, 0, 0, 0, [], [], 1, 10_000,
+        )
+        receipt = self.factory.issue_security(request, sender=self.ctx.issuer)
+        token = clone_at(self.ctx.project.SecurityToken, receipt.return_value)
         for start in range(0, len(holders), BATCH):
             batch = holders[start : start + BATCH]
             token.batchMint(batch, [shares] * len(batch), sender=self.ctx.agent)

@@ -18,6 +18,9 @@
         the claimed total share a second word, written at the first payment. A holder's claimed
         flags are bits of one word per 256 dividends of a token. No call costs more with more
         holders.
+        Only securities the platform's factory listed are served, and only cash tokens the
+        platform admin listed are paid out: a token or cash address passed in is never trusted
+        for what it says of itself.
 @dev This contract must hold the RECORDER_ROLE of every token it serves.
 """
 
@@ -50,6 +53,9 @@ _EXPIRY_SHIFT: constant(uint256) = 200
 _CASH_SHIFT: constant(uint256) = 240
 _EXCLUDED_SHIFT: constant(uint256) = 248
 
+# Per-token word: dividends declared so far (0..254), listed by the factory (255).
+_LISTED: constant(uint256) = 1 << 255
+
 # Settlement word: eligible supply (0..95), claimed total (96..223), reclaimed (254), settled (255).
 _MASK_96: constant(uint256) = (1 << 96) - 1
 _CLAIMED_SHIFT: constant(uint256) = 96
@@ -74,6 +80,12 @@ struct Dividend:
 
 
 # EVENTS #
+
+event FactorySet:
+    factory: indexed(address)
+
+event SecurityListed:
+    token: indexed(address)
 
 event CashTokenListed:
     cash: indexed(address)
@@ -109,6 +121,12 @@ event DividendPaymentSkipped:
     holder: indexed(address)
     reason: uint8
 
+event DividendCancelled:
+    token: indexed(address)
+    dividend_id: indexed(uint256)
+    receiver: indexed(address)
+    amount: uint256
+
 event DividendReclaimed:
     token: indexed(address)
     dividend_id: indexed(uint256)
@@ -118,13 +136,18 @@ event DividendReclaimed:
 
 # STORAGE #
 
+# The platform admin: sets the factory once and lists cash tokens.
+ADMIN: public(immutable(address))
+# The issuance factory, the only one that lists securities.
+factory: public(address)
+
 # The platform's stablecoin is cash token 0 and costs no storage read; others are listed from 1.
 PLATFORM_CASH: public(immutable(address))
 cash_token_count: public(uint256)
 _cash_tokens: HashMap[uint256, address]
 _cash_index: HashMap[address, uint256]
 
-dividend_count: public(HashMap[address, uint256])
+_dividend_counts: HashMap[address, uint256]
 _dividends: HashMap[address, HashMap[uint256, uint256]]
 _settlements: HashMap[address, HashMap[uint256, uint256]]
 _excluded_list: HashMap[address, HashMap[uint256, HashMap[uint256, address]]]
@@ -140,12 +163,69 @@ def __init__(platform_cash: address):
     """
     assert platform_cash.is_contract, "dividends: cash is not a contract"
     PLATFORM_CASH = platform_cash
+    ADMIN = msg.sender
+
+
+# LISTINGS #
+
+
+@external
+def set_factory(factory_: address):
+    """
+    @notice Names the issuance factory whose securities this contract serves; once.
+    @dev The deployer (ADMIN) only.
+    @param factory_ The factory, which calls `list_security` for each security it issues.
+    """
+    assert msg.sender == ADMIN, "dividends: caller is not the admin"
+    assert self.factory == empty(address), "dividends: factory already set"
+    assert factory_ != empty(address), "dividends: zero factory"
+    self.factory = factory_
+    log FactorySet(factory=factory_)
+
+
+@external
+def list_security(token: address):
+    """
+    @notice Lets dividends be declared on a security the factory just issued.
+    @dev The factory only.
+    @param token The security.
+    """
+    assert msg.sender == self.factory, "dividends: caller is not the factory"
+    self._dividend_counts[token] |= _LISTED
+    log SecurityListed(token=token)
+
+
+@external
+def list_cash_token(cash: address) -> uint256:
+    """
+    @notice Lists a cash token that dividends may be declared in, besides the platform's
+            stablecoin (cash token 0).
+    @dev ADMIN only: a cash token can pay itself out to anyone, so whoever declares must not
+         pick an unvetted one. Fee-on-transfer tokens are still refused at each declaration.
+    @param cash The ERC-20.
+    @return Its index (the existing one when it is already listed).
+    """
+    assert msg.sender == ADMIN, "dividends: caller is not the admin"
+    if cash == PLATFORM_CASH:
+        return 0
+    index: uint256 = self._cash_index[cash]
+    if index != 0:
+        return index
+    assert cash.is_contract, "dividends: cash is not a contract"
+    index = self.cash_token_count + 1
+    assert index <= MAX_CASH_TOKENS, "dividends: too many cash tokens"
+    self.cash_token_count = index
+    self._cash_tokens[index] = cash
+    self._cash_index[cash] = index
+    log CashTokenListed(cash=cash, index=index)
+    return index
 
 
 # DECLARATION #
 
 
 @external
+@nonreentrant
 def declare(
     token: IRecordDateToken,
     cash: IERC20,
@@ -158,11 +238,11 @@ def declare(
     """
     @notice Declares a cash dividend on `token` and pulls `amount` of `cash` from the caller,
             who must have approved this contract for it.
-    @dev The token's issuer only (ISSUER_ROLE). The record date is scheduled on the token (the
-         same timestamp as its latest record date shares that date). Fee-on-transfer cash tokens
-         are refused.
+    @dev The token's issuer only (ISSUER_ROLE), on a security the factory listed. The record
+         date is scheduled on the token (the same timestamp as its latest record date shares
+         that date). Fee-on-transfer cash tokens are refused.
     @param token The security.
-    @param cash The ERC-20 paid out.
+    @param cash The ERC-20 paid out: the platform's stablecoin or a listed cash token.
     @param amount The whole dividend, in cash base units (below 2**128).
     @param record_timestamp When balances are recorded (strictly in the future).
     @param payment_date From when holders are paid (not before the record date).
@@ -171,6 +251,9 @@ def declare(
            (treasury, platform accounts); at most 8, no duplicates.
     @return The dividend's id for this token, from 1.
     """
+    # Listed first: an unlisted token is not even asked who its issuer is.
+    count_word: uint256 = self._dividend_counts[token.address]
+    assert count_word & _LISTED != 0, "dividends: token not listed"
     assert corporate_action._is_issuer(token, msg.sender), "dividends: caller is not the issuer"
     assert amount != 0, "dividends: zero amount"
     assert amount <= _MASK_128, "dividends: amount too large"
@@ -178,10 +261,10 @@ def declare(
     assert expiry > payment_date, "dividends: expiry not after payment"
     assert expiry <= MAX_TIMESTAMP, "dividends: expiry too far"
     record_date_id: uint256 = corporate_action._schedule(token, record_timestamp)
-    cash_index: uint256 = self._list_cash(cash)
+    cash_index: uint256 = self._cash_index_of(cash)
 
-    dividend_id: uint256 = self.dividend_count[token.address] + 1
-    self.dividend_count[token.address] = dividend_id
+    dividend_id: uint256 = (count_word & ~_LISTED) + 1
+    self._dividend_counts[token.address] = count_word + 1
     self._dividends[token.address][dividend_id] = (
         amount
         | record_date_id << _RECORD_SHIFT
@@ -215,6 +298,7 @@ def declare(
 
 
 @external
+@nonreentrant
 def settle(token: IRecordDateToken, dividend_id: uint256) -> uint256:
     """
     @notice Fixes the eligible supply once the record date is reached. The first payment does it
@@ -234,6 +318,7 @@ def settle(token: IRecordDateToken, dividend_id: uint256) -> uint256:
 
 
 @external
+@nonreentrant
 def claim(token: IRecordDateToken, dividend_id: uint256) -> uint256:
     """
     @notice Pays the caller's dividend to the caller.
@@ -254,6 +339,7 @@ def claim(token: IRecordDateToken, dividend_id: uint256) -> uint256:
 
 
 @external
+@nonreentrant
 def claim_recovered(token: IRecordDateToken, dividend_id: uint256, lost_wallet: address) -> uint256:
     """
     @notice Pays a recovered wallet's dividend to the wallet its shares were recovered to.
@@ -271,6 +357,7 @@ def claim_recovered(token: IRecordDateToken, dividend_id: uint256, lost_wallet: 
 
 
 @external
+@nonreentrant
 def pay(token: IRecordDateToken, dividend_id: uint256, holders: DynArray[address, MAX_BATCH]) -> uint256:
     """
     @notice Pushes the dividend to a batch of holders (the token's agent only). Holders already
@@ -304,15 +391,45 @@ def pay(token: IRecordDateToken, dividend_id: uint256, holders: DynArray[address
         if reason != 0:
             log DividendPaymentSkipped(token=token.address, dividend_id=dividend_id, holder=holder, reason=reason)
             continue
-        self._mark_paid(token, dividend_id, holder)
         total += due
+        # The settlement word does not overflow into its flags: claimed <= amount < 2**128.
+        assert ((settlement >> _CLAIMED_SHIFT) & _MASK_128) + total <= word & _MASK_128, "dividends: payout above the dividend"
+        self._mark_paid(token, dividend_id, holder)
+        self._settlements[token.address][dividend_id] = settlement + (total << _CLAIMED_SHIFT)
         self._send_cash(cash, receiver, due)
         log DividendPaid(token=token.address, dividend_id=dividend_id, holder=holder, receiver=receiver, amount=due, pushed=True)
-    self._settlements[token.address][dividend_id] = settlement + (total << _CLAIMED_SHIFT)
     return total
 
 
 @external
+@nonreentrant
+def cancel(token: IRecordDateToken, dividend_id: uint256) -> uint256:
+    """
+    @notice Cancels a dividend before its record date and refunds its cash to the caller (the
+            token's issuer); the record date goes with it unless a vote or another dividend
+            shares it. The dividend then reads as an amount of 0, settled and reclaimed.
+    @dev Only the latest record date of the token can be cancelled (the token refuses others).
+    @param token The security.
+    @param dividend_id The dividend.
+    @return The amount refunded.
+    """
+    word: uint256 = self._dividend(token, dividend_id)
+    assert corporate_action._is_issuer(token, msg.sender), "dividends: caller is not the issuer"
+    amount: uint256 = word & _MASK_128
+    assert amount != 0, "dividends: dividend cancelled"
+    record_date_id: uint256 = self._record_date_id(word)
+    assert staticcall token.record_date(record_date_id) > block.timestamp, "dividends: record date reached"
+    # The terms stay readable; an amount of 0, settled and reclaimed, pays nobody anything.
+    self._dividends[token.address][dividend_id] = word ^ amount
+    self._settlements[token.address][dividend_id] = _SETTLED | _RECLAIMED
+    extcall token.cancel_record_date(record_date_id)
+    self._send_cash(self._cash(word), msg.sender, amount)
+    log DividendCancelled(token=token.address, dividend_id=dividend_id, receiver=msg.sender, amount=amount)
+    return amount
+
+
+@external
+@nonreentrant
 def reclaim(token: IRecordDateToken, dividend_id: uint256) -> uint256:
     """
     @notice After the expiry, pays the caller (the token's issuer) what was not claimed plus
@@ -403,6 +520,28 @@ def claimed(token: address, dividend_id: uint256, holder: address) -> bool:
 
 @view
 @external
+def dividend_count(token: address) -> uint256:
+    """
+    @notice How many dividends were declared on a security (ids run from 1 to this).
+    @param token The security.
+    @return The count.
+    """
+    return self._dividend_counts[token] & ~_LISTED
+
+
+@view
+@external
+def listed(token: address) -> bool:
+    """
+    @notice Whether the factory listed a security, so that dividends may be declared on it.
+    @param token The security.
+    @return True when listed.
+    """
+    return self._dividend_counts[token] & _LISTED != 0
+
+
+@view
+@external
 def cash_tokens(index: uint256) -> address:
     """
     @notice A cash token by its index: 0 is the platform's stablecoin.
@@ -484,7 +623,8 @@ def _entitlement(word: uint256, settlement: uint256, record_balance: uint256) ->
     eligible: uint256 = settlement & _MASK_96
     if eligible == 0:
         return 0
-    return record_balance * (word & _MASK_128) // eligible
+    # A listed token's balances fit 96 bits and the amount 128: the product cannot overflow.
+    return unsafe_div(unsafe_mul(record_balance, word & _MASK_128), eligible)
 
 
 @internal
@@ -512,8 +652,10 @@ def _claim(token: IRecordDateToken, dividend_id: uint256, word: uint256, holder:
     settlement: uint256 = self._settlement(token, dividend_id, word)
     due: uint256 = self._entitlement(word, settlement, record_balance)
     assert due != 0, "dividends: nothing due"
+    assert ((settlement >> _CLAIMED_SHIFT) & _MASK_128) + due <= word & _MASK_128, "dividends: payout above the dividend"
     self._paid_bits[token.address][holder][dividend_id >> 8] = bits | flag
-    self._settlements[token.address][dividend_id] = settlement + (due << _CLAIMED_SHIFT)
+    # Bounded just above: the claimed field stays below 2**128 and never carries into the flags.
+    self._settlements[token.address][dividend_id] = unsafe_add(settlement, due << _CLAIMED_SHIFT)
     self._send_cash(self._cash(word), msg.sender, due)
     log DividendPaid(token=token.address, dividend_id=dividend_id, holder=holder, receiver=msg.sender, amount=due, pushed=False)
     return due
@@ -529,22 +671,15 @@ def _cash(word: uint256) -> address:
 
 
 @internal
-def _list_cash(cash: IERC20) -> uint256:
+@view
+def _cash_index_of(cash: IERC20) -> uint256:
     """
     @dev Dividends store a one-byte index of their cash token, not its address.
     """
     if cash.address == PLATFORM_CASH:
         return 0
     index: uint256 = self._cash_index[cash.address]
-    if index != 0:
-        return index
-    assert cash.address.is_contract, "dividends: cash is not a contract"
-    index = self.cash_token_count + 1
-    assert index <= MAX_CASH_TOKENS, "dividends: too many cash tokens"
-    self.cash_token_count = index
-    self._cash_tokens[index] = cash.address
-    self._cash_index[cash.address] = index
-    log CashTokenListed(cash=cash.address, index=index)
+    assert index != 0, "dividends: cash token not listed"
     return index
 
 

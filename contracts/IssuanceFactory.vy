@@ -89,6 +89,10 @@ struct OfferingSetup:
     end_time: uint256
 
 
+interface ICorporateActions:
+    def list_security(token: address): nonpayable
+
+
 interface IOfferingSetup:
     def initialize(setup: OfferingSetup): nonpayable
     def state() -> uint8: view
@@ -294,6 +298,8 @@ def issue_security(request: IssuanceRequest) -> address:
         extcall ISecurityTokenSetup(token).setDocument(document.name, document.uri, document.document_hash)
     extcall ISecurityTokenSetup(token).grantRole(_RECORDER_ROLE, DIVIDENDS)
     extcall ISecurityTokenSetup(token).grantRole(_RECORDER_ROLE, SHAREHOLDER_VOTES)
+    extcall ICorporateActions(DIVIDENDS).list_security(token)
+    extcall ICorporateActions(SHAREHOLDER_VOTES).list_security(token)
 
     market: address = create_minimal_proxy_to(MARKET_IMPLEMENTATION)
     # Trading halts go through the listing (halt/resume), so the market has no issuer role of its own.

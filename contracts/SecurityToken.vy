@@ -80,6 +80,9 @@ MAX_COUNTRIES: constant(uint256) = 64
 MAX_RECOVERY_HOPS: constant(uint256) = 8
 # Record dates scheduled but not yet reached; bounds the catch-up loop in a transfer.
 MAX_PENDING_RECORD_DATES: constant(uint256) = 32
+# How far ahead a record date may be scheduled, so that a mistyped date cannot block the
+# dates after it for years (a pending one can also be cancelled).
+MAX_RECORD_DATE_HORIZON: constant(uint256) = 400 * 86400
 # Every balance fits 96 bits, so the supply is capped there (7.9e28 base units).
 MAX_SUPPLY: constant(uint256) = (1 << 96) - 1
 
@@ -239,6 +242,9 @@ event RecordDateScheduled:
     record_date_id: indexed(uint256)
     timestamp: uint256
 
+event RecordDateCancelled:
+    record_date_id: indexed(uint256)
+
 
 # STORAGE #
 
@@ -269,6 +275,8 @@ _documents: HashMap[bytes32, Document]
 _document_names: DynArray[bytes32, MAX_DOCUMENTS]
 
 _record_date_words: HashMap[uint256, uint256]
+# Record date id -> schedulings beyond the first (a dividend and a vote sharing the date).
+_record_date_shares: HashMap[uint256, uint256]
 # Per account (the zero address for the supply): checkpoint index -> record date id << 96 | balance.
 _checkpoints: HashMap[address, HashMap[uint256, uint256]]
 
@@ -1036,19 +1044,21 @@ def schedule_record_date(timestamp: uint256) -> uint256:
             `timestamp` (after every block stamped earlier) stay readable through `balanceOfAt`.
             Nothing is copied now; each balance is written on its first change afterwards.
     @dev Issuer, admin, or RECORDER_ROLE (the dividend and vote contracts). Dates are strictly
-         in the future and in order; scheduling the latest date again returns its id.
+         in the future, at most MAX_RECORD_DATE_HORIZON ahead, and in order; scheduling the
+         latest date again returns its id and counts one more user of it.
     @param timestamp Unix time of the record date.
     @return The record date's id, from 1.
     """
     if not access_control.hasRole[RECORDER_ROLE][msg.sender]:
         self._check_rule_setter()
     assert timestamp > block.timestamp, "token: record date not in the future"
-    assert timestamp < 1 << 40, "token: record date too far"
+    assert timestamp <= block.timestamp + MAX_RECORD_DATE_HORIZON, "token: record date too far"
     config: uint256 = self._sync_record_dates(self._config)
     count: uint256 = (config >> _RECORD_COUNT_SHIFT) & _MASK_32
     if count != 0:
         latest: uint256 = self._record_time(count)
         if latest == timestamp:
+            self._record_date_shares[count] += 1
             return count
         assert timestamp > latest, "token: record dates out of order"
     assert count - self._passed(config) < MAX_PENDING_RECORD_DATES, "token: too many pending record dates"
@@ -1061,6 +1071,33 @@ def schedule_record_date(timestamp: uint256) -> uint256:
     self._config = config
     log RecordDateScheduled(record_date_id=count, timestamp=timestamp)
     return count
+
+
+@external
+def cancel_record_date(record_date_id: uint256):
+    """
+    @notice Drops one user of the latest record date, and the date itself with its last user,
+            so that a cancelled dividend or vote frees its date.
+    @dev RECORDER_ROLE only (the dividend and vote contracts, for a dividend or vote they
+         cancel). Only the latest date, before it is reached: no balance was recorded for it.
+    @param record_date_id The latest record date's id.
+    """
+    access_control._check_role(RECORDER_ROLE, msg.sender)
+    config: uint256 = self._config
+    timestamp: uint256 = self._record_time(record_date_id)
+    assert record_date_id == (config >> _RECORD_COUNT_SHIFT) & _MASK_32 and timestamp > block.timestamp, "token: not the latest pending date"
+    shares: uint256 = self._record_date_shares[record_date_id]
+    if shares != 0:
+        self._record_date_shares[record_date_id] = shares - 1
+        return
+    index: uint256 = record_date_id - 1
+    self._record_date_words[index // _RECORD_DATES_PER_WORD] ^= timestamp << (index % _RECORD_DATES_PER_WORD * 40)
+    config -= 1 << _RECORD_COUNT_SHIFT
+    # Dates are in order, so the next pending date's time names it.
+    if (config >> _NEXT_RECORD_SHIFT) & _MASK_40 == timestamp:
+        config ^= timestamp << _NEXT_RECORD_SHIFT
+    self._config = config
+    log RecordDateCancelled(record_date_id=record_date_id)
 
 
 @view

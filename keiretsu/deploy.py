@@ -148,12 +148,19 @@ def deploy_platform(
     # Platform-wide corporate actions; the factory gives them each security's RECORDER_ROLE.
     dividends = ensure("Dividends", lambda: project.Dividends.deploy(cash_token, sender=deployer))
     votes = ensure("ShareholderVotes", lambda: project.ShareholderVotes.deploy(sender=deployer))
-    ensure(
+    factory = ensure(
         "IssuanceFactory",
         lambda: project.IssuanceFactory.deploy(
             token_implementation, market_implementation, offering_implementation,
             cash_token, dividends, votes, agent, sender=deployer,
         ),
     )
+    # Dividends and votes serve only the securities this factory lists; they learn it once.
+    for name, address in (("Dividends", dividends), ("ShareholderVotes", votes)):
+        corporate_actions = project.get_contract(name).at(address)
+        if int(corporate_actions.factory(), 16) == 0:
+            log(f"naming the factory in {name}")
+            corporate_actions.set_factory(factory, sender=deployer)
+            run.transactions += 1
     save_manifest(manifest, directory)
     return run

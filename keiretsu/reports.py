@@ -207,7 +207,7 @@ class DividendPayment:
     holder: str
     receiver: str
     amount: int
-    how: str  # "claimed" by the holder, "pushed" by the agent, "reclaimed" by the issuer
+    how: str  # "claimed" by the holder, "pushed" by the agent, "reclaimed" or "cancelled" by the issuer
 
 
 def dividend_history(dividends, token, start_block: int = 0) -> tuple[dict[int, DividendRecord], list[DividendPayment]]:
@@ -228,6 +228,10 @@ def dividend_history(dividends, token, start_block: int = 0) -> tuple[dict[int, 
     for log in _events(dividends.DividendReclaimed, start_block, token=address):
         records[log.dividend_id].reclaimed = log.amount
         payments.append(DividendPayment(log.dividend_id, log.block_number, log.transaction_hash, log.receiver, log.receiver, log.amount, "reclaimed"))
+    # A cancelled dividend's whole amount went back to the issuer before its record date.
+    for log in _events(dividends.DividendCancelled, start_block, token=address):
+        records[log.dividend_id].reclaimed = log.amount
+        payments.append(DividendPayment(log.dividend_id, log.block_number, log.transaction_hash, log.receiver, log.receiver, log.amount, "cancelled"))
     payments.sort(key=lambda payment: (payment.block, payment.dividend_id))
     return records, payments
 

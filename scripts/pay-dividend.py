@@ -7,7 +7,7 @@ from ape import chain, project
 from ape.cli import ConnectedProviderCommand, account_option
 
 from keiretsu.cli import deployments_option
-from keiretsu.dividends import MAX_BATCH, holders_from_transfers, pay_dividend, unpaid_holders
+from keiretsu.dividends import MAX_BATCH, holders_from_transfers, listed_security, pay_dividend, unpaid_holders
 from keiretsu.manifest import contract_address, load_manifest
 
 
@@ -44,7 +44,10 @@ def cli(account, token_address, dividend_id, batch_size, holders_file, from_bloc
     by the token's agent (the signing account) in batches, each holder at most once. Frozen
     holders are skipped by the contract and can be paid later."""
     dividends = project.Dividends.at(dividends_address or contract_address("Dividends", chain.chain_id, deployments))
-    token = project.SecurityToken.at(token_address)
+    try:
+        token = listed_security(dividends, token_address, project.SecurityToken)
+    except ValueError as refusal:
+        raise click.BadParameter(str(refusal), param_hint="--token") from refusal
     if holders_file:
         candidates = [line.strip() for line in holders_file.read_text().splitlines() if line.strip()]
     else:

@@ -40,6 +40,8 @@ def test_deploys_everything_then_nothing(operator, registrar, agent, chain, tmp_
     }
     assert wired == {name: manifest["contracts"][name]["address"] for name in wired}
     assert first.contract("Dividends").PLATFORM_CASH() == first.address("CashToken")
+    # Dividends and votes serve the securities this factory lists, and only those.
+    assert first.contract("Dividends").factory() == first.contract("ShareholderVotes").factory() == factory.address
     # The implementations lock themselves: nobody can initialise them.
     with ape.reverts("offering: already initialized"):
         first.contract("Offering").initialize((operator, operator, operator, 1, 1, 1, 1, 1, 1, 0, 2**39), sender=operator)

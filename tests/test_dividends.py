@@ -264,7 +264,7 @@ def test_two_overlapping_dividends(holders, dividends, declare, cash, chain, age
     assert dividends.claim(holders, first, sender=carol).return_value == 4_000
     to_time(chain, chain.pending_timestamp + 4 * DAY)
     assert dividends.claim(holders, same_date, sender=alice).return_value == 50
-    reach_expiry(chain, dividends, holders, second)
+    reach_expiry(chain, dividends, holders, same_date)  # declared last of the two, so expires last
     assert dividends.reclaim(holders, second, sender=issuer).return_value == 1
     assert dividends.reclaim(holders, same_date, sender=issuer).return_value == 20
     with ape.reverts("dividends: not expired"):
@@ -335,19 +335,21 @@ def test_declaration_rules(holders, dividends, declare, cash, chain, agent, oper
         declare(100, excluded=[alice, alice])
     with ape.reverts("token: record date not in the future"):
         declare(100, record_in=-1)
-    with ape.reverts("dividends: cash is not a contract"):
+    with ape.reverts("dividends: cash token not listed"):
         declare(100, cash_token=alice)
     assert dividends.dividend_count(holders) == 0 and cash.balanceOf(dividends) == 0
 
 
-def test_declaration_needs_the_recorder_role(token, dividends, cash, fund, chain, operator, issuer):
+def test_declaration_needs_a_listed_security(token, dividends, cash, fund, chain, operator, issuer):
+    """A genuine token clone that the factory did not issue gets no dividend, even with the
+    RECORDER_ROLE: the factory's listing is the only proof that a token is the platform's."""
     fund(issuer, 100)
     cash.approve(dividends, 100, sender=issuer)
-    now = chain.pending_timestamp
-    with ape.reverts("access_control: account is missing role"):
-        dividends.declare(token, cash, 100, now + DAY, now + 2 * DAY, now + 3 * DAY, [], sender=issuer)
     token.grantRole(RECORDER_ROLE, dividends, sender=operator)
-    assert dividends.declare(token, cash, 100, now + DAY, now + 2 * DAY, now + 3 * DAY, [], sender=issuer).return_value == 1
+    now = chain.pending_timestamp
+    with ape.reverts("dividends: token not listed"):
+        dividends.declare(token, cash, 100, now + DAY, now + 2 * DAY, now + 3 * DAY, [], sender=issuer)
+    assert not dividends.listed(token)
 
 
 def test_declaration_pulls_exactly_the_amount(holders, dividends, declare, cash, issuer):
@@ -361,6 +363,7 @@ def test_cash_tokens_without_a_return_value_or_with_a_fee(holders, dividends, de
     odd = project.OddCashToken.deploy(sender=operator)
     odd.mint(issuer, 10_000, sender=issuer)
     odd.approve(dividends, 10_000, sender=issuer)
+    dividends.list_cash_token(odd, sender=operator)
     dividend_id = declare(7_000, cash_token=odd)
     assert odd.balanceOf(dividends) == 7_000 and dividends.cash_tokens(1) == odd.address
     assert dividends.cash_token_count() == 1 and dividends.dividend(holders, dividend_id).cash == odd.address
@@ -371,3 +374,202 @@ def test_cash_tokens_without_a_return_value_or_with_a_fee(holders, dividends, de
     reach_payment(chain, dividends, holders, dividend_id)
     assert dividends.claim(holders, dividend_id, sender=alice).return_value == 1_000
     assert odd.balanceOf(alice) == 1_000
+
+
+# Finding 1 (issue 12): a fake token must not reach the pool that every dividend shares.
+
+
+def attack_with_fake_token(dividends, fake, cash, chain, attacker):
+    """The attack of finding 1: declare 1 unit on a fake token, then claim the whole pool."""
+    fake.set_position(cash.balanceOf(dividends) + 1, sender=attacker)
+    cash.approve(dividends, 1, sender=attacker)
+    now = chain.pending_timestamp
+    dividends.declare(fake, cash, 1, now + 10, now + 10, now + DAY, [], sender=attacker)
+    to_time(chain, now + 10)
+    dividends.claim(fake, 1, sender=attacker)
+
+
+def test_finding_1_fake_token_cannot_declare(holders, dividends, declare, project, cash, fund, chain, outsider):
+    declare(7_000)
+    fake = project.FakeRecordDateToken.deploy(sender=outsider)
+    fund(outsider, 1)
+    with ape.reverts("dividends: token not listed"):
+        attack_with_fake_token(dividends, fake, cash, chain, outsider)
+    assert cash.balanceOf(dividends) == 7_000 and dividends.dividend_count(fake) == 0
+
+
+def test_finding_1_fake_token_cannot_drain_other_dividends(holders, dividends, declare, project, cash, chain, outsider, alice):
+    """Without a dividend of its own a fake token reaches no payment path, whatever it answers."""
+    dividend_id = declare(7_000)
+    reach_payment(chain, dividends, holders, dividend_id)
+    fake = project.FakeRecordDateToken.deploy(sender=outsider)
+    for dividend in (0, 1, dividend_id):
+        with ape.reverts("dividends: unknown dividend"):
+            dividends.claim(fake, dividend, sender=outsider)
+        with ape.reverts("dividends: unknown dividend"):
+            dividends.claim_recovered(fake, dividend, alice, sender=outsider)
+        with ape.reverts("dividends: unknown dividend"):
+            dividends.pay(fake, dividend, [outsider], sender=outsider)
+        with ape.reverts("dividends: unknown dividend"):
+            dividends.reclaim(fake, dividend, sender=outsider)
+        with ape.reverts("dividends: unknown dividend"):
+            dividends.cancel(fake, dividend, sender=outsider)
+    assert cash.balanceOf(dividends) == 7_000
+
+
+def test_finding_1_only_the_factory_lists_and_only_once_named(security, dividends, votes, factory, operator, outsider, issuer):
+    assert dividends.listed(security) and votes.listed(security)
+    assert dividends.factory() == votes.factory() == factory.address
+    for contract, prefix in ((dividends, "dividends"), (votes, "votes")):
+        with ape.reverts(f"{prefix}: caller is not the factory"):
+            contract.list_security(outsider, sender=outsider)
+        with ape.reverts(f"{prefix}: caller is not the factory"):
+            contract.list_security(outsider, sender=issuer)
+        with ape.reverts(f"{prefix}: caller is not the admin"):
+            contract.set_factory(outsider, sender=outsider)
+        with ape.reverts(f"{prefix}: factory already set"):
+            contract.set_factory(outsider, sender=operator)
+
+
+def test_finding_1_unlisted_cash_token_is_refused(holders, dividends, declare, project, chain, operator, issuer, alice):
+    own_cash = project.OddCashToken.deploy(sender=issuer)
+    own_cash.mint(issuer, 7_000, sender=issuer)
+    own_cash.approve(dividends, 7_000, sender=issuer)
+    with ape.reverts("dividends: cash token not listed"):
+        declare(7_000, cash_token=own_cash)
+    for intruder in (issuer, alice):
+        with ape.reverts("dividends: caller is not the admin"):
+            dividends.list_cash_token(own_cash, sender=intruder)
+    with ape.reverts("dividends: cash is not a contract"):
+        dividends.list_cash_token(alice, sender=operator)
+    receipt = dividends.list_cash_token(own_cash, sender=operator)
+    assert receipt.return_value == 1 and dividends.cash_tokens(1) == own_cash.address
+    [log] = dividends.CashTokenListed.from_receipt(receipt)
+    assert (log.cash, log.index) == (own_cash.address, 1)
+    assert dividends.list_cash_token(own_cash, sender=operator).return_value == 1  # listed once
+    assert dividends.cash_token_count() == 1
+    assert declare(7_000, cash_token=own_cash) == 1
+
+
+def test_finding_1_payout_is_bounded_by_the_dividend(project, cash, fund, chain, operator, outsider, agent):
+    """Even a listed token that lies cannot be paid more than its own dividend: a platform whose
+    factory role the operator holds lists a fake token beside a dividend of 7,000."""
+    dividends = project.Dividends.deploy(cash, sender=operator)
+    dividends.set_factory(operator, sender=operator)
+    victim, fake = (project.FakeRecordDateToken.deploy(sender=outsider) for _ in range(2))
+    for token in (victim, fake):
+        dividends.list_security(token, sender=operator)
+    fund(operator, 7_000)
+    cash.approve(dividends, 7_000, sender=operator)
+    now = chain.pending_timestamp
+    dividends.declare(victim, cash, 7_000, now + 10, now + 10, now + DAY, [], sender=operator)
+    fund(outsider, 1)
+    with ape.reverts("dividends: payout above the dividend"):
+        attack_with_fake_token(dividends, fake, cash, chain, outsider)
+    with ape.reverts("dividends: payout above the dividend"):
+        dividends.pay(fake, 1, [outsider], sender=outsider)
+    assert cash.balanceOf(dividends) == 7_001
+
+
+# Finding 9 (issue 12): a cash token that calls back finds every paying entry locked.
+
+
+@pytest.fixture
+def hostile(project, dividends, operator, issuer, holders, registry, register, agent):
+    """HostileCash listed as a dividend cash token; the token contract itself holds 7 shares (a
+    registered wallet), so that a claim it makes from its callback would pay."""
+    hostile = project.HostileCash.deploy(sender=operator)
+    dividends.list_cash_token(hostile, sender=operator)
+    hostile.mint(issuer, 10**9, sender=issuer)
+    hostile.approve(dividends, 2**256 - 1, sender=issuer)
+    register(hostile.address)
+    holders.mint(hostile, 7, sender=agent)
+    return hostile
+
+
+def assert_reentry_refused(hostile):
+    """The callback's call reverted (the lock's revert carries no reason); each test then makes
+    the same call outside a payment and sees it go through."""
+    assert hostile.callback_outcome() == 2
+
+
+def call_back_outside_a_payment(hostile, dividends, payload, sender):
+    """Makes the hostile token send `payload` to the dividend contract from a transfer of its own
+    (a contract cannot sign a transaction)."""
+    hostile.arm(dividends, payload, sender=sender)
+    hostile.transfer(sender, 0, sender=sender)
+    assert hostile.callback_outcome() == 1
+
+
+def test_finding_9_hostile_cash_cannot_reenter_claim(hostile, holders, dividends, declare, chain, agent, issuer, alice, bob, carol):
+    dividend_id = declare(14_000, cash_token=hostile)  # supply 14: 1,000 a share
+    reach_payment(chain, dividends, holders, dividend_id)
+    hostile.arm(dividends, dividends.claim.encode_input(holders, dividend_id), sender=alice)
+    receipt = dividends.pay(holders, dividend_id, [alice, bob], sender=agent)
+    assert_reentry_refused(hostile)
+    assert receipt.return_value == 3_000 and not dividends.claimed(holders, dividend_id, hostile)
+    # Outside a payment the same claim goes through, and every unit stays accounted for.
+    call_back_outside_a_payment(hostile, dividends, dividends.claim.encode_input(holders, dividend_id), carol)
+    assert dividends.claimed(holders, dividend_id, hostile) and hostile.balanceOf(hostile) == 7_000
+    assert dividends.claim(holders, dividend_id, sender=carol).return_value == 4_000
+    reach_expiry(chain, dividends, holders, dividend_id)
+    assert dividends.reclaim(holders, dividend_id, sender=issuer).return_value == 0
+    assert dividends.dividend(holders, dividend_id).claimed == 14_000 and hostile.balanceOf(dividends) == 0
+
+
+def test_finding_9_hostile_cash_cannot_reenter_reclaim(hostile, holders, dividends, declare, chain, operator, issuer):
+    first = declare(14_000, cash_token=hostile, expire_in=10 * DAY)
+    second = declare(14_000, cash_token=hostile, expire_in=10 * DAY)
+    holders.grantRole(keccak(text="ISSUER_ROLE"), hostile, sender=operator)
+    reach_expiry(chain, dividends, holders, first)
+    hostile.arm(dividends, dividends.reclaim.encode_input(holders, second), sender=issuer)
+    assert dividends.reclaim(holders, first, sender=issuer).return_value == 14_000
+    assert_reentry_refused(hostile)
+    assert not dividends.dividend(holders, second).reclaimed and hostile.balanceOf(dividends) == 14_000
+    call_back_outside_a_payment(hostile, dividends, dividends.reclaim.encode_input(holders, second), issuer)
+    assert dividends.dividend(holders, second).reclaimed and hostile.balanceOf(hostile) == 14_000
+
+
+# Finding 11 (issue 12): a dividend declared on a wrong date can be cancelled with its record date.
+
+
+def test_finding_11_cancel_a_dividend_before_its_record_date(holders, dividends, declare, cash, chain, agent, issuer, alice):
+    issuer_before = cash.balanceOf(issuer)
+    keep = declare(1_000, record_in=DAY)
+    mistyped = declare(7_000, record_in=300 * DAY, pay_in=300 * DAY, expire_in=330 * DAY)
+    assert holders.record_date_count() == 2
+    for intruder in (agent, alice):
+        with ape.reverts("dividends: caller is not the issuer"):
+            dividends.cancel(holders, mistyped, sender=intruder)
+    with ape.reverts("token: not the latest pending date"):
+        dividends.cancel(holders, keep, sender=issuer)  # a later date is still pending
+    receipt = dividends.cancel(holders, mistyped, sender=issuer)
+    assert receipt.return_value == 7_000
+    [log] = dividends.DividendCancelled.from_receipt(receipt)
+    assert (log.token, log.dividend_id, log.receiver, log.amount) == (holders.address, mistyped, issuer.address, 7_000)
+    assert cash.balanceOf(issuer) == issuer_before - 1_000 and cash.balanceOf(dividends) == 1_000
+    assert holders.record_date_count() == 1 and holders.record_date(2) == 0
+    with ape.reverts("dividends: dividend cancelled"):
+        dividends.cancel(holders, mistyped, sender=issuer)
+    state = dividends.dividend(holders, mistyped)  # still readable: nothing to pay, nothing to reclaim
+    assert (state.amount, state.settled, state.claimed, state.reclaimed) == (0, True, 0, True)
+    # The next dividend takes a new id and the freed record date id.
+    again = declare(7_000, record_in=2 * DAY, pay_in=3 * DAY)
+    assert again == 3 and dividends.dividend(holders, again).record_date_id == 2
+    to_time(chain, holders.record_date(1))
+    with ape.reverts("dividends: record date reached"):
+        dividends.cancel(holders, keep, sender=issuer)
+
+
+def test_finding_11_a_shared_record_date_goes_with_its_last_user(holders, dividends, votes, declare, chain, issuer):
+    first = declare(1_000)
+    shared = dividends.dividend(holders, first).record_timestamp
+    second = declare(2_000, record_at=shared)
+    now = chain.pending_timestamp
+    vote_id = votes.open_vote(holders, "Approve?", ["yes", "no"], shared, now + 7 * DAY, sender=issuer).return_value
+    assert holders.record_date_count() == 1
+    dividends.cancel(holders, first, sender=issuer)
+    votes.cancel_vote(holders, vote_id, sender=issuer)
+    assert holders.record_date(1) == shared  # the second dividend still needs it
+    dividends.cancel(holders, second, sender=issuer)
+    assert holders.record_date_count() == 0 and holders.record_date(1) == 0

@@ -46,3 +46,12 @@ def test_pushes_to_every_unpaid_holder(security, dividends, declare, cash, chain
         1_000_000, 2_000_000, 4_000_000, 0, 16_000_000, 0
     ]
     assert not dividends.claimed(security, dividend_id, dave)
+
+
+def test_refuses_a_token_the_factory_did_not_list(token, dividends, chain, tmp_path):
+    result = run_script(
+        chain, "--account", "TEST::3", "--token", token.address, "--dividend", "1",
+        "--dividends", dividends.address, "--deployments", str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "is not a security listed by the platform's factory" in result.stdout + result.stderr

@@ -140,3 +140,56 @@ def test_pending_record_dates_are_bounded(token, chain, issuer):
     chain.mine(timestamp=start + 5)
     token.schedule_record_date(start + 40, sender=issuer)
     assert token.record_date_count() == 33
+
+
+# Finding 11 (issue 12): record dates are bounded and the latest pending one can be cancelled.
+
+HORIZON = 400 * 86400
+
+
+def test_finding_11_record_dates_within_the_horizon(token, chain, issuer):
+    with ape.reverts("token: record date too far"):
+        token.schedule_record_date(chain.pending_timestamp + HORIZON + 1, sender=issuer)
+    assert schedule(token, chain, issuer, delay=HORIZON - 1)[0] == 1
+
+
+def test_finding_11_cancel_the_latest_pending_record_date(holders, chain, issuer, operator, accounts, alice, bob):
+    recorder = accounts[12]
+    holders.grantRole(RECORDER_ROLE, recorder, sender=operator)
+    first, first_time = schedule(holders, chain, recorder, delay=1000)
+    second, second_time = schedule(holders, chain, recorder, delay=2000)
+    for intruder in (issuer, operator):
+        with ape.reverts("access_control: account is missing role"):
+            holders.cancel_record_date(second, sender=intruder)
+    for wrong in (first, second + 1):
+        with ape.reverts("token: not the latest pending date"):
+            holders.cancel_record_date(wrong, sender=recorder)
+    assert holders.schedule_record_date(second_time, sender=recorder).return_value == second  # a second user
+    holders.cancel_record_date(second, sender=recorder)
+    assert holders.record_date_count() == 2 and holders.record_date(second) == second_time
+    receipt = holders.cancel_record_date(second, sender=recorder)
+    [log] = holders.RecordDateCancelled.from_receipt(receipt)
+    assert log.record_date_id == second
+    assert holders.record_date_count() == 1 and holders.record_date(second) == 0
+    holders.cancel_record_date(first, sender=recorder)  # the next pending date: nothing is due any more
+    assert holders.record_date_count() == 0
+    reach(chain, second_time + 1)
+    holders.transfer(bob, 1, sender=alice)  # no checkpoint for a cancelled date
+    again, again_time = schedule(holders, chain, recorder, delay=50)
+    assert again == 1 and holders.record_date(1) == again_time
+    reach(chain, again_time)
+    with ape.reverts("token: not the latest pending date"):
+        holders.cancel_record_date(again, sender=recorder)  # reached
+    holders.transfer(bob, 1, sender=alice)
+    assert holders.balanceOfAt(alice, again) == 999
+
+
+def test_finding_11_a_full_queue_is_freed_by_cancelling(token, chain, operator, accounts):
+    recorder = accounts[12]
+    token.grantRole(RECORDER_ROLE, recorder, sender=operator)
+    for delay in range(1, 33):
+        schedule(token, chain, recorder, delay=100 * delay)
+    with ape.reverts("token: too many pending record dates"):
+        schedule(token, chain, recorder, delay=10_000)
+    token.cancel_record_date(32, sender=recorder)
+    assert schedule(token, chain, recorder, delay=10_000)[0] == 32

@@ -2,6 +2,7 @@
 
 import ape
 import pytest
+from eth_utils import keccak
 
 from tests.fixtures.dividends import DAY, to_time
 
@@ -168,7 +169,65 @@ def test_a_vote_and_a_dividend_share_a_record_date(votes, dividends, holders, op
     assert votes.vote_info(holders, vote_id).record_date_id == dividends.dividend(holders, dividend_id).record_date_id == 1
 
 
-def test_opening_needs_the_recorder_role(votes, token, chain, issuer):
+def test_opening_needs_a_listed_security(votes, token, chain, operator, issuer):
+    """A genuine token clone that the factory did not issue gets no vote, even with the
+    RECORDER_ROLE."""
+    token.grantRole(keccak(text="RECORDER_ROLE"), votes, sender=operator)
     now = chain.pending_timestamp
-    with ape.reverts("access_control: account is missing role"):
+    with ape.reverts("votes: token not listed"):
         votes.open_vote(token, QUESTION, CHOICES, now + DAY, now + 2 * DAY, sender=issuer)
+    assert not votes.listed(token)
+
+
+def test_finding_1_fake_token_cannot_open_a_vote(votes, project, chain, outsider):
+    fake = project.FakeRecordDateToken.deploy(sender=outsider)
+    now = chain.pending_timestamp
+    with ape.reverts("votes: token not listed"):
+        votes.open_vote(fake, QUESTION, CHOICES, now + DAY, now + 2 * DAY, sender=outsider)
+    with ape.reverts("votes: unknown vote"):
+        votes.vote(fake, 0, 0, sender=outsider)
+    assert votes.vote_count(fake) == 0
+
+
+def test_finding_10_recovered_shares_vote_from_the_new_wallet(votes, holders, open_vote, chain, agent, registry, registrar, accounts, alice, bob, carol):
+    new_wallet = accounts[17]
+    registry.add_wallet(carol, new_wallet, sender=registrar)
+    vote_id = open_vote()
+    reach_record(chain, votes, holders, vote_id)
+    holders.recoveryAddress(carol, new_wallet, sender=agent)
+    with ape.reverts("votes: not the recovered wallet"):
+        votes.vote_recovered(holders, vote_id, carol, 1, sender=bob)
+    with ape.reverts("votes: wallet not recovered"):
+        votes.vote_recovered(holders, vote_id, bob, 1, sender=bob)
+    receipt = votes.vote_recovered(holders, vote_id, carol, 1, sender=new_wallet)
+    assert receipt.return_value == 500
+    [log] = votes.RecoveredVoteCast.from_receipt(receipt)
+    assert (log.lost_wallet, log.voter, log.choice, log.weight) == (carol.address, new_wallet.address, 1, 500)
+    assert votes.ballot(holders, vote_id, carol).weight == 500
+    with ape.reverts("votes: same choice"):
+        votes.vote_recovered(holders, vote_id, carol, 1, sender=new_wallet)  # the shares count once
+    votes.vote_recovered(holders, vote_id, carol, 0, sender=new_wallet)
+    assert list(votes.tally(holders, vote_id)) == [500, 0, 0] and votes.vote_info(holders, vote_id).votes_cast == 500
+    holders.setAddressFrozen(new_wallet, True, sender=agent)
+    with ape.reverts("votes: voter frozen"):
+        votes.vote_recovered(holders, vote_id, carol, 1, sender=new_wallet)
+
+
+def test_finding_11_cancel_a_vote_before_its_record_date(votes, holders, open_vote, chain, agent, issuer, alice):
+    vote_id = open_vote(record_in=300 * DAY, closes_in=301 * DAY)
+    with ape.reverts("votes: caller is not the issuer"):
+        votes.cancel_vote(holders, vote_id, sender=agent)
+    receipt = votes.cancel_vote(holders, vote_id, sender=issuer)
+    [log] = votes.VoteCancelled.from_receipt(receipt)
+    assert (log.token, log.vote_id) == (holders.address, vote_id)
+    assert holders.record_date_count() == 0
+    assert votes.vote_info(holders, vote_id).closes_at == 0  # still readable, closed
+    with ape.reverts("votes: vote cancelled"):
+        votes.cancel_vote(holders, vote_id, sender=issuer)
+    second = open_vote()
+    assert second == 2 and votes.vote_info(holders, second).record_date_id == 1
+    reach_record(chain, votes, holders, second)
+    with ape.reverts("votes: closed"):
+        votes.vote(holders, vote_id, 0, sender=alice)  # the cancelled vote shares the reused date id
+    with ape.reverts("votes: record date reached"):
+        votes.cancel_vote(holders, second, sender=issuer)
