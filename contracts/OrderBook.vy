@@ -665,9 +665,10 @@ def _match(
     tick: uint256 = self._best_of(assets, maker_side)
     key: uint256 = self._level_key(maker_side, tick)
     level: uint256 = self._levels[key]
-    # The next order of the level to look at; the head follows it until an order is passed
-    # over, which keeps its place at the head.
-    cursor: uint256 = level & _MASK_40
+    # The id of the next order of the level to look at (a level's ids are its key above the
+    # sequence, as `_order_id`); the head follows it until an order is passed over, which keeps
+    # its place at the head.
+    cursor: uint256 = (key << _TICK_SHIFT) | (level & _MASK_40)
     passed: bool = False
     # Whether any level was passed over: it stays the best, the levels used up after it are not.
     any_passed: bool = False
@@ -675,7 +676,7 @@ def _match(
     for _: uint256 in range(_MAX_STEPS):
         if remaining == 0:
             break
-        if cursor == (level >> _NEXT_SHIFT) & _MASK_40:
+        if cursor & _MASK_40 == (level >> _NEXT_SHIFT) & _MASK_40:
             # Only orders passed over are left at this price (a level left empty is removed).
             if head_moved:
                 self._levels[key] = level
@@ -685,40 +686,47 @@ def _match(
                 break
             key = self._level_key(maker_side, tick)
             level = self._levels[key]
-            cursor = level & _MASK_40
+            cursor = (key << _TICK_SHIFT) | (level & _MASK_40)
             passed = False
             continue
         if fills == max_fills or holes == MAX_HOLES:
             bound_reached = True
             break
-        order_id: uint256 = self._order_id(maker_side, tick, cursor)
+        order_id: uint256 = cursor
         word: uint256 = self._orders[order_id]
-        cursor += 1
+        # The sequence was below the level's next one (40 bits): it cannot carry into the tick.
+        cursor = unsafe_add(cursor, 1)
         if word == 0:
             # A hole left by a cancellation: step over it, on its own bound.
-            holes += 1
+            holes = unsafe_add(holes, 1)
             if not passed:
-                level = (level & ~_MASK_40) | cursor
+                level = (level & ~_MASK_40) | (cursor & _MASK_40)
                 head_moved = True
             continue
-        fills += 1
+        fills = unsafe_add(fills, 1)
         maker: address = convert(word & _MASK_160, address)
         available: uint256 = (word >> _REMAINING_SHIFT) & _MASK_36
+        # Lots that leave the order: those traded, or all of them when it is cancelled.
+        quantity: uint256 = min(remaining, available)
         reason: uint8 = 0
         expiry: uint256 = (word >> _EXPIRY_SHIFT) & _MASK_32
         if expiry != 0 and expiry <= block.timestamp:
             reason = CANCELLED_EXPIRED
+            quantity = available
         elif (word >> _TAG_SHIFT) & _MASK_16 == identity & _MASK_16 and self._identity_key(registry, maker) == identity:
             reason = CANCELLED_SELF_TRADE
-        quantity: uint256 = min(remaining, available)
-        if reason == 0:
+            quantity = available
+        else:
             seller: address = maker
             buyer: address = msg.sender
             if side == SELL:
                 seller = msg.sender
                 buyer = maker
-            code: uint8 = extcall ISecurityTokenHolds(token).settle_hold(seller, buyer, quantity * lot_size)
-            if code != restrictions.SUCCESS:
+            # Lots fit 36 bits and a lot 64: no overflow.
+            code: uint8 = extcall ISecurityTokenHolds(token).settle_hold(seller, buyer, unsafe_mul(quantity, lot_size))
+            if code == restrictions.SUCCESS:
+                remaining = unsafe_sub(remaining, quantity)
+            else:
                 blame: uint8 = self._blame(code, side == BUY)
                 if blame == _BLAME_TAKER:
                     raise restrictions._message(code)
@@ -727,17 +735,18 @@ def _match(
                     any_passed = True
                     continue
                 reason = code
+                quantity = available
         fill_tick: uint256 = tick
-        if reason != 0:
-            quantity = available
+        # The level's total comes down by the lots leaving (a checked subtraction: the total is
+        # the sum of its orders' lots); an order that leaves in full moves the head on, unless
+        # one before it was passed over.
+        level -= quantity << _TOTAL_SHIFT
+        if quantity == available:
             self._orders[order_id] = 0
+            if not passed:
+                level = unsafe_add(level, 1)
         else:
-            remaining -= quantity
-            if quantity == available:
-                self._orders[order_id] = 0
-            else:
-                self._orders[order_id] = word - (quantity << _REMAINING_SHIFT)
-        level = self._take_from_level(level, quantity, quantity == available and not passed)
+            self._orders[order_id] = unsafe_sub(word, quantity << _REMAINING_SHIFT)
         head_moved = False
         emptied: bool = level >> _TOTAL_SHIFT == 0
         if emptied:
@@ -754,32 +763,35 @@ def _match(
             self._unwind(maker_side, fill_tick, available, word, True)
             log OrderCancelled(order_id=order_id, owner=maker, lots=available, reason=reason)
         else:
-            notional: uint256 = quantity * fill_tick * tick_size
+            # Lots (36 bits) x tick (16) x tick size (48), times a fee rate (12), fit easily; a fee
+            # (at most 10 %, rounded up) never exceeds the notional, which is at least 1.
+            notional: uint256 = unsafe_mul(unsafe_mul(quantity, fill_tick), tick_size)
             # Fees round up (as `_fee`, inline on this path).
-            taker_fee: uint256 = (notional * taker_fee_bps + BPS - 1) // BPS
+            taker_fee: uint256 = unsafe_div(unsafe_add(unsafe_mul(notional, taker_fee_bps), BPS - 1), BPS)
             maker_fee: uint256 = 0
             if side == BUY:
-                maker_fee = (notional * maker_fee_bps + BPS - 1) // BPS
+                maker_fee = unsafe_div(unsafe_add(unsafe_mul(notional, maker_fee_bps), BPS - 1), BPS)
                 if measured:
                     ok: bool = False
                     response: Bytes[32] = b""
                     ok, response = raw_call(
                         cash,
-                        abi_encode(msg.sender, maker, notional - maker_fee, method_id=method_id("transferFrom(address,address,uint256)")),
+                        abi_encode(msg.sender, maker, unsafe_sub(notional, maker_fee), method_id=method_id("transferFrom(address,address,uint256)")),
                         max_outsize=32,
                         revert_on_failure=False,
                     )
                     if not ok or (len(response) != 0 and not convert(response, bool)):
-                        self._pay_through_market(cash, msg.sender, maker, notional - maker_fee)
+                        self._pay_through_market(cash, msg.sender, maker, unsafe_sub(notional, maker_fee))
                 else:
-                    self._pay(cash, msg.sender, maker, notional - maker_fee, True)
+                    self._pay(cash, msg.sender, maker, unsafe_sub(notional, maker_fee), True)
                     measured = True
             else:
                 # The maker's escrow pays: its fee is what the escrow held for these lots.
                 fee_rate: uint256 = word >> _FEE_SHIFT
                 maker_fee = self._escrow(available, fill_tick, tick_size, fee_rate) - self._escrow(available - quantity, fill_tick, tick_size, fee_rate) - notional
                 taker_proceeds += notional - taker_fee
-            fees += taker_fee + maker_fee
+            # At most MAX_FILLS fees of under 2**112 each.
+            fees = unsafe_add(fees, unsafe_add(taker_fee, maker_fee))
             log Trade(
                 maker_order_id=order_id,
                 taker=msg.sender,
@@ -796,7 +808,7 @@ def _match(
                 break
             key = self._level_key(maker_side, tick)
             level = self._levels[key]
-            cursor = level & _MASK_40
+            cursor = (key << _TICK_SHIFT) | (level & _MASK_40)
             passed = False
     if head_moved:
         self._levels[key] = level
