@@ -1,8 +1,9 @@
 """`ape console` opens with the deployment loaded: `registry`, `cash`, `factory`, `dividends`,
 `operator`, every security by symbol in `securities()`, and the operator helpers of
 keiretsu/console.py (`onboard_investor`, `kyc_status`, `freeze`, `unfreeze`, `recover`,
-`issue_security`, `issue_shares`, `halt`, `resume`, `depth`, `cap_table`, `trades`,
-`dividends_paid`). Type `help(depth)` for any of them."""
+`issue_security`, `issue_shares`, `halt`, `resume`, `open_orders`, `force_cancel`,
+`forced_transfer`, `list_cash_token`, `depth`, `cap_table`, `trades`, `dividends_paid`).
+Type `help(depth)` for any of them."""
 
 
 def ape_init_extras(chain, project, accounts):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from ape import chain
 from eth_utils import keccak
 
 from keiretsu.clones import clone_at
@@ -16,6 +17,10 @@ KINDS = {"natural": 1, "enterprise": 2}
 FLAG_QUALIFIED, FLAG_ISSUER = 1, 2
 BUY, SELL = 0, 1
 MAX_DEPTH = 50
+# OrderBook.open_orders answers at most 100 ids a call; force_cancel takes at most 50 (MAX_CANCELS).
+MAX_ORDERS_PER_LEVEL, MAX_CANCELS = 100, 50
+# OrderBook.MAX_RECOVERY_HOPS: how far the book follows a chain of recoveries.
+MAX_RECOVERY_HOPS = 8
 
 
 @dataclass
@@ -150,6 +155,71 @@ class OperatorConsole:
         """Resumes trading in a halted security and its order book."""
         return self.factory.resume(self.security(symbol), sender=self.sender)
 
+    def open_orders(self, symbol: str, wallet: str, sides: tuple = (BUY, SELL)) -> list[int]:
+        """The ids of a wallet's resting orders on a security's market, buys first, best price and
+        oldest first (searched over the best 50 price levels a side, as OrderBook.open_orders does)."""
+        market = self.market(symbol)
+        return [order_id for side in sides for order_id in market.open_orders(wallet, side, MAX_DEPTH, MAX_ORDERS_PER_LEVEL)]
+
+    def recovered_into(self, symbol: str, wallet: str) -> list[str]:
+        """The lost wallets whose holdings of a security were recovered to `wallet`, directly or along
+        a chain of recoveries (from the RecoverySuccess events): their resting orders still stand
+        under their own address, while the shares they hold moved to `wallet`."""
+        token, stop = self.security(symbol), chain.blocks.height + 1
+        wallet = getattr(wallet, "address", wallet)
+        found: list[str] = []
+        frontier = [wallet]
+        for _ in range(MAX_RECOVERY_HOPS):
+            frontier = [
+                log.lost_wallet
+                for new_wallet in frontier
+                for log in token.RecoverySuccess.range(self.start_block, stop, search_topics={"new_wallet": new_wallet})
+                if log.lost_wallet not in found and log.lost_wallet != wallet
+            ]
+            if not frontier:
+                break
+            found += frontier
+        return found
+
+    def force_cancel(self, symbol: str, wallet: str, sides: tuple = (BUY, SELL)) -> list[int]:
+        """Cancels every resting order of a wallet on a security's market, and those of the lost
+        wallets recovered to it, in any market status: sell orders release their held shares, buy
+        orders refund their escrow (to the end of the owner's recovery chain; a refund the cash
+        token refuses is credited to the owner's `withdrawable`). Needs the token's AGENT_ROLE or
+        the market's admin role (the platform operator). A forced transfer or burn of held shares
+        comes after it. Returns the ids cancelled."""
+        token, market = self.security(symbol), self.market(symbol)
+        if not (token.hasRole(token.AGENT_ROLE(), self.sender) or market.hasRole(market.DEFAULT_ADMIN_ROLE(), self.sender)):
+            raise ValueError(f"{self.sender.address} is neither the transfer agent of {symbol} nor its market's operator")
+        cancelled: list[int] = []
+        for owner in [wallet, *self.recovered_into(symbol, wallet)]:
+            # The view is bounded: each round cancels what it found, the next one looks again.
+            while order_ids := self.open_orders(symbol, owner, sides):
+                if set(order_ids) & set(cancelled):
+                    raise RuntimeError(f"orders {order_ids} are still open after force_cancel")
+                for start in range(0, len(order_ids), MAX_CANCELS):
+                    market.force_cancel(order_ids[start : start + MAX_CANCELS], sender=self.sender)
+                cancelled += order_ids
+        return cancelled
+
+    def forced_transfer(self, symbol: str, holder: str, receiver: str, amount: int):
+        """Moves `amount` shares of a holder without its consent (a court order, an error). Shares
+        held on sell orders are taken only once those orders are gone: when the holder's unheld
+        shares do not cover `amount`, its sell orders are force-cancelled first. Needs the token's
+        AGENT_ROLE. Returns the receipt of the transfer."""
+        token = self.security(symbol)
+        if token.balanceOf(holder) - token.held_balance(holder) < amount:
+            self.force_cancel(symbol, holder, sides=(SELL,))
+        return token.forcedTransfer(holder, receiver, amount, sender=self.sender)
+
+    def list_cash_token(self, cash: str) -> int:
+        """Lets issuers declare dividends in another ERC-20 than the platform's stablecoin (the
+        dividend contract refuses a cash token nobody listed). Vet the token first: it pays itself
+        out. Needs the dividend contract's deployer. Returns its index (the existing one when it
+        is already listed; 0 for the platform's stablecoin)."""
+        receipt = self.dividends.list_cash_token(cash, sender=self.sender)
+        return receipt.return_value
+
     def depth(self, symbol: str, levels: int = 10) -> dict:
         """Prints a security's order book, best `levels` price levels a side (asks above bids),
         and returns {"bids": [(price, shares), ...], "asks": [...]} best first, prices in cash
@@ -186,6 +256,7 @@ class OperatorConsole:
         """The names `ape console` exposes."""
         names = [
             "securities", "security", "market", "onboard_investor", "kyc_status", "freeze", "unfreeze", "recover", "recover_wallet",
-            "issue_security", "issue_shares", "halt", "resume", "depth", "cap_table", "trades", "dividends_paid",
+            "issue_security", "issue_shares", "halt", "resume", "open_orders", "recovered_into", "force_cancel", "forced_transfer", "list_cash_token",
+            "depth", "cap_table", "trades", "dividends_paid",
         ]
         return {name: getattr(self, name) for name in names}

@@ -2,6 +2,7 @@
 
 import ape
 import pytest
+from ape import chain
 
 from keiretsu.clones import clone_at
 from keiretsu.console import OperatorConsole
@@ -190,3 +191,74 @@ def test_trade_and_dividend_reports_print(console, book, verified_investors, cap
     out = capsys.readouterr().out
     assert "Trades of ACME (1 trades, 10 shares, 101.000000 cash)" in out
     assert "Dividends of ACME (0 declared; dates UTC)" in out
+
+
+
+CANCELLED_BY_OPERATOR = 104
+
+
+def cancellations(market, since):
+    return [(log.order_id, log.owner, log.reason) for log in market.OrderCancelled.range(since, chain.blocks.height + 1)]
+
+
+def test_force_cancel_then_forced_transfer_of_held_shares(console, book, agent, verified_investors):
+    helpers, token = console
+    alice, bob, carol = verified_investors[:3]
+    with ape.reverts("token: exceeds unheld balance; force_cancel orders first"):
+        token.forcedTransfer(alice, carol, 500, sender=agent)
+    helpers.sender = agent
+    (order_id,) = helpers.open_orders("ACME", alice)
+    since = chain.blocks.height + 1
+    assert helpers.force_cancel("ACME", alice) == [order_id]
+    assert cancellations(book, since) == [(order_id, alice.address, CANCELLED_BY_OPERATOR)]
+    assert token.held_balance(alice) == 0 and helpers.open_orders("ACME", alice) == []
+    token.forcedTransfer(alice, carol, 500, sender=agent)
+    assert token.balanceOf(carol) == 500
+    # The helper cancels the holder's sell orders only when its unheld shares fall short.
+    helpers.forced_transfer("ACME", bob, carol, 400)
+    assert len(helpers.open_orders("ACME", bob)) == 2
+    helpers.forced_transfer("ACME", bob, carol, 100)
+    assert helpers.open_orders("ACME", bob) == [] and token.balanceOf(bob) == 0 and token.balanceOf(carol) == 1000
+
+
+def test_force_cancel_by_the_operator_in_a_halted_market_refunds_the_buyer(console, book, cash, operator, outsider, verified_investors):
+    helpers, _ = console
+    carol = verified_investors[2]
+    helpers.sender = outsider
+    with pytest.raises(ValueError, match="neither the transfer agent of ACME nor its market's operator"):
+        helpers.force_cancel("ACME", carol)
+    helpers.sender = operator  # the market's admin
+    helpers.halt("ACME")
+    (order_id,) = helpers.open_orders("ACME", carol)
+    escrow, before = book.escrow_of(order_id), cash.balanceOf(carol)
+    assert helpers.force_cancel("ACME", carol) == [order_id]
+    assert cash.balanceOf(carol) == before + escrow and helpers.open_orders("ACME", carol) == []
+    assert helpers.force_cancel("ACME", carol) == []
+
+
+def test_force_cancel_takes_the_orders_of_a_wallet_recovered_into_it(console, book, agent, registry, registrar, accounts, verified_investors):
+    helpers, token = console
+    alice, _, carol = verified_investors[:3]
+    new_wallet = accounts[17]
+    registry.add_wallet(alice, new_wallet, sender=registrar)
+    token.recoveryAddress(alice, new_wallet, sender=agent)
+    assert token.held_balance(new_wallet) == 30 and helpers.recovered_into("ACME", new_wallet) == [alice.address]
+    helpers.sender = agent
+    (order_id,) = helpers.open_orders("ACME", alice)
+    assert helpers.force_cancel("ACME", new_wallet) == [order_id]
+    assert token.held_balance(new_wallet) == 0
+    helpers.forced_transfer("ACME", new_wallet, carol, 500)
+    assert token.balanceOf(carol) == 500
+
+
+def test_list_cash_token_for_dividends(console, project, dividends, cash, operator, outsider):
+    helpers, _ = console
+    other = project.CashToken.deploy("Digital Dollar", "DUSD", 6, sender=operator)
+    helpers.sender = outsider
+    with ape.reverts("dividends: caller is not the admin"):
+        helpers.list_cash_token(other)
+    helpers.sender = operator  # the dividend contract's deployer
+    assert helpers.list_cash_token(other) == 1
+    assert helpers.list_cash_token(other) == 1  # listing twice keeps its index
+    assert helpers.list_cash_token(cash) == 0  # the platform's stablecoin is always listed
+    assert dividends.cash_tokens(1) == other.address

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   BaseError,
@@ -128,6 +128,53 @@ describe('friendly revert reasons', () => {
     const messages = [...source.matchAll(/return "([^"]+)"/g)].map((match) => match[1]!);
     expect(messages.length).toBeGreaterThanOrEqual(12);
     for (const message of messages) expect(FRIENDLY_REASONS, message).toHaveProperty([message]);
+  });
+
+  it('has no sentence for a reason no contract gives any more', () => {
+    const reasons = new Set<string>();
+    for (const folder of ['../../contracts/', '../../contracts/lib/']) {
+      const directory = fileURLToPath(new URL(folder, import.meta.url));
+      for (const file of readdirSync(directory).filter((name) => name.endsWith('.vy'))) {
+        for (const match of readFileSync(directory + file, 'utf8').matchAll(/"([a-z_]+: [^"]+)"/g)) reasons.add(match[1]!);
+      }
+    }
+    expect(reasons.size).toBeGreaterThan(100);
+    for (const reason of Object.keys(FRIENDLY_REASONS)) expect(reasons, reason).toContain(reason);
+  });
+
+  it('has a sentence for every reason the hardened contracts added that a desk can meet', () => {
+    const added = [
+      'token: exceeds unheld balance; force_cancel orders first',
+      'token: new wallet recovered',
+      'token: not the latest pending date',
+      'token: record date too far',
+      'offering: withdrawals closed',
+      'factory: halted by the operator',
+      'factory: issuer revoked',
+      'factory: not issuer or operator',
+      'market: cash token takes a fee',
+      'market: not an operator or agent',
+      'market: nothing to withdraw',
+      'dividends: token not listed',
+      'dividends: cash token not listed',
+      'dividends: dividend cancelled',
+      'dividends: record date reached',
+      'dividends: payout above the dividend',
+      'votes: token not listed',
+      'votes: vote cancelled',
+      'votes: record date reached',
+      'votes: not the recovered wallet',
+    ];
+    for (const reason of added) expect(FRIENDLY_REASONS, reason).toHaveProperty([reason]);
+    expect(friendlyRevertReason('token: exceeds unheld balance; force_cancel orders first')).toMatch(/force-cancel/);
+  });
+
+  it('reads a reason with a semicolon out of a node message', () => {
+    const estimate = new EstimateGasExecutionError(
+      new BaseError('execution reverted: revert: token: exceeds unheld balance; force_cancel orders first'),
+      { account: undefined, chain: mainnet },
+    );
+    expect(describeError(estimate)).toMatchObject({ kind: 'revert', reason: 'token: exceeds unheld balance; force_cancel orders first' });
   });
 
   it('names the contract for an unknown reason of a known contract', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildLadder,
   buyEscrow,
+  CANCELLED_BY_OPERATOR,
   cancelReason,
   changeBps,
   priceSeries,
@@ -73,7 +74,7 @@ describe('ladder and depth', () => {
 });
 
 describe('order cash', () => {
-  it('escrows notional plus the maker fee rounded down, as the order book does', () => {
+  it('escrows notional plus the maker fee rounded up, as the order book does', () => {
     expect(buyEscrow(3n, 1250n, 10_000n, 0n)).toBe(37_500_000n);
     expect(buyEscrow(3n, 1250n, 10_000n, 25n)).toBe(37_500_000n + 93_750n);
     expect(buyEscrow(1n, 1n, 1n, 30n)).toBe(2n); // the fee rounds up
@@ -96,6 +97,8 @@ describe('labels', () => {
     expect(offeringLive(3)).toBe(false);
     expect(cancelReason(100)).toBe('cancelled by its owner');
     expect(cancelReason(4)).toBe('owner no longer eligible (restriction 4)');
+    expect(cancelReason(104)).toBe('force-cancelled by the operator or transfer agent');
+    expect(cancelReason(CANCELLED_BY_OPERATOR)).toBe(cancelReason(104));
   });
 });
 

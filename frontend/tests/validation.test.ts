@@ -126,6 +126,13 @@ describe('validateDividend and validateVote', () => {
       },
     });
   });
+  it("refuses a record date past the token's 400-day horizon", () => {
+    const tooFar = { amount: '1', recordDate: '2027-10-27', paymentDate: '2027-10-28', expiry: '2028-10-01' };
+    expect(validateDividend(tooFar, 6, NOW)).toEqual({ ok: false, errors: { recordDate: 'A record date can be at most 400 days ahead.' } });
+    expect(validateDividend({ ...tooFar, recordDate: '2027-10-25' }, 6, NOW).ok).toBe(true);
+    const vote = { question: 'Merge?', choices: 'Yes\nNo', recordDate: '2027-10-27', closesAt: '2027-11-03' };
+    expect(validateVote(vote, NOW)).toEqual({ ok: false, errors: { recordDate: 'A record date can be at most 400 days ahead.' } });
+  });
   it('takes 2 to 8 choices, one per line', () => {
     const vote = { question: 'Approve the accounts?', choices: 'For\n Against \n\n', recordDate: '2026-10-01', closesAt: '2026-10-08' };
     expect(validateVote(vote, NOW)).toEqual({ ok: true, value: { question: 'Approve the accounts?', choices: ['For', 'Against'], recordTimestamp: 1_790_812_800n, closesAt: 1_791_417_600n } });

@@ -152,6 +152,7 @@ test('two investors subscribe; the issuer closes the offering at its hard cap an
   }
   // Bob changes his mind before the end, takes his cash back, then subscribes again.
   const bobPanel = sessions.bob!.page.getByTestId('offering-panel');
+  await bobPanel.getByTestId('withdrawal-window').getByText('You can withdraw until', { exact: false }).waitFor();
   await send(bobPanel, bobPanel.getByTestId('withdraw-subscription'), 'Withdraw your 400 ACME subscription');
   await bobPanel.getByTestId('my-subscription').getByText('0 ACME').waitFor();
   await fill(bobPanel, { 'subscribe-lots': '400' });
@@ -256,6 +257,13 @@ test('the issuer declares a dividend and opens a vote; an investor claims and vo
   const desk = page.getByTestId('dividend-desk');
   await fill(desk, { 'dividend-amount': '1000' });
   await send(desk, desk.getByRole('button', { name: 'Declare' }), 'Declare a dividend on ACME');
+  // A second dividend, declared by mistake, is cancelled before its record date: its cash comes back.
+  await fill(desk, { 'dividend-amount': '250' });
+  await send(desk, desk.getByRole('button', { name: 'Declare' }), 'Declare a dividend on ACME');
+  const mistaken = desk.getByTestId('declared-dividend').nth(1);
+  await mistaken.getByText('250.00', { exact: false }).waitFor();
+  await send(desk, mistaken.getByTestId('cancel-dividend'), 'Cancel ACME dividend #2 and take back 250.00 DPESO');
+  await mistaken.getByText('cancelled').waitFor();
   const voteDesk = page.getByTestId('vote-desk');
   await fill(voteDesk, { question: 'Approve the 2026 accounts?' });
   await send(voteDesk, voteDesk.getByRole('button', { name: 'Open the vote' }), 'Open the vote');

@@ -5,6 +5,7 @@ import { loadCashPosition, loadRestriction, loadSubscription, type CashInfo, typ
 import { useKycStatus } from '../hooks/useKycStatus';
 import { useChainNow, useLive } from '../hooks/useLive';
 import { useTx } from '../hooks/useTx';
+import { withdrawalWindow } from '../lib/corporateActions';
 import { formatDate, formatDuration, formatPercent } from '../lib/format';
 import { OFFERING_ENDED, OFFERING_OPEN, OFFERING_SUCCEEDED, offeringStateLabel } from '../lib/market';
 import { parseLots } from '../lib/parse';
@@ -59,6 +60,7 @@ export function OfferingPanel({ security, cash, wallet }: { security: Security; 
   const settle = () => tx.send({ address: offering.address, abi: OfferingAbi, functionName: 'settle', args: [wallet!] }, 'Settle your subscription');
 
   const busy = isBusy(tx.state);
+  const withdrawals = withdrawalWindow(offering.endTime, offering.withdrawalCutoff, now);
   const closed = offering.state > OFFERING_ENDED;
   const timing =
     offering.state === 0
@@ -105,7 +107,7 @@ export function OfferingPanel({ security, cash, wallet }: { security: Security; 
         {offering.state === OFFERING_OPEN && wallet?.toLowerCase() === security.issuer.toLowerCase() && offering.totalSubscribed >= offering.hardCap && (
           <button type="button" className="button" disabled={busy} onClick={() => void close()}>Close early (hard cap reached)</button>
         )}
-        {offering.state === OFFERING_OPEN && wallet && subscribed > 0n && (
+        {offering.state === OFFERING_OPEN && wallet && subscribed > 0n && withdrawals.open && (
           <button type="button" className="button" disabled={busy} onClick={() => void withdraw()} data-testid="withdraw-subscription">
             Withdraw your subscription (refund {unit.cash((subscribed / offering.lot) * offering.price)})
           </button>
@@ -116,6 +118,13 @@ export function OfferingPanel({ security, cash, wallet }: { security: Security; 
           </button>
         )}
       </div>
+      {offering.state === OFFERING_OPEN && wallet && subscribed > 0n && (
+        <p className="muted small" data-testid="withdrawal-window">
+          {withdrawals.open
+            ? `You can withdraw until ${formatDate(withdrawals.closesAt, { withTime: true })}, ${formatDuration(offering.withdrawalCutoff)} before the end.`
+            : `Withdrawals closed ${formatDate(withdrawals.closedAt, { withTime: true })}, ${formatDuration(offering.withdrawalCutoff)} before the end, so that late withdrawals cannot sink the offering: your subscription stands.`}
+        </p>
+      )}
       <TxStatus state={tx.state} onDismiss={tx.reset} />
     </Card>
   );

@@ -12,7 +12,7 @@ import {
 } from '@generated/abis';
 import { getAddress, hexToString, keccak256, stringToHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { deployment } from '../config/deployment';
-import { BUY, SELL, type Level, type TradePoint } from '../lib/market';
+import { BUY, CANCELLED_BY_OWNER, SELL, type Level, type TradePoint } from '../lib/market';
 
 // The identity registry is the token implementation contract (contracts/lib/identity_registry.vy).
 export const registryAbi = SecurityTokenAbi;
@@ -63,12 +63,14 @@ export interface OfferingInfo {
   progressBps: bigint;
   startTime: bigint;
   endTime: bigint;
+  /** Offering.WITHDRAWAL_CUTOFF: withdrawals close this many seconds before the end. */
+  withdrawalCutoff: bigint;
 }
 
 export async function loadOffering(client: PublicClient, address: Address): Promise<OfferingInfo> {
-  const read = <F extends 'state' | 'price' | 'lot' | 'min_per_investor' | 'max_per_investor' | 'soft_cap' | 'hard_cap' | 'total_subscribed' | 'progress' | 'start_time' | 'end_time'>(functionName: F) =>
+  const read = <F extends 'state' | 'price' | 'lot' | 'min_per_investor' | 'max_per_investor' | 'soft_cap' | 'hard_cap' | 'total_subscribed' | 'progress' | 'start_time' | 'end_time' | 'WITHDRAWAL_CUTOFF'>(functionName: F) =>
     client.readContract({ address, abi: OfferingAbi, functionName });
-  const [state, price, lot, minPerInvestor, maxPerInvestor, softCap, hardCap, totalSubscribed, progressBps, startTime, endTime] = await Promise.all([
+  const [state, price, lot, minPerInvestor, maxPerInvestor, softCap, hardCap, totalSubscribed, progressBps, startTime, endTime, withdrawalCutoff] = await Promise.all([
     read('state'),
     read('price'),
     read('lot'),
@@ -80,8 +82,9 @@ export async function loadOffering(client: PublicClient, address: Address): Prom
     read('progress'),
     read('start_time'),
     read('end_time'),
+    read('WITHDRAWAL_CUTOFF'),
   ]);
-  return { address, state: Number(state), price, lot, minPerInvestor, maxPerInvestor, softCap, hardCap, totalSubscribed, progressBps, startTime, endTime };
+  return { address, state: Number(state), price, lot, minPerInvestor, maxPerInvestor, softCap, hardCap, totalSubscribed, progressBps, startTime, endTime, withdrawalCutoff };
 }
 
 export interface Security {
@@ -306,7 +309,10 @@ export async function loadDocuments(client: PublicClient, token: Address): Promi
 export interface DividendView {
   token: Address;
   id: bigint;
+  /** 0 once the issuer cancelled it (Dividends.cancel). */
   amount: bigint;
+  cancelled: boolean;
+  recordDateId: bigint;
   recordTimestamp: bigint;
   paymentDate: bigint;
   expiry: bigint;
@@ -334,6 +340,8 @@ export async function loadDividends(client: PublicClient, token: Address, holder
         token,
         id,
         amount: info.amount,
+        cancelled: info.amount === 0n,
+        recordDateId: info.record_date_id,
         recordTimestamp: info.record_timestamp,
         paymentDate: info.payment_date,
         expiry: info.expiry,
@@ -374,8 +382,11 @@ export interface VoteView {
   id: bigint;
   question: string;
   choices: readonly string[];
+  recordDateId: bigint;
   recordTimestamp: bigint;
+  /** 0 once the issuer cancelled it (ShareholderVotes.cancel_vote). */
   closesAt: bigint;
+  cancelled: boolean;
   tally: readonly bigint[];
   ballot: { voted: boolean; choice: bigint; weight: bigint } | null;
   /** The voter's weight at the record date, once it is reached. */
@@ -404,14 +415,31 @@ export async function loadVotes(client: PublicClient, token: Address, voter: Add
         id,
         question: info.question,
         choices: info.choices,
+        recordDateId: info.record_date_id,
         recordTimestamp: info.record_timestamp,
         closesAt: info.closes_at,
+        cancelled: info.closes_at === 0n,
         tally,
         ballot,
         weight,
       };
     }),
   );
+}
+
+/** Whether the operator imposed a security's halt: then only the operator lifts it (IssuanceFactory.resume). */
+export async function loadHaltedByOperator(client: PublicClient, token: Address): Promise<boolean> {
+  return client.readContract({ address: contracts.factory!, abi: IssuanceFactoryAbi, functionName: 'halted_by_operator', args: [token] });
+}
+
+/** The token's latest record date id: the only one a dividend or vote can still be cancelled with. */
+export async function loadLatestRecordDateId(client: PublicClient, token: Address): Promise<bigint> {
+  return client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'record_date_count' });
+}
+
+/** Cash an order book credited to the wallet because paying it at the time failed; OrderBook.withdraw pays it. */
+export async function loadWithdrawable(client: PublicClient, market: Address, wallet: Address): Promise<bigint> {
+  return client.readContract({ address: market, abi: OrderBookAbi, functionName: 'withdrawable', args: [wallet] });
 }
 
 export interface Subscription {
@@ -473,15 +501,21 @@ export async function detectRestriction(client: PublicClient, token: Address, fr
 export type Activity =
   | { kind: 'trade'; timestamp: bigint; blockNumber: bigint; key: string; trade: Trade }
   | { kind: 'subscribed'; timestamp: bigint; blockNumber: bigint; key: string; offering: Address; shares: bigint; cash: bigint }
-  | { kind: 'dividend'; timestamp: bigint; blockNumber: bigint; key: string; token: Address; amount: bigint };
+  | { kind: 'dividend'; timestamp: bigint; blockNumber: bigint; key: string; token: Address; amount: bigint }
+  | { kind: 'cancelled'; timestamp: bigint; blockNumber: bigint; key: string; market: Address; lots: bigint; reason: number };
 
-/** The wallet's history, newest first: its trades, offering subscriptions and dividends received. */
-export async function loadActivity(client: PublicClient, wallet: Address, trades: Trade[], offerings: Address[]): Promise<Activity[]> {
-  const [subscribed, paid] = await Promise.all([
+/**
+ * The wallet's history, newest first: its trades, offering subscriptions, dividends received, and its
+ * orders that someone or something else cancelled (the book, the operator or the transfer agent).
+ */
+export async function loadActivity(client: PublicClient, wallet: Address, trades: Trade[], offerings: Address[], markets: Address[]): Promise<Activity[]> {
+  const [subscribed, paid, cancelled] = await Promise.all([
     offerings.length ? client.getContractEvents({ address: offerings, abi: OfferingAbi, eventName: 'Subscribed', args: { investor: wallet }, fromBlock }) : [],
     contracts.dividends ? client.getContractEvents({ address: contracts.dividends, abi: DividendsAbi, eventName: 'DividendPaid', args: { holder: wallet }, fromBlock }) : [],
+    markets.length ? client.getContractEvents({ address: markets, abi: OrderBookAbi, eventName: 'OrderCancelled', args: { owner: wallet }, fromBlock }) : [],
   ]);
-  const times = await timestampsOf(client, [...subscribed, ...paid].map((log) => log.blockNumber));
+  const notMine = cancelled.filter((log) => log.args.reason !== CANCELLED_BY_OWNER);
+  const times = await timestampsOf(client, [...subscribed, ...paid, ...notMine].map((log) => log.blockNumber));
   const entries: Activity[] = [
     ...trades.map((trade): Activity => ({ kind: 'trade', timestamp: trade.timestamp, blockNumber: trade.blockNumber, key: `${trade.transactionHash}-${trade.logIndex}`, trade })),
     ...subscribed.map((log): Activity => ({
@@ -500,6 +534,15 @@ export async function loadActivity(client: PublicClient, wallet: Address, trades
       key: `${log.transactionHash}-${log.logIndex}`,
       token: getAddress(log.args.token!),
       amount: log.args.amount!,
+    })),
+    ...notMine.map((log): Activity => ({
+      kind: 'cancelled',
+      timestamp: times.get(log.blockNumber) ?? 0n,
+      blockNumber: log.blockNumber,
+      key: `${log.transactionHash}-${log.logIndex}`,
+      market: getAddress(log.address),
+      lots: log.args.lots!,
+      reason: log.args.reason!,
     })),
   ];
   return entries.sort((a, b) => (a.blockNumber === b.blockNumber ? 0 : a.blockNumber > b.blockNumber ? -1 : 1));

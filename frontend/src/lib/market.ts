@@ -44,17 +44,21 @@ export const ORDER_TYPES = [
 export const ORDER_TYPE_MARKET = 4;
 export const ORDER_TYPE_POST_ONLY = 3;
 
+/** OrderCancelled reasons of the book's own (OrderBook.CANCELLED_BY_OWNER …). */
+export const CANCELLED_BY_OWNER = 100;
+export const CANCELLED_BY_OPERATOR = 104;
+
 /** OrderCancelled reason: 100+ are the book's own, below 100 the token's ERC-1404 code. */
 export function cancelReason(reason: number): string {
   switch (reason) {
-    case 100:
+    case CANCELLED_BY_OWNER:
       return 'cancelled by its owner';
     case 101:
       return 'expired';
     case 102:
       return 'self-trade prevented';
-    case 104:
-      return 'cancelled by the operator or agent';
+    case CANCELLED_BY_OPERATOR:
+      return 'force-cancelled by the operator or transfer agent';
     default:
       return `owner no longer eligible (restriction ${reason})`;
   }

@@ -1,5 +1,6 @@
 // Form validation for the desks: every rule the contracts enforce, checked before anything is sent.
 import { keccak256, stringToHex, toHex, type Hex } from 'viem';
+import { recordDateHorizonError } from './corporateActions';
 import { parseAddress, parseAmount, parseIsin, type Parsed } from './parse';
 
 export type Errors<T> = Partial<Record<keyof T, string>>;
@@ -238,13 +239,19 @@ export interface DividendTerms {
   expiry: bigint;
 }
 
+/** A record date the token accepts: in the future, within its horizon. */
+function recordDateError(record: bigint, now: bigint): string | undefined {
+  return record <= now ? 'The record date must be in the future.' : recordDateHorizonError(record, now);
+}
+
 export function validateDividend(input: DividendInput, cashDecimals: number, now: bigint): Validated<DividendInput, DividendTerms> {
   const errors: Record<string, string> = {};
   const amount = field(parseAmount(input.amount, cashDecimals, { max: (1n << 128n) - 1n }), errors, 'amount');
   const record = field(parseDateTime(input.recordDate), errors, 'recordDate');
   const payment = field(parseDateTime(input.paymentDate), errors, 'paymentDate');
   const expiry = field(parseDateTime(input.expiry), errors, 'expiry');
-  if (record !== undefined && record <= now) errors.recordDate = 'The record date must be in the future.';
+  const recordError = record === undefined ? undefined : recordDateError(record, now);
+  if (recordError) errors.recordDate = recordError;
   if (record !== undefined && payment !== undefined && payment < record) errors.paymentDate = 'Payment cannot come before the record date.';
   if (payment !== undefined && expiry !== undefined && expiry <= payment) errors.expiry = 'The claim deadline must be after the payment date.';
   return collect(errors, () => ({ amount: amount!, recordTimestamp: record!, paymentDate: payment!, expiry: expiry! }));
@@ -272,7 +279,8 @@ export function validateVote(input: VoteInput, now: bigint): Validated<VoteInput
   else if (choices.some((choice) => utf8Length(choice) > 64)) errors.choices = 'Each choice is at most 64 bytes.';
   const record = field(parseDateTime(input.recordDate), errors, 'recordDate');
   const closes = field(parseDateTime(input.closesAt), errors, 'closesAt');
-  if (record !== undefined && record <= now) errors.recordDate = 'The record date must be in the future.';
+  const recordError = record === undefined ? undefined : recordDateError(record, now);
+  if (recordError) errors.recordDate = recordError;
   if (record !== undefined && closes !== undefined && closes <= record) errors.closesAt = 'The vote must close after the record date.';
   return collect(errors, () => ({ question: question!, choices, recordTimestamp: record!, closesAt: closes! }));
 }

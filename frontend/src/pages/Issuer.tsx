@@ -1,10 +1,11 @@
 import { CashTokenAbi, DividendsAbi, IssuanceFactoryAbi, OfferingAbi, SecurityTokenAbi, ShareholderVotesAbi } from '@generated/abis';
 import { useState } from 'react';
 import { stringToHex, type Address } from 'viem';
+import { RecordDatedCancel } from '../components/RecordDatedCancel';
 import { RequireWallet } from '../components/RequireWallet';
 import { TxStatus } from '../components/TxStatus';
 import { Badge, Card, TextField, units } from '../components/ui';
-import { contracts, loadCashPosition, loadDividends, loadUnsettled, loadVotes, type CashInfo, type Security } from '../data/platform';
+import { contracts, loadCashPosition, loadDividends, loadHaltedByOperator, loadLatestRecordDateId, loadUnsettled, loadVotes, type CashInfo, type Security } from '../data/platform';
 import { useKycStatus } from '../hooks/useKycStatus';
 import { useForm } from '../hooks/useForm';
 import { useCash, useChainNow, useLive, useRoles, useSecurities } from '../hooks/useLive';
@@ -218,6 +219,7 @@ function DividendDesk({ security, cash, issuer, now }: { security: Security; cas
   const errors = form.shown(result);
   const position = useLive(['cash', issuer, contracts.dividends], (client) => loadCashPosition(client, issuer, contracts.dividends!));
   const declared = useLive(['dividends', security.token], (client) => loadDividends(client, security.token, undefined));
+  const latest = useLive(['record-dates', security.token], (client) => loadLatestRecordDateId(client, security.token));
   const { values, set } = form;
   const shortOfCash = result.ok && position.data && position.data.balance < result.value.amount;
   const submit = async () => {
@@ -243,10 +245,15 @@ function DividendDesk({ security, cash, issuer, now }: { security: Security; cas
       </form>
       {declared.data && declared.data.length > 0 && (
         <table className="table table--compact small">
-          <thead><tr><th>#</th><th className="num">Amount</th><th className="num">Claimed</th><th>Paid from</th></tr></thead>
+          <thead><tr><th>#</th><th className="num">Amount</th><th className="num">Claimed</th><th>Paid from</th><th /></tr></thead>
           <tbody>
             {declared.data.map((dividend) => (
-              <tr key={dividend.id.toString()}><td>{dividend.id.toString()}</td><td className="num">{unit.cash(dividend.amount)}</td><td className="num">{unit.cash(dividend.claimedTotal)}</td><td>{formatDate(dividend.paymentDate)}</td></tr>
+              <tr key={dividend.id.toString()} data-testid="declared-dividend">
+                <td>{dividend.id.toString()}</td><td className="num">{unit.cash(dividend.amount)}</td><td className="num">{unit.cash(dividend.claimedTotal)}</td><td>{formatDate(dividend.paymentDate)}</td>
+                <td className="num">
+                  <RecordDatedCancel action={dividend} latestRecordDateId={latest.data} now={now} busy={isBusy(tx.state)} what="dividend" onCancel={() => void tx.send({ address: contracts.dividends!, abi: DividendsAbi, functionName: 'cancel', args: [security.token, dividend.id] }, `Cancel ${security.symbol} dividend #${dividend.id} and take back ${unit.cash(dividend.amount)}`)} />
+                </td>
+              </tr>
             ))}
           </tbody>
         </table>
@@ -262,6 +269,7 @@ function VoteDesk({ security, now }: { security: Security; now: bigint }) {
   const result = validateVote(form.values, now);
   const errors = form.shown(result);
   const votes = useLive(['votes', security.token], (client) => loadVotes(client, security.token, undefined, now));
+  const latest = useLive(['record-dates', security.token], (client) => loadLatestRecordDateId(client, security.token));
   const { values, set } = form;
   const submit = async () => {
     form.submit();
@@ -288,8 +296,9 @@ function VoteDesk({ security, now }: { security: Security; now: bigint }) {
       {votes.data && votes.data.length > 0 && (
         <ul className="doc-list small">
           {votes.data.map((vote) => (
-            <li key={vote.id.toString()}>
-              <strong>{vote.question}</strong> · closes {formatDate(vote.closesAt, { withTime: true })}
+            <li key={vote.id.toString()} data-testid="opened-vote">
+              <strong>{vote.question}</strong> {vote.cancelled ? '' : `· closes ${formatDate(vote.closesAt, { withTime: true })} `}
+              <RecordDatedCancel action={vote} latestRecordDateId={latest.data} now={now} busy={isBusy(tx.state)} what="vote" onCancel={() => void tx.send({ address: contracts.votes!, abi: ShareholderVotesAbi, functionName: 'cancel_vote', args: [security.token, vote.id] }, `Cancel the vote “${vote.question}”`)} />
               <div className="muted">{vote.choices.map((choice, index) => `${choice}: ${formatTokenAmount(vote.tally[index] ?? 0n, security.decimals)}`).join(' · ')}</div>
             </li>
           ))}
@@ -299,20 +308,23 @@ function VoteDesk({ security, now }: { security: Security; now: bigint }) {
   );
 }
 
-function MarketControl({ security }: { security: Security }) {
+function MarketControl({ security, operator }: { security: Security; operator: boolean }) {
   const tx = useTx();
   const halted = security.status === 3;
   const status = listingStatus(security.status);
+  const byOperator = useLive(['halted-by-operator', security.token], (client) => loadHaltedByOperator(client, security.token), halted);
+  const lockedOut = halted && byOperator.data === true && !operator;
   return (
     <Card title="Market" actions={<Badge tone={status.tone} testId="issuer-listing-status">{status.label}</Badge>} testId="market-control">
       <p className="muted small">Halting stops new orders on the order book; holders can still cancel theirs.</p>
       <div className="actions">
         {halted ? (
-          <button type="button" className="button" disabled={isBusy(tx.state)} onClick={() => void tx.send({ address: contracts.factory!, abi: IssuanceFactoryAbi, functionName: 'resume', args: [security.token] }, `Resume trading in ${security.symbol}`)}>Resume trading</button>
+          <button type="button" className="button" disabled={isBusy(tx.state) || lockedOut} onClick={() => void tx.send({ address: contracts.factory!, abi: IssuanceFactoryAbi, functionName: 'resume', args: [security.token] }, `Resume trading in ${security.symbol}`)}>Resume trading</button>
         ) : (
           <button type="button" className="button button--danger" disabled={isBusy(tx.state) || security.status !== 2} onClick={() => void tx.send({ address: contracts.factory!, abi: IssuanceFactoryAbi, functionName: 'halt', args: [security.token] }, `Halt trading in ${security.symbol}`)}>Halt trading</button>
         )}
       </div>
+      {lockedOut && <p className="muted small" data-testid="operator-halt">The platform operator halted this security: only the operator can resume trading.</p>}
       <TxStatus state={tx.state} onDismiss={tx.reset} />
     </Card>
   );
@@ -352,7 +364,7 @@ function IssuerDesk() {
             <DividendDesk security={current} cash={cash.data} issuer={wallet.address!} now={now} />
             <DocumentDesk security={current} />
             <VoteDesk security={current} now={now} />
-            <MarketControl security={current} />
+            <MarketControl security={current} operator={operator} />
           </div>
         </>
       )}

@@ -15,6 +15,7 @@ import {
   loadTrades,
   loadVotes,
   loadWalletDividends,
+  loadWithdrawable,
   type CashInfo,
   type DividendView,
   type Security,
@@ -22,7 +23,7 @@ import {
 import { useCash, useChainNow, useLive, useSecurities } from '../hooks/useLive';
 import { useTx } from '../hooks/useTx';
 import { formatDate, formatTokenAmount, shortenAddress } from '../lib/format';
-import { BUY, offeringStateLabel, tradeStats } from '../lib/market';
+import { BUY, cancelReason, offeringStateLabel, tradeStats } from '../lib/market';
 import { isBusy } from '../lib/txState';
 import { useWallet } from '../wallet/useWallet';
 
@@ -33,20 +34,21 @@ async function loadPortfolio(client: PublicClient, wallet: Address, securities: 
     loadCashPosition(client, wallet, null),
     Promise.all(
       securities.map(async (security) => {
-        const [holding, orders, subscription, dividends, votes] = await Promise.all([
+        const [holding, orders, credited, subscription, dividends, votes] = await Promise.all([
           loadHolding(client, security.token, wallet),
           security.market ? loadOpenOrders(client, security.market, wallet) : [],
+          security.market ? loadWithdrawable(client, security.market, wallet) : 0n,
           security.offering ? loadSubscription(client, security.offering.address, wallet) : null,
           loadWalletDividends(client, security.token, wallet),
           loadVotes(client, security.token, wallet, now),
         ]);
-        return { security, holding, orders, subscription, dividends, votes };
+        return { security, holding, orders, credited, subscription, dividends, votes };
       }),
     ),
     loadTrades(client, markets, wallet),
   ]);
   const offerings = securities.flatMap((security) => (security.offering ? [security.offering.address] : []));
-  const activity = await loadActivity(client, wallet, trades, offerings);
+  const activity = await loadActivity(client, wallet, trades, offerings, markets);
   return { cash, positions, trades, activity };
 }
 
@@ -101,6 +103,34 @@ function Holdings({ data, cash, wallet }: { data: Portfolio; cash: CashInfo; wal
           </table>
         </div>
       )}
+    </Card>
+  );
+}
+
+/** Cash an order book could not pay the wallet at the time (the cash token refused it), kept for it to withdraw. */
+function CreditedCash({ data, cash }: { data: Portfolio; cash: CashInfo }) {
+  const tx = useTx();
+  const rows = data.positions.filter(({ security, credited }) => security.market && credited > 0n);
+  if (rows.length === 0) return null;
+  return (
+    <Card title="Cash waiting on the markets" testId="credited-cash">
+      <p className="muted small">A payment to this wallet failed when it was due (a refund or the proceeds of a sale), so the order book kept it for you.</p>
+      <table className="table table--compact">
+        <tbody>
+          {rows.map(({ security, credited }) => (
+            <tr key={security.token} data-testid={`credited-${security.symbol}`}>
+              <td>{security.symbol} order book</td>
+              <td className="num">{units(security, cash).cash(credited)}</td>
+              <td className="num">
+                <button type="button" className="button button--primary button--small" disabled={isBusy(tx.state)} onClick={() => void tx.send({ address: security.market!, abi: OrderBookAbi, functionName: 'withdraw', args: [] }, `Withdraw ${units(security, cash).cash(credited)} from the ${security.symbol} order book`)}>
+                  Withdraw
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <TxStatus state={tx.state} onDismiss={tx.reset} />
     </Card>
   );
 }
@@ -272,6 +302,15 @@ function History({ data, cash, wallet }: { data: Portfolio; cash: CashInfo; wall
                   </tr>
                 );
               }
+              if (entry.kind === 'cancelled') {
+                const security = byMarket.get(entry.market)!;
+                return (
+                  <tr key={entry.key} data-testid="history-row">
+                    <td>{time}</td><td>{security.symbol}</td><td>order {cancelReason(entry.reason)}</td>
+                    <td className="num">{formatTokenAmount(entry.lots * security.lotSize, security.decimals)}</td><td className="num" />
+                  </tr>
+                );
+              }
               const security = entry.kind === 'subscribed' ? byOffering.get(entry.offering) : byToken.get(entry.token);
               if (!security) return null;
               const unit = units(security, cash);
@@ -315,6 +354,7 @@ function PortfolioView() {
   return (
     <>
       <Holdings data={portfolio.data} cash={cash.data} wallet={address} />
+      <CreditedCash data={portfolio.data} cash={cash.data} />
       <div className="grid-2">
         <Dividends data={portfolio.data} cash={cash.data} now={now!} />
         <Votes data={portfolio.data} now={now!} />
