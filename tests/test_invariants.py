@@ -471,6 +471,9 @@ def build_machine(chain, arena, registrar, agent, issuer):
             """A holder votes (or changes its vote); a recovered wallet's shares are voted from the
             end of its recovery chain."""
             vote_id = data.draw(st.sampled_from(sorted(self.votes)))
+            record_at = self.votes[vote_id][1]
+            if chain.pending_timestamp <= record_at:
+                chain.mine(timestamp=record_at + 1)
             if recovered:
                 lost = people[who]
                 voter = self.account(self.chain_end(lost.address)) or people[0]
@@ -556,6 +559,7 @@ def build_machine(chain, arena, registrar, agent, issuer):
                 self.order(4, side, tick, 5, IOC, 0, 8, check=False)
             hostile.set_blocked(people[who], False, sender=stranger)
             assert self.last_reason != "cash: wallet blocked", "a maker the cash token blocks made the taker's order revert"
+            self.send(market.withdraw, sender=people[who])  # what the book credited it, if anything
 
         # --- the invariants, after every step ---
 
