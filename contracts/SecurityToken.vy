@@ -1350,7 +1350,10 @@ def _receive_restriction(
     """
     if not identity_record._is_verified(receiver_record):
         return restrictions.RECIPIENT_NOT_VERIFIED
-    if receiver_account & _WALLET_FROZEN != 0:
+    if receiver_account & (_RECOVERED | _WALLET_FROZEN) != 0:
+        # A recovered wallet's keys are lost: what it received would sit where nobody can move it.
+        if receiver_account & _RECOVERED != 0:
+            return restrictions.RECIPIENT_NOT_VERIFIED
         return restrictions.RECIPIENT_FROZEN
     if config & _ANY_RULE == 0:
         return restrictions.SUCCESS

@@ -243,13 +243,11 @@ def reconcile(setup: LoadSetup) -> list[str]:
     mismatches (none: the books balance)."""
     market = Market(setup.market, setup.token, setup.cash, LOT, TICK)
     ledger = Ledger(markets={setup.market: market})
-    # The load starts from balances, not from the contracts' creation: it seeds them, and the fee
-    # rate that the market's FeesChanged before the start set.
+    # The load starts from balances, not from the contracts' creation: it seeds them.
     for wallet in setup.traders:
         ledger.balances[setup.token, wallet] = setup.shares[wallet]
         ledger.balances[setup.cash, wallet] = setup.cash_balances[wallet]
     ledger.balances[setup.cash, setup.fee_recipient] = setup.fee_cash
-    ledger.maker_fee_bps[setup.market] = MAKER_FEE_BPS
     abis = event_abis()
     for entry in fetch_logs(setup.url, [setup.token, setup.cash, setup.market], setup.start_block):
         ledger.apply(entry, abis)

@@ -1,21 +1,21 @@
 """Rebuilds the platform's ledger from event logs alone: every account's balance on every ERC-20
 (securities and cash), the held, partially frozen and wallet-frozen state on every security, every
-open order (owner, side, price, remaining lots, escrow), each order book's cash, and each dividend's
-paid and reclaimed totals. `compare` reads the same from the chain and lists every difference.
+open order (owner, side, price, remaining lots, escrow), each order book's cash (the escrow of its
+open bids plus the cash credited to wallets it could not pay) and each dividend's paid, reclaimed
+and cancelled totals. `compare` reads the same from the chain and lists every difference.
 
-Events are decoded from the compiled ABIs (`.build/__local__.json`) by name, so an event that gains
-a field is decoded with it without a change here; a handler that should use the new field reads it
-with `event.get(...)` (see `_order_placed`: an OrderPlaced that carries its escrow is taken at its
-word, an older one has its escrow computed from the fee rate in force).
+Events are decoded from the compiled ABIs (`.build/__local__.json`) by name. Each change is taken
+from the event that states it, never derived from a formula:
+* a buy order's escrow and the maker fee rate it escrowed for: `OrderPlaced.escrow` and
+  `.maker_fee_bps`; a trade releases exactly its `cash` + `maker_fee` from the bid's escrow;
+* what a wallet recovery moves besides the balance (its own `Transfer`): `HoldingsRecovered` gives
+  the held and partially frozen shares and the wallet freeze carried to the new wallet;
+* a payment the cash token refused: `CashCredited` (to `withdrawable`), then `CashWithdrawn`;
+* a dividend cancelled before its record date: `DividendCancelled` refunds its whole amount.
 
-What the events of today cannot give, and the replay therefore takes or derives:
-* a market's lot and tick size (and its token and cash): `OrderBook.initialize` logs neither and
-  the factory's `SecurityIssued` does not name the market; the caller passes `Market` terms.
-* a buy order's escrow and fee rate: computed from the last `FeesChanged` before the order (a
-  trade then releases exactly its `cash` + `maker_fee`, so only the placement needs the formula).
-* what a wallet recovery moves besides the balance (held and partially frozen shares, the
-  wallet-frozen flag): `RecoverySuccess` says only who and whither; the replay moves what it had
-  rebuilt for the lost wallet, so it needs the whole history from the token's creation.
+What the events leave out: a market's lot and tick size, its token and its cash token
+(`OrderBook.initialize` logs none of them and the factory's `SecurityIssued` does not name the
+market); the caller passes them as `Market` terms.
 """
 
 from __future__ import annotations
@@ -32,8 +32,6 @@ from eth_utils import keccak, to_checksum_address
 from keiretsu.rpc_batch import View, read_views, rpc_batch
 
 BUY, SELL = 0, 1
-BPS = 10_000
-FEE_RATE_MASK = (1 << 12) - 1  # as OrderBook._escrow reads the rate kept in the order
 ZERO = "0x0000000000000000000000000000000000000000"
 BUILD = Path(__file__).resolve().parent.parent / ".build" / "__local__.json"
 LOG_CHUNK = 5_000  # blocks per eth_getLogs request
@@ -59,7 +57,7 @@ class Order:
     tick: int
     remaining: int
     escrow: int
-    fee_bps: int
+    maker_fee_bps: int
 
 
 @dataclass
@@ -106,12 +104,6 @@ def decode_log(entry: dict, abis: dict[str, dict]) -> tuple[str, dict] | None:
 _STATIC = {"address", "bool", "bytes20", "bytes32", "uint8", "uint16", "uint256", "int256"}
 
 
-def escrow(lots: int, tick: int, tick_size: int, fee_bps: int) -> int:
-    """A buy order's escrow, as `OrderBook._escrow` computes it."""
-    notional = lots * tick * tick_size
-    return notional + notional * (fee_bps & FEE_RATE_MASK) // BPS
-
-
 @dataclass
 class Ledger:
     """Everything the replay rebuilt. Keys are checksummed addresses."""
@@ -124,7 +116,8 @@ class Ledger:
     wallet_frozen: dict[tuple[str, str], bool] = field(default_factory=lambda: defaultdict(bool))
     recovered_to: dict[tuple[str, str], str] = field(default_factory=dict)
     orders: dict[tuple[str, int], Order] = field(default_factory=dict)
-    maker_fee_bps: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # (market, wallet) -> cash the market owes a wallet it could not pay.
+    withdrawable: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     dividends: dict[tuple[str, str, int], Dividend] = field(default_factory=dict)
     securities: set[str] = field(default_factory=set)
     unknown: int = 0
@@ -176,27 +169,26 @@ class Ledger:
         self.securities.add(token)
         self.wallet_frozen[token, e["user_address"]] = e["is_frozen"]
 
-    def _on_RecoverySuccess(self, token: str, e: dict) -> None:
-        # The balance moved with its own Transfer; holds, partial freezes and the wallet freeze
-        # move silently (see the module's docstring), so the rebuilt ones are carried over.
+    def _on_HoldingsRecovered(self, token: str, e: dict) -> None:
+        # The balance moved with its own Transfer; this is the rest of what the recovery moved.
         lost, new = e["lost_wallet"], e["new_wallet"]
-        self.held[token, new] += self.held.pop((token, lost), 0)
-        self.frozen[token, new] += self.frozen.pop((token, lost), 0)
-        self.wallet_frozen[token, new] = self.wallet_frozen[token, new] or self.wallet_frozen.pop((token, lost), False)
-        self.recovered_to[token, lost] = new
+        self.held[token, lost] -= e["held"]
+        self.held[token, new] += e["held"]
+        self.frozen[token, lost] -= e["frozen"]
+        self.frozen[token, new] += e["frozen"]
+        if e["wallet_frozen"]:
+            self.wallet_frozen[token, lost] = False
+            self.wallet_frozen[token, new] = True
 
-    def _on_FeesChanged(self, market: str, e: dict) -> None:
-        self.maker_fee_bps[market] = e["maker_fee_bps"]
+    def _on_RecoverySuccess(self, token: str, e: dict) -> None:
+        self.recovered_to[token, e["lost_wallet"]] = e["new_wallet"]
 
     def _on_OrderPlaced(self, market: str, e: dict) -> None:
-        terms = self.markets.get(market)
-        if terms is None:
+        if market not in self.markets:
             return
-        # Today's OrderPlaced carries neither the escrow nor the fee rate: they are computed from the
-        # rate in force. An event that carries them (fields `escrow`, `fee_bps`) is taken at its word.
-        fee_bps = e.get("fee_bps", self.maker_fee_bps[market]) if e["side"] == BUY else 0
-        held_cash = e.get("escrow", escrow(e["lots"], e["tick"], terms.tick_size, fee_bps)) if e["side"] == BUY else 0
-        self.orders[market, e["order_id"]] = Order(market, e["order_id"], e["owner"], e["side"], e["tick"], e["lots"], held_cash, fee_bps)
+        self.orders[market, e["order_id"]] = Order(
+            market, e["order_id"], e["owner"], e["side"], e["tick"], e["lots"], e["escrow"], e["maker_fee_bps"]
+        )
 
     def _on_Trade(self, market: str, e: dict) -> None:
         order = self.orders.get((market, e["maker_order_id"]))
@@ -212,6 +204,12 @@ class Ledger:
     def _on_OrderCancelled(self, market: str, e: dict) -> None:
         self.orders.pop((market, e["order_id"]), None)
 
+    def _on_CashCredited(self, market: str, e: dict) -> None:
+        self.withdrawable[market, e["owner"]] += e["amount"]
+
+    def _on_CashWithdrawn(self, market: str, e: dict) -> None:
+        self.withdrawable[market, e["owner"]] -= e["amount"]
+
     def _on_DividendDeclared(self, contract: str, e: dict) -> None:
         self.dividends[contract, e["token"], e["dividend_id"]] = Dividend(e["amount"])
 
@@ -223,11 +221,18 @@ class Ledger:
         dividend.reclaimed += e["amount"]
         dividend.was_reclaimed = True
 
+    def _on_DividendCancelled(self, contract: str, e: dict) -> None:
+        # The whole amount goes back; the dividend then reads as an amount of 0, reclaimed.
+        dividend = self.dividends[contract, e["token"], e["dividend_id"]]
+        dividend.amount -= e["amount"]
+        dividend.was_reclaimed = True
+
     # --- views of the rebuilt state ---
 
     def market_cash(self, market: str) -> int:
-        """What an order book must hold: the escrow of its open bids."""
-        return sum(o.escrow for (m, _), o in self.orders.items() if m == market)
+        """What an order book must hold: the escrow of its open bids and the cash it credited."""
+        escrowed = sum(o.escrow for (m, _), o in self.orders.items() if m == market)
+        return escrowed + sum(amount for (m, _), amount in self.withdrawable.items() if m == market)
 
     def level_lots(self, market: str) -> dict[tuple[int, int], int]:
         """(side, tick) -> lots resting there."""
@@ -276,6 +281,8 @@ def compare(url: str, ledger: Ledger, dividend_contracts: list[str] = ()) -> lis
     markets = sorted(ledger.markets.values(), key=lambda m: m.address)
     views += [View(m.cash, "balanceOf(address)", (m.address,)) for m in markets]
     views += [View(m.address, "depth(uint8,uint256)", (side, 50), ("uint256[2][]",)) for m in markets for side in (BUY, SELL)]
+    credited = sorted(ledger.withdrawable)
+    views += [View(m, "withdrawable(address)", (w,)) for m, w in credited]
     dividends = sorted(ledger.dividends)
     views += [View(c, "dividend(address,uint256)", (t, i), (DIVIDEND_TUPLE,)) for c, t, i in dividends]
     values = iter(read_views(url, views))
@@ -306,6 +313,8 @@ def compare(url: str, ledger: Ledger, dividend_contracts: list[str] = ()) -> lis
         for side in (BUY, SELL):
             on_chain = {(side, tick): lots for tick, lots in next(values)}
             check(f"depth of side {side} on {market.address}", on_chain, {k: v for k, v in levels.items() if k[0] == side})
+    for market, wallet in credited:
+        check(f"cash credited to {wallet} by {market}", next(values), ledger.withdrawable[market, wallet])
     for key in dividends:
         state = next(values)
         rebuilt = ledger.dividends[key]

@@ -11,6 +11,7 @@ import pytest
 
 from keiretsu.clones import deploy_clone
 from keiretsu.rpc_batch import View, read_views, rpc_batch
+from tests.fixtures.dividends import RECORDER_ROLE
 from tests.fixtures.market import BUY, FOK, GTC, MARKET_ROLE, POST_ONLY, SELL
 from tests.fixtures.offering import MINTER_ROLE, WEEK
 from tests.fixtures.proof import ZERO, address_of, provider_url, revert_reason
@@ -34,10 +35,13 @@ def hostile_venue(project, chain, p, cash):
 
 
 @pytest.fixture(scope="module")
-def bad(project, chain, platform, market_implementation, offering_implementation):
+def bad(project, chain, platform, token_implementation, market_implementation, offering_implementation):
     """The platform with something in every contract: a resting ask of 10 at 105 (trader 1), a
     subscription of 100 (trader 0), dividend 1 payable (trader 0 already paid), trader 3 frozen,
-    and a market and an offering in each hostile cash token, whose balances the traders hold."""
+    and a market and an offering in each hostile cash token, whose balances the traders hold; the
+    operator listed those tokens as dividend cash. Beside them, an unlisted cash token and a
+    security wired by hand (its issuer holds the role, the dividend contract its RECORDER_ROLE),
+    which the factory never listed."""
     p = platform
     p.market_implementation, p.offering_implementation = market_implementation.address, offering_implementation.address
     alice, bob, carol, dave = p.people[:4]
@@ -49,6 +53,7 @@ def bad(project, chain, platform, market_implementation, offering_implementation
     chain.mine(timestamp=now + 120)
     p.dividends.claim(p.token, 1, sender=alice)
     p.token.setAddressFrozen(dave, True, sender=p.agent)
+    p.soon = now + 30 * DAY  # a record date within the token's horizon
 
     p.venues = {}
     for name, token in (
@@ -65,6 +70,16 @@ def bad(project, chain, platform, market_implementation, offering_implementation
             token.approve(p.dividends, MAX, sender=person)
         p.venues[name] = venue
     p.venues["odd"].cash.set_fee(50, sender=p.operator)
+    # The operator lists the hostile cash tokens, so that a declaration reaches their transfer.
+    for venue in p.venues.values():
+        p.dividends.list_cash_token(venue.cash, sender=p.operator)
+    # Not listed: a cash token nobody vetted, and a security wired by hand, not issued by the factory.
+    p.unlisted_cash = project.QuirkyCash.deploy(QUIRK_NO_RETURN, 6, sender=p.operator)
+    p.unlisted_cash.mint(p.issuer, 10**12, sender=p.operator)
+    p.unlisted_cash.approve(p.dividends, MAX, sender=p.issuer)
+    p.unlisted = deploy_clone(project.SecurityToken, token_implementation.address, p.operator)
+    p.unlisted.initialize(("Hand Wired SA", "HAND", 0, p.operator.address, p.issuer.address, p.agent.address, 0, False, 0, 0), sender=p.operator)
+    p.unlisted.grantRole(RECORDER_ROLE, p.dividends, sender=p.operator)
     chain.mine(timestamp=chain.pending_timestamp + 10)
     return p
 
@@ -77,13 +92,16 @@ def everything(p) -> list[View]:
     contracts += [v.market.address for v in venues] + [v.offering.address for v in venues]
     views = [View(p.token.address, "totalSupply()")]
     views += [View(p.token.address, sig, (a,)) for a in accounts for sig in ("balanceOf(address)", "held_balance(address)")]
-    for cash in [p.cash] + [v.cash for v in venues]:
+    for cash in [p.cash, p.unlisted_cash] + [v.cash for v in venues]:
         views += [View(cash.address, "balanceOf(address)", (a,)) for a in accounts + contracts]
     for market in [p.market] + [v.market for v in venues]:
         views.append(View(market.address, "best_bid_ask()", returns=("uint256",) * 4))
     for offering in [p.offering] + [v.offering for v in venues]:
         views.append(View(offering.address, "total_subscribed()"))
-    views.append(View(p.dividends.address, "dividend_count(address)", (p.token.address,)))
+    views += [View(p.dividends.address, "dividend_count(address)", (t,)) for t in (p.token.address, p.unlisted.address)]
+    views += [View(p.dividends.address, "listed(address)", (p.unlisted.address,), ("bool",))]
+    views += [View(p.dividends.address, "cash_token_count()"), View(p.dividends.address, "factory()", returns=("address",))]
+    views += [View(p.unlisted.address, "record_date_count()")]
     return views
 
 
@@ -174,18 +192,19 @@ CASES = [
     ("settle-zero-address", "offering", "settle", lambda p: (ZERO,), outsider, "offering: not closed"),
     ("settle-many-while-open", "offering", "settle_many", lambda p: ([],), outsider, "offering: not closed"),
     # --- Dividends ---
-    ("declare-outsider", "dividends", "declare", lambda p: (p.token, p.cash, 1, 2**39, 2**39, 2**39 + 1, []), outsider, "dividends: caller is not the issuer"),
-    ("declare-agent", "dividends", "declare", lambda p: (p.token, p.cash, 1, 2**39, 2**39, 2**39 + 1, []), agent, "dividends: caller is not the issuer"),
-    ("declare-zero", "dividends", "declare", lambda p: (p.token, p.cash, 0, 2**39, 2**39, 2**39 + 1, []), issuer, "dividends: zero amount"),
-    ("declare-above-128-bits", "dividends", "declare", lambda p: (p.token, p.cash, 2**128, 2**39, 2**39, 2**39 + 1, []), issuer, "dividends: amount too large"),
-    ("declare-max-uint", "dividends", "declare", lambda p: (p.token, p.cash, MAX, 2**39, 2**39, 2**39 + 1, []), issuer, "dividends: amount too large"),
-    ("declare-above-cash", "dividends", "declare", lambda p: (p.token, p.cash, 2**127, 2**39, 2**39, 2**39 + 1, []), issuer, "erc20: transfer amount exceeds balance"),
-    ("declare-pay-before-record", "dividends", "declare", lambda p: (p.token, p.cash, 1, 2**39, 2**39 - 1, 2**39 + 1, []), issuer, "dividends: payment before record date"),
-    ("declare-expiry-at-payment", "dividends", "declare", lambda p: (p.token, p.cash, 1, 2**39, 2**39, 2**39, []), issuer, "dividends: expiry not after payment"),
-    ("declare-expiry-max-uint", "dividends", "declare", lambda p: (p.token, p.cash, 1, 2**39, 2**39, MAX, []), issuer, "dividends: expiry too far"),
+    ("declare-outsider", "dividends", "declare", lambda p: (p.token, p.cash, 1, p.soon, p.soon, p.soon + 1, []), outsider, "dividends: caller is not the issuer"),
+    ("declare-agent", "dividends", "declare", lambda p: (p.token, p.cash, 1, p.soon, p.soon, p.soon + 1, []), agent, "dividends: caller is not the issuer"),
+    ("declare-zero", "dividends", "declare", lambda p: (p.token, p.cash, 0, p.soon, p.soon, p.soon + 1, []), issuer, "dividends: zero amount"),
+    ("declare-above-128-bits", "dividends", "declare", lambda p: (p.token, p.cash, 2**128, p.soon, p.soon, p.soon + 1, []), issuer, "dividends: amount too large"),
+    ("declare-max-uint", "dividends", "declare", lambda p: (p.token, p.cash, MAX, p.soon, p.soon, p.soon + 1, []), issuer, "dividends: amount too large"),
+    ("declare-above-cash", "dividends", "declare", lambda p: (p.token, p.cash, 2**127, p.soon, p.soon, p.soon + 1, []), issuer, "erc20: transfer amount exceeds balance"),
+    ("declare-pay-before-record", "dividends", "declare", lambda p: (p.token, p.cash, 1, p.soon, p.soon - 1, p.soon + 1, []), issuer, "dividends: payment before record date"),
+    ("declare-expiry-at-payment", "dividends", "declare", lambda p: (p.token, p.cash, 1, p.soon, p.soon, p.soon, []), issuer, "dividends: expiry not after payment"),
+    ("declare-expiry-max-uint", "dividends", "declare", lambda p: (p.token, p.cash, 1, p.soon, p.soon, MAX, []), issuer, "dividends: expiry too far"),
+    ("declare-record-too-far", "dividends", "declare", lambda p: (p.token, p.cash, 1, 2**39, 2**39, 2**39 + 1, []), issuer, "token: record date too far"),
     ("declare-record-past", "dividends", "declare", lambda p: (p.token, p.cash, 1, 1, 2, 3, []), issuer, "token: record date not in the future"),
-    ("declare-zero-excluded", "dividends", "declare", lambda p: (p.token, p.cash, 1, 2**39, 2**39, 2**39 + 1, [ZERO]), issuer, "dividends: zero excluded wallet"),
-    ("declare-duplicate-excluded", "dividends", "declare", lambda p: (p.token, p.cash, 1, 2**39, 2**39, 2**39 + 1, [p.people[0], p.people[0]]), issuer, "dividends: duplicate excluded wallet"),
+    ("declare-zero-excluded", "dividends", "declare", lambda p: (p.token, p.cash, 1, p.soon, p.soon, p.soon + 1, [ZERO]), issuer, "dividends: zero excluded wallet"),
+    ("declare-duplicate-excluded", "dividends", "declare", lambda p: (p.token, p.cash, 1, p.soon, p.soon, p.soon + 1, [p.people[0], p.people[0]]), issuer, "dividends: duplicate excluded wallet"),
     ("settle-unknown", "dividends", "settle", lambda p: (p.token, 2), outsider, "dividends: unknown dividend"),
     ("settle-id-zero", "dividends", "settle", lambda p: (p.token, 0), outsider, "dividends: unknown dividend"),
     ("settle-id-max", "dividends", "settle", lambda p: (p.token, MAX), outsider, "dividends: unknown dividend"),
@@ -202,20 +221,31 @@ CASES = [
     ("reclaim-early", "dividends", "reclaim", lambda p: (p.token, 1), issuer, "dividends: not expired"),
     ("reclaim-outsider", "dividends", "reclaim", lambda p: (p.token, 1), outsider, "dividends: caller is not the issuer"),
     ("reclaim-unknown", "dividends", "reclaim", lambda p: (p.token, 5), issuer, "dividends: unknown dividend"),
+    ("cancel-dividend-outsider", "dividends", "cancel", lambda p: (p.token, 1), outsider, "dividends: caller is not the issuer"),
+    ("cancel-dividend-record-reached", "dividends", "cancel", lambda p: (p.token, 1), issuer, "dividends: record date reached"),
+    ("cancel-dividend-unknown", "dividends", "cancel", lambda p: (p.token, 2), issuer, "dividends: unknown dividend"),
+    ("declare-unlisted-token", "dividends", "declare", lambda p: (p.unlisted, p.cash, 1, p.soon, p.soon, p.soon + 1, []), issuer, "dividends: token not listed"),
+    ("declare-unlisted-cash", "dividends", "declare", lambda p: (p.token, p.unlisted_cash, 10**6, p.soon, p.soon, p.soon + 1, []), issuer, "dividends: cash token not listed"),
+    ("set-factory-again", "dividends", "set_factory", lambda p: (p.outsider,), operator, "dividends: factory already set"),
+    ("set-factory-outsider", "dividends", "set_factory", lambda p: (p.outsider,), outsider, "dividends: caller is not the admin"),
+    ("list-security-outsider", "dividends", "list_security", lambda p: (p.unlisted,), outsider, "dividends: caller is not the factory"),
+    ("list-security-issuer", "dividends", "list_security", lambda p: (p.unlisted,), issuer, "dividends: caller is not the factory"),
+    ("list-cash-outsider", "dividends", "list_cash_token", lambda p: (p.unlisted_cash,), outsider, "dividends: caller is not the admin"),
+    ("list-cash-issuer", "dividends", "list_cash_token", lambda p: (p.unlisted_cash,), issuer, "dividends: caller is not the admin"),
     # --- hostile cash tokens ---
     ("fee-token-bid", "fee.market", "place_order", order(), alice, "market: cash received short"),
     ("fee-token-subscribe", "fee.offering", "subscribe", lambda p: (10,), alice, "offering: cash received short"),
-    ("fee-token-dividend", "dividends", "declare", lambda p: (p.token, p.venues["fee"].cash, 10**6, 2**39, 2**39, 2**39 + 1, []), issuer, "dividends: cash token took a fee"),
+    ("fee-token-dividend", "dividends", "declare", lambda p: (p.token, p.venues["fee"].cash, 10**6, p.soon, p.soon, p.soon + 1, []), issuer, "dividends: cash token took a fee"),
     ("odd-token-bid", "odd.market", "place_order", order(), alice, "market: cash received short"),
     ("odd-token-subscribe", "odd.offering", "subscribe", lambda p: (10,), alice, "offering: cash received short"),
-    ("odd-token-dividend", "dividends", "declare", lambda p: (p.token, p.venues["odd"].cash, 10**6, 2**39, 2**39, 2**39 + 1, []), issuer, "dividends: cash token took a fee"),
+    ("odd-token-dividend", "dividends", "declare", lambda p: (p.token, p.venues["odd"].cash, 10**6, p.soon, p.soon, p.soon + 1, []), issuer, "dividends: cash token took a fee"),
     ("false-token-bid", "false.market", "place_order", order(), carol, "market: cash transfer failed"),
     ("false-token-subscribe", "false.offering", "subscribe", lambda p: (10,), carol, "offering: cash transfer failed"),
-    ("false-token-dividend", "dividends", "declare", lambda p: (p.token, p.venues["false"].cash, 10**13, 2**39, 2**39, 2**39 + 1, []), issuer, "dividends: cash transfer failed"),
+    ("false-token-dividend", "dividends", "declare", lambda p: (p.token, p.venues["false"].cash, 10**13, p.soon, p.soon, p.soon + 1, []), issuer, "dividends: cash transfer failed"),
     # A token without the funds reverts inside transferFrom, without a reason: the call reverts as a whole.
     ("reverting-token-bid", "no_return.market", "place_order", order(), carol, ""),
     ("reverting-token-subscribe", "no_return.offering", "subscribe", lambda p: (10,), carol, ""),
-    ("reverting-token-dividend", "dividends", "declare", lambda p: (p.token, p.venues["no_return"].cash, 10**13, 2**39, 2**39, 2**39 + 1, []), issuer, ""),
+    ("reverting-token-dividend", "dividends", "declare", lambda p: (p.token, p.venues["no_return"].cash, 10**13, p.soon, p.soon, p.soon + 1, []), issuer, ""),
 ]
 
 

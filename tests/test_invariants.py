@@ -8,14 +8,17 @@ a price level, recoveries in any order) over the real contracts, issued through 
 * every wallet's held shares are exactly the remainders of the open sell orders whose owner's
   recovery chain ends at that wallet: no order outlives its hold;
 * no recovery chain loops;
-* the order book's cash == the escrow of its open bids, to the unit (at least that once the cash
-  token has blocked a wallet, as a refund it cannot pay may be owed instead); best bid < best ask;
-  every price level's lots are the remainders of the open orders at that price;
+* the order book's cash == the escrow of its open bids plus the cash it credited to wallets the cash
+  token would not pay (`withdrawable`), to the unit; best bid < best ask; every price level's lots
+  are the remainders of the open orders at that price;
 * cash is conserved: the cash supply never changes and every unit is in a known account;
-* no account without a valid identity gains shares;
-* no dividend pays out more than was declared for it (on any token, the impostor's included), the
-  dividend contract's claimed totals are the sums of its payment events, and the dividend
-  contract holds at least what every dividend still owes;
+* no account without a valid identity gains shares, and no recovered wallet gains shares (its keys
+  are lost: the recovery moved everything to the new wallet);
+* no dividend pays out more than was declared for it (on any token, the impostor's included;
+  a cancellation refunds it whole), the dividend contract's claimed totals are the sums of its
+  payment events, and the dividend contract holds at least what every dividend still owes;
+* no vote counts more weight than the supply at its record date, and its tally adds up to the
+  weight cast;
 * the offering holds exactly the cash of its unsettled subscriptions;
 * a taker whose order stops short while the book still crosses its price met as many resting
   orders as its fill bound allowed: the bound was not spent on holes;
@@ -37,7 +40,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
 from keiretsu.replay import decode_log, event_abis
-from keiretsu.rpc_batch import rpc_batch
+from keiretsu.rpc_batch import View, read_views, rpc_batch
 from tests.fixtures.dividends import DAY
 from tests.fixtures.market import BUY, GTC, IOC, SELL
 from tests.fixtures.proof import ZERO, provider_url, read_snapshot, revert_reason
@@ -52,7 +55,7 @@ CANCELLED_BY_OWNER = 100
 MAX_RECOVERY_HOPS = 8
 # Enough one-lot holes behind a live order to use up today's MAX_FILLS (32) loop turns.
 HOLES = st.sampled_from([32, 40])
-HOSTILE_ACTIONS = ["claim", "cancel", "place", "withdraw", "subscribe", "settle"]
+HOSTILE_ACTIONS = ["claim", "cancel", "place", "withdraw", "subscribe", "settle", "withdraw_credit"]
 
 
 def build_machine(chain, arena, registrar, agent, issuer):
@@ -77,10 +80,11 @@ def build_machine(chain, arena, registrar, agent, issuer):
             self.declared: dict[tuple[str, int], int] = {}
             self.paid: Counter = Counter()
             self.reclaimed: Counter = Counter()
+            # vote id -> record date id and time, of the votes opened on the real security.
+            self.votes: dict[int, tuple[int, int]] = {}
             self.before = first
             self.armed = False
             self.fired = False
-            self.blocked_ever = False
             self.griefs = 0
             self.last_reason = None
 
@@ -116,9 +120,26 @@ def build_machine(chain, arena, registrar, agent, issuer):
                 self.paid[to_checksum_address(paid.token), paid.dividend_id] += paid.amount
             for reclaimed in dividends.DividendReclaimed.from_receipt(receipt):
                 self.reclaimed[to_checksum_address(reclaimed.token), reclaimed.dividend_id] += reclaimed.amount
+            for cancelled in dividends.DividendCancelled.from_receipt(receipt):
+                self.reclaimed[to_checksum_address(cancelled.token), cancelled.dividend_id] += cancelled.amount
+            for opened in votes.VoteOpened.from_receipt(receipt):
+                if to_checksum_address(opened.token) == token.address:
+                    self.votes[opened.vote_id] = opened.record_date_id, opened.record_timestamp
 
         def real_dividends(self):
             return sorted(i for t, i in self.declared if t == token.address)
+
+        def chain_end(self, wallet: str) -> str:
+            """The end of a wallet's recovery chain on the security (itself if never recovered)."""
+            for _ in range(MAX_RECOVERY_HOPS):
+                successor = token.recovered_to(wallet)
+                if successor == ZERO:
+                    break
+                wallet = successor
+            return wallet
+
+        def account(self, address: str):
+            return next((a for a in people if a.address == address), None)
 
         def order(self, who, side, tick, lots, order_type, expiry, max_fills, check=True):
             """Places an order; when it stops short, checks that it met as many orders as it could."""
@@ -227,9 +248,16 @@ def build_machine(chain, arena, registrar, agent, issuer):
             if back:
                 self.send(token.recoveryAddress, people[spare], people[who], sender=agent)
 
-        @rule(source=PEOPLE, receiver=st.one_of(PEOPLE, st.just(-1)), amount=st.integers(min_value=1, max_value=1_200))
-        def forced_transfer(self, source, receiver, amount):
+        @rule(source=PEOPLE, receiver=st.one_of(PEOPLE, st.just(-1)), amount=st.integers(min_value=1, max_value=1_200),
+              release=st.booleans())
+        def forced_transfer(self, source, receiver, amount, release):
+            """The token refuses to take held shares: with `release`, the agent first cancels the
+            holder's sells (`force_cancel`), as it must to take them."""
             to = stranger if receiver == -1 else people[receiver]
+            if release:
+                sells = [i for i in sorted(self.order_ids) if market.order(i)[:2] == (people[source].address, SELL)]
+                if sells:
+                    self.send(market.force_cancel, sells[:50], sender=agent)
             self.send(token.forcedTransfer, people[source], to, amount, sender=agent)
 
         # --- the order book ---
@@ -288,8 +316,32 @@ def build_machine(chain, arena, registrar, agent, issuer):
         def cancel(self, data, by_owner):
             order_id = data.draw(st.sampled_from(sorted(self.order_ids)))
             owner = market.order(order_id)[0]
-            sender = next((a for a in people if a.address == owner), people[0]) if by_owner else stranger
+            # The owner, or the wallet its shares were recovered to, which may cancel for it.
+            sender = (self.account(self.chain_end(owner)) or people[0]) if by_owner else stranger
             self.send(market.cancel_order, order_id, sender=sender)
+
+        @precondition(lambda self: self.order_ids)
+        @rule(data=st.data(), by=st.sampled_from(["agent", "operator", "stranger", "issuer"]), halted=st.booleans())
+        def force_cancel(self, data, by, halted):
+            """The escape hatch: the agent or the operator cancels any orders, trading or halted (by
+            the operator); the hold or escrow goes back to the end of the owner's recovery chain.
+            Nobody else may; the cash token's refusal of a refund does not stop it."""
+            ids = data.draw(st.lists(st.sampled_from(sorted(self.order_ids)), min_size=1, max_size=4, unique=True))
+            sender = {"agent": agent, "operator": p.operator, "stranger": stranger, "issuer": issuer}[by]
+            if halted:
+                self.send(factory.halt, token, sender=p.operator)
+            self.send(market.force_cancel, ids, sender=sender)
+            if by in ("agent", "operator"):
+                assert self.last_reason is None, f"the {by}'s force_cancel was refused: {self.last_reason}"
+            else:
+                assert self.last_reason == "market: not an operator or agent", self.last_reason
+            if halted:
+                self.send(factory.resume, token, sender=p.operator)
+
+        @rule(who=st.one_of(PEOPLE, st.just(-1)))
+        def withdraw_credit(self, who):
+            """A wallet the cash token would not pay takes the cash the book credited to it."""
+            self.send(market.withdraw, sender=stranger if who == -1 else people[who])
 
         @rule(who=PEOPLE, tick=TICKS)
         def halt_and_resume(self, who, tick):
@@ -392,6 +444,43 @@ def build_machine(chain, arena, registrar, agent, issuer):
             dividend_id = data.draw(st.sampled_from(self.real_dividends()))
             self.send(dividends.reclaim, token, dividend_id, sender=issuer)
 
+        @precondition(lambda self: self.real_dividends())
+        @rule(latest=st.booleans(), data=st.data())
+        def cancel_dividend(self, latest, data):
+            """The issuer cancels a dividend before its record date (only the latest date goes)."""
+            ids = self.real_dividends()
+            dividend_id = ids[-1] if latest else data.draw(st.sampled_from(ids))
+            self.send(dividends.cancel, token, dividend_id, sender=issuer)
+
+        # --- votes ---
+
+        @rule(record_in=st.sampled_from([60, DAY]), cancel=st.sampled_from([False, False, True]))
+        def open_vote(self, record_in, cancel):
+            now = chain.pending_timestamp
+            receipt = self.send(
+                votes.open_vote, token, "Approve?", ["yes", "no", "abstain"], now + record_in, now + record_in + 3 * DAY, sender=issuer,
+            )
+            if receipt is not None and cancel:
+                vote_id = max(self.votes)
+                if self.send(votes.cancel_vote, token, vote_id, sender=issuer):
+                    del self.votes[vote_id]
+
+        @precondition(lambda self: self.votes)
+        @rule(data=st.data(), who=PEOPLE, choice=st.integers(min_value=0, max_value=3), recovered=st.booleans())
+        def vote(self, data, who, choice, recovered):
+            """A holder votes (or changes its vote); a recovered wallet's shares are voted from the
+            end of its recovery chain."""
+            vote_id = data.draw(st.sampled_from(sorted(self.votes)))
+            record_at = self.votes[vote_id][1]
+            if chain.pending_timestamp <= record_at:
+                chain.mine(timestamp=record_at + 1)
+            if recovered:
+                lost = people[who]
+                voter = self.account(self.chain_end(lost.address)) or people[0]
+                self.send(votes.vote_recovered, token, vote_id, lost, choice, sender=voter)
+            else:
+                self.send(votes.vote, token, vote_id, choice, sender=people[who])
+
         # --- the stranger ---
 
         @rule(route=st.sampled_from(["claim", "pay", "claim_recovered", "vote"]), fraction=st.sampled_from([1, 2]))
@@ -449,6 +538,8 @@ def build_machine(chain, arena, registrar, agent, issuer):
                 target, payload = market, market.place_order.encode_input(side, tick, lots, GTC, 0, 8)
             elif action == "settle":
                 target, payload = offering, offering.settle.encode_input(hostile)
+            elif action == "withdraw_credit":
+                target, payload = market, market.withdraw.encode_input()
             else:
                 target, payload = offering, getattr(offering, action).encode_input(data.draw(SHARES))
             hostile.arm(target, payload, sender=stranger)
@@ -460,7 +551,6 @@ def build_machine(chain, arena, registrar, agent, issuer):
         def cash_blocks(self, who, side):
             """The cash token blocks a trader for one take at the best price of the other side: a maker
             that cannot be paid must not make the (unblocked) taker's order fail."""
-            self.blocked_ever = True
             hostile.set_blocked(people[who], True, sender=stranger)
             bid, _, ask, _ = market.best_bid_ask()
             tick = ask if side == BUY else bid
@@ -469,6 +559,7 @@ def build_machine(chain, arena, registrar, agent, issuer):
                 self.order(4, side, tick, 5, IOC, 0, 8, check=False)
             hostile.set_blocked(people[who], False, sender=stranger)
             assert self.last_reason != "cash: wallet blocked", "a maker the cash token blocks made the taker's order revert"
+            self.send(market.withdraw, sender=people[who])  # what the book credited it, if anything
 
         # --- the invariants, after every step ---
 
@@ -482,6 +573,7 @@ def build_machine(chain, arena, registrar, agent, issuer):
                 assert now.held[holder] <= now.balances[holder], holder
                 if now.balances[holder] > before.balances[holder]:
                     assert now.verified[holder], f"{holder} gained shares without a valid identity"
+                    assert int(before.recovered_to[holder], 16) == 0, f"{holder}, a recovered wallet, gained shares"
 
             ends = {}
             for holder in holders:
@@ -505,10 +597,10 @@ def build_machine(chain, arena, registrar, agent, issuer):
                     f"{holder} holds {now.held[holder]} shares on orders, its open sells rest {on_sells[holder]}"
                 )
             escrow = sum(now.escrows[i] for i, o in open_orders.items() if o[1] == BUY)
-            if self.blocked_ever:
-                assert now.cash[market.address] >= escrow, "the order book holds less cash than its bids escrow"
-            else:
-                assert now.cash[market.address] == escrow, "the order book's cash is not the escrow of its bids"
+            credited = sum(now.withdrawable.values())
+            assert now.cash[market.address] == escrow + credited, (
+                f"the order book holds {now.cash[market.address]}, its bids escrow {escrow} and it credited {credited}"
+            )
             bid, _, ask, _ = now.best
             assert bid == 0 or ask == 0 or bid < ask
             levels = Counter()
@@ -538,6 +630,17 @@ def build_machine(chain, arena, registrar, agent, issuer):
                 now.subscriptions[h] // lot * price for h in holders if not now.settled[h]
             )
 
+            reached = {}
+            if self.votes:
+                head = chain.blocks.head.timestamp
+                reached = {i: d for i, (d, at) in self.votes.items() if at <= head}
+            if reached:
+                views = [View(votes.address, "tally(address,uint256)", (token.address, i), ("uint256[]",)) for i in reached]
+                views += [View(token.address, "totalSupplyAt(uint256)", (d,)) for d in reached.values()]
+                values = read_views(url, views)
+                for (vote_id, record_date_id), tally, supply in zip(reached.items(), values, values[len(reached):]):
+                    assert sum(tally) <= supply, f"vote {vote_id} counts {sum(tally)} votes, the supply at its record date is {supply}"
+
     return PlatformMachine
 
 
@@ -552,6 +655,6 @@ def test_platform_invariants(chain, arena, registrar, agent, issuer, capsys):
     refused = sum(n for outcome, n in OUTCOMES.items() if ": " in outcome) - done
     with capsys.disabled():
         print(f"\ninvariant fuzzing: {done} calls went through, {refused} were refused, {OUTCOMES['trades']} trades")
-        if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz":
+        if os.environ.get("HYPOTHESIS_PROFILE") in ("fuzz", "dev") or os.environ.get("FUZZ_OUTCOMES"):
             for outcome, count in sorted(OUTCOMES.items()):
                 print(f"  {count:6}  {outcome}")

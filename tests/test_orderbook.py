@@ -235,6 +235,25 @@ def test_recovered_wallet_order_is_unwound_on_the_new_wallet(market, token, cash
     assert token.held_balance(new_wallet) == 0 and token.free_balance(new_wallet) == 10_000
 
 
+def test_finding_10_lost_wallets_bid_is_cancelled_not_filled(market, token, cash, people, agent, registry, registrar, accounts):
+    """Found by the invariant fuzzer: a bid of a wallet recovered since is cancelled when a seller
+    meets it (the lost wallet can receive nothing), its escrow refunded to the new wallet, and the
+    seller's shares stay with the seller."""
+    alice, bob, *_ = people
+    bid, _ = place(market, alice, BUY, 97, 4)
+    escrow = market.escrow_of(bid)
+    new_wallet = accounts[16]
+    registry.add_wallet(alice, new_wallet, sender=registrar)
+    token.recoveryAddress(alice, new_wallet, sender=agent)
+    cash_before, bob_shares = cash.balanceOf(new_wallet), token.balanceOf(bob)
+    _, receipt = place(market, bob, SELL, 97, 4, IOC)
+    [cancelled] = receipt.decode_logs(market.OrderCancelled)
+    assert (cancelled.order_id, cancelled.reason) == (bid, 3)  # RECIPIENT_NOT_VERIFIED
+    assert receipt.decode_logs(market.Trade) == []
+    assert token.balanceOf(alice) == 0 and token.balanceOf(bob) == bob_shares
+    assert cash.balanceOf(new_wallet) == cash_before + escrow
+
+
 def test_taker_refusals(market, token, cash, people, agent, outsider, register, accounts, chain):
     alice, bob, *_ = people
     place(market, alice, SELL, 105, 10)

@@ -709,7 +709,8 @@ def test_finding_10_recovered_wallet_cannot_send(holders, agent, market, registr
     new_wallet = accounts[17]
     registry.add_wallet(alice, new_wallet, sender=registrar)
     holders.recoveryAddress(alice, new_wallet, sender=agent)
-    holders.transfer(alice, 5, sender=bob)  # shares sent to the lost wallet afterwards
+    # Nothing can be sent to it since (test_finding_10_recovered_wallet_receives_nothing); what
+    # it holds is refused before its balance is looked at.
     assert holders.detectTransferRestriction(alice, carol, 1) == SENDER_NOT_VERIFIED
     assert holders.restriction_to_send(alice, 1) == SENDER_NOT_VERIFIED
     with ape.reverts(MESSAGES[SENDER_NOT_VERIFIED]):
@@ -719,6 +720,24 @@ def test_finding_10_recovered_wallet_cannot_send(holders, agent, market, registr
         holders.transferFrom(alice, carol, 1, sender=carol)
     with ape.reverts(MESSAGES[SENDER_NOT_VERIFIED]):
         holders.place_hold(alice, 1, sender=market)
+
+
+def test_finding_10_recovered_wallet_receives_nothing(holders, agent, registry, registrar, accounts, alice, bob):
+    """Found by the invariant fuzzer: a recovered wallet's keys are lost, so shares sent to it
+    afterwards (a transfer, a mint, a fill of the lost wallet's resting bid) would sit where nobody
+    can move them. The token treats it as unverified on both sides."""
+    new_wallet = accounts[17]
+    registry.add_wallet(alice, new_wallet, sender=registrar)
+    holders.recoveryAddress(alice, new_wallet, sender=agent)
+    assert holders.detectTransferRestriction(bob, alice, 1) == RECIPIENT_NOT_VERIFIED
+    assert holders.restriction_to_receive(alice, 1) == RECIPIENT_NOT_VERIFIED
+    with ape.reverts(MESSAGES[RECIPIENT_NOT_VERIFIED]):
+        holders.transfer(alice, 5, sender=bob)
+    with ape.reverts(MESSAGES[RECIPIENT_NOT_VERIFIED]):
+        holders.mint(alice, 5, sender=agent)
+    with ape.reverts(MESSAGES[RECIPIENT_NOT_VERIFIED]):
+        holders.forcedTransfer(bob, alice, 5, sender=agent)
+    assert holders.balanceOf(alice) == 0
 
 
 def replay_holds_and_freezes(token, receipts):
