@@ -516,30 +516,29 @@ export async function loadActivity(client: PublicClient, wallet: Address, trades
   ]);
   const notMine = cancelled.filter((log) => log.args.reason !== CANCELLED_BY_OWNER);
   const times = await timestampsOf(client, [...subscribed, ...paid, ...notMine].map((log) => log.blockNumber));
+  const stampOf = (log: { blockNumber: bigint; transactionHash: string; logIndex: number }, blockTimes: Map<bigint, bigint>) => ({
+    timestamp: blockTimes.get(log.blockNumber) ?? 0n,
+    blockNumber: log.blockNumber,
+    key: `${log.transactionHash}-${log.logIndex}`,
+  });
   const entries: Activity[] = [
     ...trades.map((trade): Activity => ({ kind: 'trade', timestamp: trade.timestamp, blockNumber: trade.blockNumber, key: `${trade.transactionHash}-${trade.logIndex}`, trade })),
     ...subscribed.map((log): Activity => ({
       kind: 'subscribed',
-      timestamp: times.get(log.blockNumber) ?? 0n,
-      blockNumber: log.blockNumber,
-      key: `${log.transactionHash}-${log.logIndex}`,
+      ...stampOf(log, times),
       offering: getAddress(log.address),
       shares: log.args.shares!,
       cash: log.args.cash!,
     })),
     ...paid.map((log): Activity => ({
       kind: 'dividend',
-      timestamp: times.get(log.blockNumber) ?? 0n,
-      blockNumber: log.blockNumber,
-      key: `${log.transactionHash}-${log.logIndex}`,
+      ...stampOf(log, times),
       token: getAddress(log.args.token!),
       amount: log.args.amount!,
     })),
     ...notMine.map((log): Activity => ({
       kind: 'cancelled',
-      timestamp: times.get(log.blockNumber) ?? 0n,
-      blockNumber: log.blockNumber,
-      key: `${log.transactionHash}-${log.logIndex}`,
+      ...stampOf(log, times),
       market: getAddress(log.address),
       lots: log.args.lots!,
       reason: log.args.reason!,
