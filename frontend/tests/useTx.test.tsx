@@ -2,7 +2,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, renderHook } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { custom, encodeErrorResult, keccak256, parseAbi, toFunctionSelector, type Hex } from 'viem';
+import { custom, encodeErrorResult, keccak256, numberToHex, parseAbi, toFunctionSelector, type Hex } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { createConfig, WagmiProvider } from 'wagmi';
 import { connect } from 'wagmi/actions';
@@ -16,9 +16,16 @@ const abi = parseAbi(['function transfer(address to, uint256 amount) returns (bo
 const frozen = encodeErrorResult({ abi: parseAbi(['error Error(string)']), errorName: 'Error', args: ['token: sender frozen'] });
 const hash = keccak256('0x01');
 
-/** A node that knows one account and two functions: transfer succeeds (or reverts on chain), freeze reverts. */
-function fakeNode(options: { revertOnChain?: boolean } = {}) {
+const allowanceSelector = toFunctionSelector('function allowance(address owner, address spender)');
+const approveSelector = toFunctionSelector('function approve(address spender, uint256 amount)');
+
+/**
+ * A node that knows one account and a few functions: transfer and approve succeed (or revert on
+ * chain), freeze reverts, allowance answers `options.allowance`.
+ */
+function fakeNode(options: { revertOnChain?: boolean; allowance?: bigint } = {}) {
   const methods: string[] = [];
+  const sent: string[] = [];
   const request = async ({ method, params }: { method: string; params?: unknown }): Promise<unknown> => {
     methods.push(method);
     const [first] = (params ?? []) as [{ data?: Hex } | undefined];
@@ -33,11 +40,13 @@ function fakeNode(options: { revertOnChain?: boolean } = {}) {
       case 'eth_blockNumber':
         return '0x10';
       case 'eth_call': {
+        if (first?.data?.startsWith(allowanceSelector)) return numberToHex(options.allowance ?? 0n, { size: 32 });
         const reverts = first?.data?.startsWith(toFunctionSelector(abi[1])) || (options.revertOnChain && methods.includes('eth_sendTransaction'));
         if (reverts) throw Object.assign(new Error('execution reverted'), { code: 3, data: frozen });
         return `0x${'0'.repeat(63)}1`;
       }
       case 'eth_sendTransaction':
+        sent.push((first?.data ?? '0x').slice(0, 10));
         return hash;
       case 'eth_getTransactionReceipt':
         return {
@@ -60,7 +69,7 @@ function fakeNode(options: { revertOnChain?: boolean } = {}) {
         throw new Error(`fake node: unexpected ${method}`);
     }
   };
-  return { methods, request };
+  return { methods, sent, request };
 }
 
 /** A wagmi config whose one injected wallet and whose RPC transport are both the fake node, connected. */
@@ -141,6 +150,47 @@ describe('useTx', () => {
     await act(async () => {
       await hook.result.current.send({ address: token, abi, functionName: 'transfer', args: [account, 5n] }, 'Sending');
     });
+    expect(hook.result.current.state).toMatchObject({ status: 'failed', error: { kind: 'rejected' } });
+  });
+
+  // The page's cached allowance can predate the transaction that spent it (two dividends declared in
+  // a row): the allowance is read from the chain when the person sends, and only a shortfall is approved.
+  it('approves cash only when the allowance read from the chain falls short', async () => {
+    const spender = '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0';
+    const covered = fakeNode({ allowance: 1_000n });
+    const coveredHook = await setup(covered);
+    let approved: boolean | undefined;
+    await act(async () => {
+      approved = await coveredHook.result.current.ensureAllowance(token, spender, 1_000n, 'Approve 1,000');
+    });
+    expect(approved).toBe(true);
+    expect(covered.sent).toEqual([]);
+
+    const short = fakeNode({ allowance: 999n });
+    const shortHook = await setup(short);
+    await act(async () => {
+      approved = await shortHook.result.current.ensureAllowance(token, spender, 1_000n, 'Approve 1,000');
+    });
+    expect(approved).toBe(true);
+    expect(short.sent).toEqual([approveSelector]);
+    expect(shortHook.result.current.state).toMatchObject({ status: 'confirmed', label: 'Approve 1,000' });
+  });
+
+  it('stops when the approval is rejected', async () => {
+    const node = fakeNode({ allowance: 0n });
+    const rejecting = {
+      ...node,
+      request: async (args: { method: string; params?: unknown }) => {
+        if (args.method === 'eth_sendTransaction') throw Object.assign(new Error('User rejected the request.'), { code: 4001 });
+        return node.request(args);
+      },
+    };
+    const hook = await setup(rejecting);
+    let approved: boolean | undefined;
+    await act(async () => {
+      approved = await hook.result.current.ensureAllowance(token, token, 1n, 'Approve');
+    });
+    expect(approved).toBe(false);
     expect(hook.result.current.state).toMatchObject({ status: 'failed', error: { kind: 'rejected' } });
   });
 });

@@ -1,4 +1,4 @@
-import { CashTokenAbi, OfferingAbi } from '@generated/abis';
+import { OfferingAbi } from '@generated/abis';
 import { useState } from 'react';
 import type { Address } from 'viem';
 import { loadCashPosition, loadRestriction, loadSubscription, type CashInfo, type Security } from '../data/platform';
@@ -48,10 +48,7 @@ export function OfferingPanel({ security, cash, wallet }: { security: Security; 
 
   const subscribe = async () => {
     if (!lots.ok || refusals.length || !position.data) return;
-    if (position.data.allowance < cost) {
-      const approved = await tx.send({ address: cash.address, abi: CashTokenAbi, functionName: 'approve', args: [offering.address, cost] }, `Approve ${unit.cash(cost)} for the offering`);
-      if (!approved) return;
-    }
+    if (!(await tx.ensureAllowance(cash.address, offering.address, cost, `Approve ${unit.cash(cost)} for the offering`))) return;
     if (await tx.send({ address: offering.address, abi: OfferingAbi, functionName: 'subscribe', args: [shares] }, `Subscribe ${unit.shares(shares)}`)) setLotsText('');
   };
   const close = () => tx.send({ address: offering.address, abi: OfferingAbi, functionName: 'close', args: [] }, `Close the ${security.symbol} offering`);

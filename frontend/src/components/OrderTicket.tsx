@@ -1,4 +1,4 @@
-import { CashTokenAbi, OrderBookAbi } from '@generated/abis';
+import { OrderBookAbi } from '@generated/abis';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { Address } from 'viem';
@@ -95,10 +95,7 @@ export function OrderTicket({ security, cash, book, wallet, price, onPrice }: {
     setTouched(true);
     if (!check || check.refusals.length > 0 || !lots.ok || !tick.ok || !expiry.ok) return;
     const label = `${buying ? 'Buy' : 'Sell'} ${lots.value.lots} lots of ${security.symbol}`;
-    if (check.approve > 0n) {
-      const approved = await tx.send({ address: cash.address, abi: CashTokenAbi, functionName: 'approve', args: [market, check.approve] }, `Approve ${unit.cash(check.approve)} for the order book`);
-      if (!approved) return;
-    }
+    if (buying && !(await tx.ensureAllowance(cash.address, market, cashNeeded, `Approve ${unit.cash(cashNeeded)} for the order book`))) return;
     const receipt = await tx.send(
       { address: market, abi: OrderBookAbi, functionName: 'place_order', args: [side, tick.value, lots.value.lots, orderType, expiry.value, MAX_FILLS] },
       label,

@@ -1,8 +1,8 @@
 import { useCallback, useRef, useState } from 'react';
-import { type Abi, type ContractFunctionArgs, type ContractFunctionName, type Hash } from 'viem';
+import { erc20Abi, type Abi, type Address, type ContractFunctionArgs, type ContractFunctionName, type Hash } from 'viem';
 import { useConfig } from 'wagmi';
 import { waitForTransactionReceipt } from 'viem/actions';
-import { simulateContract, writeContract } from 'wagmi/actions';
+import { getAccount, readContract, simulateContract, writeContract } from 'wagmi/actions';
 import { keiretsuChain } from '../config/chain';
 import { describeError, RevertedOnChainError } from '../lib/errors';
 import { TX_IDLE, type TxState } from '../lib/txState';
@@ -65,10 +65,28 @@ export function useTx() {
     [config],
   );
 
+  /**
+   * Lets `spender` move `amount` of the cash token `token` from the connected wallet, asking the
+   * wallet to approve only when the chain's allowance falls short. The allowance is read now, not
+   * taken from the page's cached reads: a transaction confirmed a moment ago (the previous dividend,
+   * order or subscription) may have spent it, and the next call would then fail on it.
+   */
+  const ensureAllowance = useCallback(
+    async (token: Address, spender: Address, amount: bigint, label: string): Promise<boolean> => {
+      const owner = getAccount(config).address;
+      if (owner) {
+        const allowance = await readContract(config, { address: token, abi: erc20Abi, functionName: 'allowance', args: [owner, spender], chainId: keiretsuChain.id }).catch(() => 0n);
+        if (allowance >= amount) return true;
+      }
+      return (await send({ address: token, abi: erc20Abi, functionName: 'approve', args: [spender, amount] }, label)) !== undefined;
+    },
+    [config, send],
+  );
+
   const reset = useCallback(() => {
     run.current += 1;
     setState(TX_IDLE);
   }, []);
 
-  return { state, send, reset };
+  return { state, send, ensureAllowance, reset };
 }

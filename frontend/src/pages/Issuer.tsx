@@ -1,4 +1,4 @@
-import { CashTokenAbi, DividendsAbi, IssuanceFactoryAbi, OfferingAbi, SecurityTokenAbi, ShareholderVotesAbi } from '@generated/abis';
+import { DividendsAbi, IssuanceFactoryAbi, OfferingAbi, SecurityTokenAbi, ShareholderVotesAbi } from '@generated/abis';
 import { useState } from 'react';
 import { stringToHex, type Address } from 'viem';
 import { RecordDatedCancel } from '../components/RecordDatedCancel';
@@ -226,9 +226,7 @@ function DividendDesk({ security, cash, issuer, now }: { security: Security; cas
     form.submit();
     if (!result.ok || !position.data || shortOfCash) return;
     const terms = result.value;
-    if (position.data.allowance < terms.amount) {
-      if (!(await tx.send({ address: cash.address, abi: CashTokenAbi, functionName: 'approve', args: [contracts.dividends!, terms.amount] }, `Approve ${unit.cash(terms.amount)} for the dividend`))) return;
-    }
+    if (!(await tx.ensureAllowance(cash.address, contracts.dividends!, terms.amount, `Approve ${unit.cash(terms.amount)} for the dividend`))) return;
     if (await tx.send({ address: contracts.dividends!, abi: DividendsAbi, functionName: 'declare', args: [security.token, cash.address, terms.amount, terms.recordTimestamp, terms.paymentDate, terms.expiry, []] }, `Declare a dividend on ${security.symbol}`)) form.reset();
   };
   return (
