@@ -9,7 +9,8 @@
         book, given the token's MARKET_ROLE), lets the platform's dividend and vote contracts take
         record dates, and lists it under its ISIN. Later, `create_offering` clones a primary
         offering for the security and gives it the token's MINTER_ROLE.
-        The listing is enumerable (count, by index, by ISIN, by token) for the dApp.
+        The listing is enumerable (count, by index, by ISIN, by token, by symbol) for the dApp.
+        A symbol is 1 to 16 capital letters or digits (keiretsu/rules.json) and names one security.
 
         The factory keeps the admin role on the tokens and markets it creates, beside the platform
         operator, so that listing status changes reach the market in the same call.
@@ -109,6 +110,9 @@ _ISSUER_ROLE: constant(bytes32) = keccak256("ISSUER_ROLE")
 _OFFERING_FINISHED: constant(uint8) = 3
 
 MAX_COUNTRIES: constant(uint256) = 64
+# The symbol rule of keiretsu/rules.json: 1 to 16 capital letters or digits.
+MAX_SYMBOL_LENGTH: constant(uint256) = 16
+_CASE_OFFSET: constant(uint256) = 32  # "a" - "A" in ASCII
 MAX_DOCUMENTS_AT_ISSUANCE: constant(uint256) = 8
 
 STATUS_OFFERING: public(constant(uint8)) = 1
@@ -215,6 +219,9 @@ _listings: HashMap[uint256, Listing]
 # Index + 1, so that 0 means "not listed".
 _position_by_token: HashMap[address, uint256]
 _position_by_isin: HashMap[bytes32, uint256]
+# Keyed by the symbol's bytes as one left-aligned word: the charset has no zero byte, so the word
+# names the symbol alone, and costs no hash.
+_position_by_symbol: HashMap[bytes32, uint256]
 
 
 @deploy
@@ -272,6 +279,9 @@ def issue_security(request: IssuanceRequest) -> address:
     isin_key: bytes32 = keccak256(request.isin)
     assert self._position_by_isin[isin_key] == 0, "factory: isin already listed"
     assert len(request.symbol) != 0 and len(request.name) != 0, "factory: empty name or symbol"
+    symbol_key: bytes32 = self._symbol_key(request.symbol, False)
+    assert symbol_key != empty(bytes32), "factory: invalid symbol"
+    assert self._position_by_symbol[symbol_key] == 0, "factory: symbol already listed"
 
     token: address = create_minimal_proxy_to(TOKEN_IMPLEMENTATION)
     extcall ISecurityTokenSetup(token).initialize(
@@ -321,6 +331,7 @@ def issue_security(request: IssuanceRequest) -> address:
     self.security_count = index + 1
     self._position_by_token[token] = index + 1
     self._position_by_isin[isin_key] = index + 1
+    self._position_by_symbol[symbol_key] = index + 1
     log SecurityIssued(token=token, issuer=request.issuer, isin=request.isin, symbol=request.symbol, index=index)
     return token
 
@@ -472,6 +483,20 @@ def security_by_token(token: address) -> Listing:
     return self._listing(self._index_of(token))
 
 
+@view
+@external
+def security_by_symbol(symbol: String[MAX_SYMBOL_LENGTH]) -> address:
+    """
+    @notice The security listed under a symbol, in any case: "andes" finds ANDES.
+    @param symbol The ticker symbol.
+    @return The security token, or the zero address when no security has this symbol.
+    """
+    position: uint256 = self._position_by_symbol[self._symbol_key(symbol, True)]
+    if position == 0:
+        return empty(address)
+    return self._listings[position - 1].token
+
+
 @pure
 @external
 def is_valid_isin(code: String[12]) -> bool:
@@ -481,6 +506,27 @@ def is_valid_isin(code: String[12]) -> bool:
     @return True when valid.
     """
     return isin._is_valid(code)
+
+
+@internal
+@pure
+def _symbol_key(symbol: String[MAX_SYMBOL_LENGTH], fold_case: bool) -> bytes32:
+    """
+    @dev The symbol's bytes as one left-aligned word, its lower-case letters made capitals when
+         `fold_case`; the zero word when a byte is not a capital letter or a digit (nor a small
+         letter, when folding), so that the zero word never keys a listing.
+    """
+    word: uint256 = convert(convert(convert(symbol, Bytes[MAX_SYMBOL_LENGTH]), bytes32), uint256)
+    for position: uint256 in range(MAX_SYMBOL_LENGTH):
+        if position == len(symbol):
+            break
+        bit: uint256 = 248 - 8 * position
+        char: uint256 = (word >> bit) & 255
+        if fold_case and char >= 97 and char <= 122:
+            word -= _CASE_OFFSET << bit
+        elif not ((char >= 65 and char <= 90) or (char >= 48 and char <= 57)):
+            return empty(bytes32)
+    return convert(word, bytes32)
 
 
 @internal

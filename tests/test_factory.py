@@ -18,6 +18,7 @@ MINTER_ROLE = keccak(text="MINTER_ROLE")
 RECORDER_ROLE = keccak(text="RECORDER_ROLE")
 WEEK = 7 * 24 * 3600
 PRICE = 10 * 10**6
+ZERO_ADDRESS = "0x" + "0" * 40
 
 
 def issue(factory, project, request, sender):
@@ -107,6 +108,27 @@ def test_duplicate_isin_is_refused(factory, verified_issuer):
     factory.issue_security(issuance_request(verified_issuer), sender=verified_issuer)
     with ape.reverts("factory: isin already listed"):
         factory.issue_security(issuance_request(verified_issuer, symbol="OTHER"), sender=verified_issuer)
+
+
+def test_symbols_are_unique_and_resolve_in_any_case(factory, project, verified_issuer):
+    andes, _ = issue(factory, project, issuance_request(verified_issuer, symbol="ANDES"), verified_issuer)
+    second = make_isin("CH000000002")
+    with ape.reverts("factory: symbol already listed"):
+        factory.issue_security(issuance_request(verified_issuer, isin=second, symbol="ANDES"), sender=verified_issuer)
+    # Symbols are stored in capitals, so a small-letter twin cannot be listed either.
+    with ape.reverts("factory: invalid symbol"):
+        factory.issue_security(issuance_request(verified_issuer, isin=second, symbol="andes"), sender=verified_issuer)
+    pampa, _ = issue(factory, project, issuance_request(verified_issuer, isin=second, symbol="PAMPA2"), verified_issuer)
+    for query, token in (("ANDES", andes), ("andes", andes), ("AnDeS", andes), ("pampa2", pampa), ("PAMPA2", pampa)):
+        assert factory.security_by_symbol(query) == token.address
+    for unknown in ("ANDE", "ANDESX", "", "AND.S", "PAMPA"):
+        assert factory.security_by_symbol(unknown) == ZERO_ADDRESS
+
+
+@pytest.mark.parametrize("symbol", ["BRK.B", "CO-BRE", "A B", "ÄCME", "acme"])
+def test_symbols_outside_the_charset_are_refused(factory, verified_issuer, symbol):
+    with ape.reverts("factory: invalid symbol"):
+        factory.issue_security(issuance_request(verified_issuer, symbol=symbol), sender=verified_issuer)
 
 
 def test_listing_is_enumerable(factory, verified_issuer):
