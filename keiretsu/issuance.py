@@ -21,6 +21,7 @@ from keiretsu.countries import country_code
 from keiretsu.isin import is_valid_isin
 from keiretsu.onboarding import FileRejected
 from keiretsu.records import issuer_problem
+from keiretsu.rules import SYMBOL_RULE, parse_symbol
 
 COUNTRY_RULES = {"allow": 1, "block": 2}
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -119,7 +120,7 @@ def parse_issuances(path: Path, cash_decimals: int = 6) -> list[Issuance]:
         errors: list[str] = []
         issuance = _parse_entry(entry, cash_decimals, errors)
         for label, seen in (("isin", seen_isin), ("symbol", seen_symbol)):
-            key = str(entry.get(label, "")).upper()
+            key = str(entry.get(label, "")).strip().upper()
             if key in seen:
                 errors.append(f"{label} {key} already on line {seen[key]}")
             seen.setdefault(key, line)
@@ -139,11 +140,12 @@ def _parse_entry(entry: dict[str, Any], cash_decimals: int, errors: list[str]) -
     isin = str(entry.get("isin", ""))
     if not is_valid_isin(isin):
         errors.append(f"isin {isin!r} is not a valid ISIN (2 letters, 9 characters, check digit)")
-    name, symbol = str(entry.get("name", "")), str(entry.get("symbol", ""))
+    name, written_symbol = str(entry.get("name", "")), str(entry.get("symbol", ""))
     if not 1 <= len(name) <= 64:
         errors.append("name must have 1 to 64 characters")
-    if not re.fullmatch(r"[A-Z0-9]{1,16}", symbol):
-        errors.append(f"symbol {symbol!r} must be 1 to 16 capital letters or digits")
+    symbol = parse_symbol(written_symbol) or ""
+    if not symbol:
+        errors.append(f"symbol {written_symbol!r} must be {SYMBOL_RULE}")
     issuer = str(entry.get("issuer", ""))
     if not _ADDRESS.match(issuer):
         errors.append(f"issuer {issuer!r} is not an address")

@@ -10,11 +10,10 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from keiretsu.countries import country_code
+from keiretsu.rules import FLAG_ISSUER, FLAG_QUALIFIED, KINDS, issuer_kind_problem
 
 COLUMNS = ["wallet", "kyc_hash", "kind", "country", "kyc_expiry", "qualified", "issuer"]
-KINDS = {"natural": 1, "enterprise": 2}
 YES_NO = {"yes": True, "no": False}
-FLAG_QUALIFIED, FLAG_ISSUER = 1, 2
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 _HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
 
@@ -90,6 +89,8 @@ def _parse_row(line: int, row: dict[str, str], today: date) -> tuple[list[str], 
             errors.append(f"{column} {value[column]!r} is not yes or no")
         elif answer:
             flags |= flag
+    if kind is not None and flags & FLAG_ISSUER and (problem := issuer_kind_problem(kind)):
+        errors.append(f"issuer yes: {problem}")
     if errors:
         return errors, None
     assert kind is not None and country is not None and expiry is not None

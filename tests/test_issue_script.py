@@ -60,7 +60,7 @@ def test_every_problem_is_reported_with_its_line(tmp_path):
         parse_issuances(bad)
     problems = rejected.value.problems
     assert "line 2: isin 'CL000COBRE34' is not a valid ISIN (2 letters, 9 characters, check digit)" in problems
-    assert "line 2: symbol 'co-bre' must be 1 to 16 capital letters or digits" in problems
+    assert "line 2: symbol 'co-bre' must be 1 to 16 letters or digits" in problems
     assert "line 2: issuer '0x1234' is not an address" in problems
     assert "line 2: country 'XX' is not an ISO 3166 code" in problems
     assert "line 2: document 'prospectus': hash '0xnothex' is not a 32-byte hex hash" in problems

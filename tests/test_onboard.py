@@ -1,5 +1,6 @@
 """Onboarding from CSV: the whole file is checked first, then registered in batches, idempotently."""
 
+import json
 import os
 import subprocess
 import sys
@@ -8,12 +9,64 @@ from pathlib import Path
 
 import pytest
 
+from keiretsu.countries import country_name
+from keiretsu.issuance import parse_issuances
 from keiretsu.onboarding import FileRejected, onboard, parse_investors
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "investors.csv"
 HEADER = "wallet,kyc_hash,kind,country,kyc_expiry,qualified,issuer\n"
 GOOD_HASH = "0x" + "ab" * 32
 TODAY = date(2026, 11, 25)
+# The cases the dApp's tests read too (frontend/tests/validation.test.ts).
+CASES = json.loads((Path(__file__).resolve().parent / "data" / "validation_cases.json").read_text())
+WALLET = "0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65"
+
+
+def _investor_row(tmp_path, country: str = "CL", kind: str = "natural", issuer: str = "no"):
+    path = tmp_path / "one.csv"
+    path.write_text(HEADER + f"{WALLET},{GOOD_HASH},{kind},{country},2030-01-01,no,{issuer}\n", encoding="utf-8")
+    try:
+        return parse_investors(path, today=TODAY)[0], []
+    except FileRejected as rejected:
+        return None, rejected.problems
+
+
+@pytest.mark.parametrize("case", CASES["country"], ids=lambda case: case["input"])
+def test_shared_country_cases(tmp_path, case):
+    investor, problems = _investor_row(tmp_path, country=case["input"])
+    if case["code"] is None:
+        assert problems == [f"line 2: country {case['input']!r} is not an ISO 3166 code"]
+    else:
+        assert investor.country == case["code"] and country_name(investor.country) == case["name"]
+
+
+@pytest.mark.parametrize("case", CASES["issuer"], ids=lambda case: f"{case['kind']}-issuer-{case['issuer']}")
+def test_shared_issuer_cases(tmp_path, case):
+    investor, problems = _investor_row(tmp_path, kind=case["kind"], issuer="yes" if case["issuer"] else "no")
+    if case["accepted"]:
+        assert investor.flags == (2 if case["issuer"] else 0)
+    else:
+        assert problems == ["line 2: issuer yes: only an enterprise can be an issuer"]
+
+
+@pytest.mark.parametrize("case", CASES["symbol"], ids=lambda case: case["input"])
+def test_shared_symbol_cases(tmp_path, case):
+    path = tmp_path / "one.yaml"
+    path.write_text(
+        "securities:\n"
+        "  - isin: CL000COBRE33\n"
+        "    name: Cobre Andino SA\n"
+        f"    symbol: {json.dumps(case['input'])}\n"
+        f"    issuer: '{WALLET}'\n",
+        encoding="utf-8",
+    )
+    if case["listed_as"] is None:
+        with pytest.raises(FileRejected) as rejected:
+            parse_issuances(path)
+        assert rejected.value.problems == [f"line 2: symbol {case['input']!r} must be 1 to 16 letters or digits"]
+    else:
+        [issuance] = parse_issuances(path)
+        assert issuance.symbol == case["listed_as"]
 
 
 def test_example_file_is_valid():
