@@ -12,9 +12,9 @@ from keiretsu.clones import clone_at
 from keiretsu.countries import country_code
 from keiretsu.isin import make_isin
 from keiretsu.reports import cap_table, dividends_report, trades
+from keiretsu.rules import FLAG_ISSUER, FLAG_QUALIFIED, KINDS, issuer_kind_problem
+from keiretsu.symbols import listed_tokens, resolve_symbol
 
-KINDS = {"natural": 1, "enterprise": 2}
-FLAG_QUALIFIED, FLAG_ISSUER = 1, 2
 BUY, SELL = 0, 1
 MAX_DEPTH = 50
 # OrderBook.open_orders answers at most 100 ids a call; force_cancel takes at most 50 (MAX_CANCELS).
@@ -35,21 +35,18 @@ class OperatorConsole:
     start_block: int = 0
     market_type: object = None
     dividends: object = None
-    _securities: dict = field(default_factory=dict)
+    # (symbol, token) of every listing read so far, in issuance order: one entry per listing.
+    _listed: list = field(default_factory=list)
 
     def securities(self) -> dict:
-        """Every listed security by symbol: {"ANDES": <SecurityToken 0x...>, ...}."""
-        for index in range(len(self._securities), self.factory.security_count()):
-            token = clone_at(self.token_type, self.factory.security_at(index).token)
-            self._securities[token.symbol()] = token
-        return dict(self._securities)
+        """Every listed security by symbol, in issuance order: {"ANDES": <SecurityToken 0x...>, ...}."""
+        new = listed_tokens(self.factory, self.token_type, start=len(self._listed))
+        self._listed += [(token.symbol(), token) for token in new]
+        return dict(self._listed)
 
     def security(self, symbol: str):
-        """The security token with this symbol."""
-        try:
-            return self.securities()[symbol]
-        except KeyError:
-            raise KeyError(f"no security with symbol {symbol!r}; listed: {', '.join(self.securities()) or 'none'}") from None
+        """The security token with this symbol, in any case ("andes" finds ANDES)."""
+        return resolve_symbol(self.factory, self.token_type, symbol)
 
     def onboard_investor(
         self, wallet: str, kyc_file: str, kind: str = "natural", country: str = "CH", years: int = 1,
@@ -62,6 +59,8 @@ class OperatorConsole:
             raise ValueError(f"unknown country {country!r}")
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+        if issuer and (problem := issuer_kind_problem(KINDS[kind])):
+            raise ValueError(problem)
         expiry = int((datetime.now(timezone.utc) + timedelta(days=365 * years)).timestamp())
         flags = (FLAG_QUALIFIED if qualified else 0) | (FLAG_ISSUER if issuer else 0)
         return self.registry.register_investor(

@@ -9,17 +9,17 @@ from ape.cli import ConnectedProviderCommand
 from keiretsu.clones import clone_at
 from keiretsu.manifest import contract_address, load_manifest
 from keiretsu.reports import Report, cap_table, dividend_payments_report, dividends_report, trades
+from keiretsu.symbols import UnknownSymbol, resolve_symbol
 
 
 def _listing(symbol: str):
-    """The security token with this symbol and its listing (market, offering, status)."""
+    """The security token with this symbol, in any case, and its listing (market, offering, status)."""
     factory = project.IssuanceFactory.at(contract_address("IssuanceFactory", chain.chain_id))
-    for index in range(factory.security_count()):
-        listing = factory.security_at(index)
-        token = clone_at(project.SecurityToken, listing.token)
-        if token.symbol() == symbol:
-            return token, listing
-    raise click.ClickException(f"no security with symbol {symbol} on chain {chain.chain_id}")
+    try:
+        token = resolve_symbol(factory, project.SecurityToken, symbol)
+    except UnknownSymbol as error:
+        raise click.ClickException(f"{error} (chain {chain.chain_id})") from None
+    return token, factory.security_by_token(token)
 
 
 def _start_block() -> int:
@@ -64,9 +64,9 @@ def cap_table_command(symbol, csv_path):
 def trades_command(symbol, csv_path):
     """Every trade of SYMBOL on its order book: buyer, seller, shares, price, cash and fees
     (from the market's Trade events)."""
-    _, listing = _listing(symbol)
+    token, listing = _listing(symbol)
     market = clone_at(project.OrderBook, listing.market)
-    _emit(trades(market, symbol, _cash_decimals(), _start_block()), csv_path)
+    _emit(trades(market, token.symbol(), _cash_decimals(), _start_block()), csv_path)
 
 
 @cli.command("dividends", cls=ConnectedProviderCommand)
@@ -79,4 +79,4 @@ def dividends_command(symbol, payments, csv_path):
     token, _ = _listing(symbol)
     dividends = project.Dividends.at(contract_address("Dividends", chain.chain_id))
     build = dividend_payments_report if payments else dividends_report
-    _emit(build(dividends, token, symbol, _cash_decimals(), _start_block()), csv_path)
+    _emit(build(dividends, token, token.symbol(), _cash_decimals(), _start_block()), csv_path)

@@ -7,6 +7,7 @@ from ape import chain
 from keiretsu.clones import clone_at
 from keiretsu.console import OperatorConsole
 from keiretsu.isin import make_isin
+from keiretsu.symbols import UnknownSymbol, resolve_symbol
 from tests.fixtures.factory import issuance_request
 from tests.fixtures.market import BUY, SELL, place
 
@@ -38,11 +39,29 @@ def book(console, agent, fund, cash, verified_investors):
     return market
 
 
-def test_securities_by_symbol(console):
+def test_securities_by_symbol_in_any_case(console, factory, verified_issuer, agent, capsys):
     helpers, token = console
     assert helpers.securities() == {"ACME": token}
-    with pytest.raises(KeyError, match="no security with symbol 'NOPE'; listed: ACME"):
+    beta = clone_at(helpers.token_type, factory.issue_security(issuance_request(verified_issuer, "CH000000002", "BETA"), sender=verified_issuer).return_value)
+    # One entry per listing, however often it is asked.
+    assert helpers.securities() == helpers.securities() == {"ACME": token, "BETA": beta}
+    assert helpers.security("acme") == token and helpers.security("Beta") == beta
+    with pytest.raises(KeyError, match="no security with symbol 'NOPE'; listed: ACME, BETA"):
         helpers.security("NOPE")
+    token.mint(verified_issuer, 10, sender=agent)
+    helpers.cap_table("acme")
+    assert capsys.readouterr().out.startswith("Cap table of ACME (1 holders, 10 shares)")
+
+
+def test_resolve_symbol_is_the_one_lookup(console, factory, project):
+    _, token = console
+    for written in ("ACME", "acme", " Acme "):
+        assert resolve_symbol(factory, project.SecurityToken, written) == token
+    for unknown in ("ACMEX", "AC.ME", "ıCME"):
+        with pytest.raises(UnknownSymbol) as error:
+            resolve_symbol(factory, project.SecurityToken, unknown)
+        assert error.value.listed == ["ACME"]
+        assert str(error.value) == f"no security with symbol {unknown!r}; listed: ACME"
 
 
 def test_onboard_and_status(console, registry, operator, registrar, alice):
@@ -54,6 +73,8 @@ def test_onboard_and_status(console, registry, operator, registrar, alice):
     assert status["qualified"] and not status["issuer"] and not status["revoked"]
     with pytest.raises(ValueError, match="unknown country"):
         helpers.onboard_investor(alice, "x", country="XX")
+    with pytest.raises(ValueError, match="only an enterprise can be an issuer"):
+        helpers.onboard_investor(alice, "x", kind="natural", issuer=True)
 
 
 def test_freeze_recover_halt(console, operator, agent, alice, registry, registrar, accounts, verified_investors):
