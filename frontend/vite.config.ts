@@ -1,5 +1,5 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { defineConfig, searchForWorkspaceRoot } from 'vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
 
@@ -11,7 +11,8 @@ export default defineConfig({
   resolve: { alias: { '@generated': generated } },
   // Relative asset paths: the built dApp can be served from any folder (or IPFS gateway).
   base: './',
-  server: { port: 5174, strictPort: true },
+  // The validation rules are shared with the CLI: the dev server may read keiretsu/rules.json too.
+  server: { port: 5174, strictPort: true, fs: { allow: [searchForWorkspaceRoot(import.meta.dirname), resolve(import.meta.dirname, '../keiretsu/rules.json')] } },
   preview: { port: 5174, strictPort: true },
   // viem + wagmi + react make one ~520 kB chunk (160 kB gzipped); pages are split when they grow.
   build: { outDir: process.env.KEIRETSU_DIST ?? 'dist', emptyOutDir: true, chunkSizeWarningLimit: 700 },

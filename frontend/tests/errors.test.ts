@@ -152,6 +152,8 @@ describe('friendly revert reasons', () => {
       'factory: halted by the operator',
       'factory: issuer revoked',
       'factory: not issuer or operator',
+      'factory: invalid symbol',
+      'factory: symbol already listed',
       'market: cash token takes a fee',
       'market: not an operator or agent',
       'market: nothing to withdraw',

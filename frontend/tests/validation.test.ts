@@ -1,6 +1,11 @@
 import { keccak256, stringToHex } from 'viem';
 import { describe, expect, it } from 'vitest';
+import cases from '../../tests/data/validation_cases.json';
 import {
+  FLAG_ISSUER,
+  INVESTOR_KINDS,
+  SYMBOL_RULE,
+  countryName,
   hashBytes,
   parseDateTime,
   parseDocumentName,
@@ -12,6 +17,9 @@ import {
   validateOffering,
   validateOnboarding,
   validateVote,
+  type InvestorKind,
+  type IssuanceInput,
+  type OnboardingInput,
 } from '../src/lib/validation';
 
 const NOW = 1_790_000_000n; // 21 Sep 2026
@@ -58,7 +66,7 @@ describe('validateOnboarding', () => {
       errors: {
         wallet: 'An address is 0x followed by 40 hexadecimal characters.',
         kycReference: 'Enter the KYC file reference.',
-        country: 'The country code is between 1 and 999.',
+        country: 'Enter an ISO 3166 country: two letters such as CL, or a number such as 152.',
         expiry: 'The KYC expiry must be in the future.',
         issuer: 'Only an enterprise can be an issuer.',
       },
@@ -140,5 +148,36 @@ describe('validateDividend and validateVote', () => {
       ok: false,
       errors: { choices: 'Give 2 to 8 choices, one per line.', closesAt: 'The vote must close after the record date.' },
     });
+  });
+});
+
+// The same table feeds the CLI's tests (tests/test_onboard.py): both sides apply keiretsu/rules.json.
+describe('shared validation cases', () => {
+  const onboarding = (overrides: Partial<OnboardingInput>): OnboardingInput => ({
+    wallet, kycReference: 'dossier-1', kind: '1', country: 'CL', expiry: '2030-01-01', qualified: false, issuer: false, ...overrides,
+  });
+  const issuance = (symbol: string): IssuanceInput => ({
+    isin: 'CL000COBRE33', name: 'Cobre Andino SA', symbol, decimals: '0', lotSize: '1', tickSize: '0.01', maxHolders: '', prospectusUri: '', prospectusHash: '',
+  });
+
+  it.each(cases.symbol)('symbol $input', ({ input, listed_as }) => {
+    const result = validateIssuance(issuance(input), 6);
+    if (listed_as === null) expect(result).toEqual({ ok: false, errors: { symbol: `A symbol is ${SYMBOL_RULE}.` } });
+    else expect(result.ok && result.value.symbol).toBe(listed_as);
+  });
+
+  it.each(cases.country)('country $input', ({ input, code, name }) => {
+    const result = validateOnboarding(onboarding({ country: input }), NOW);
+    if (code === null) expect(result.ok ? undefined : result.errors.country).toMatch(/^Enter an ISO 3166 country/);
+    else {
+      expect(result.ok && result.value.country).toBe(code);
+      expect(countryName(code)).toBe(name);
+    }
+  });
+
+  it.each(cases.issuer)('$kind with issuer $issuer', ({ kind, issuer, accepted }) => {
+    const result = validateOnboarding(onboarding({ kind: String(INVESTOR_KINDS[kind as InvestorKind]), issuer }), NOW);
+    if (accepted) expect(result.ok && result.value.flags).toBe(issuer ? FLAG_ISSUER : 0);
+    else expect(result).toEqual({ ok: false, errors: { issuer: 'Only an enterprise can be an issuer.' } });
   });
 });

@@ -78,7 +78,7 @@ test('the registrar onboards an issuer and two investors', async () => {
   await fill(onboard, { wallet: '0x1234', country: '1000' });
   await onboard.getByRole('button', { name: 'Register' }).click();
   await onboard.getByText('An address is 0x followed by 40 hexadecimal characters.').waitFor();
-  await onboard.getByText('The country code is between 1 and 999.').waitFor();
+  await onboard.getByText('Enter an ISO 3166 country: two letters such as CL, or a number such as 152.').waitFor();
   await screenshot(page, 'registrar-validation');
 
   const people: [string, string, string, boolean][] = [

@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { Address, PublicClient } from 'viem';
 import { useBlock, useBlockNumber, usePublicClient } from 'wagmi';
 import { loadCash, loadRoles, loadSecurities, type Security } from '../data/platform';
+import { findSecurity } from '../lib/securityRoute';
 
 /**
  * A read that follows the chain: it is keyed by the latest block, so every new block (every
@@ -34,11 +35,11 @@ export function useSecurities() {
   return useLive(['securities'], loadSecurities);
 }
 
+/** The security a route names by its symbol, in any case. */
 export function useSecurity(symbol: string): { security: Security | undefined; loading: boolean; error: Error | null } {
   const securities = useSecurities();
-  const wanted = symbol.toUpperCase();
   return {
-    security: securities.data?.find((security) => security.symbol.toUpperCase() === wanted || security.isin === wanted),
+    security: securities.data ? findSecurity(securities.data, symbol) : undefined,
     loading: securities.isLoading,
     error: securities.error,
   };

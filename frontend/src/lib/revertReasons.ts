@@ -51,6 +51,8 @@ export const FRIENDLY_REASONS: Readonly<Record<string, string>> = {
   'factory: not halted': 'This security is not halted.',
   'factory: already delisted': 'This security is already delisted.',
   'factory: empty name or symbol': 'A security needs a name and a symbol.',
+  'factory: invalid symbol': 'A symbol is 1 to 16 letters or digits.',
+  'factory: symbol already listed': 'A security with this symbol is already listed.',
   // Primary offering and market.
   'offering: not started': 'The offering has not opened yet.',
   'offering: ended': 'The offering has ended: subscriptions are closed.',

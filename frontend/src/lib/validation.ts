@@ -1,5 +1,7 @@
 // Form validation for the desks: every rule the contracts enforce, checked before anything is sent.
+// The symbol, country and investor rules come from keiretsu/rules.json, which the CLI reads too.
 import { keccak256, stringToHex, toHex, type Hex } from 'viem';
+import rules from '../../../keiretsu/rules.json';
 import { recordDateHorizonError } from './corporateActions';
 import { parseAddress, parseAmount, parseIsin, type Parsed } from './parse';
 
@@ -72,6 +74,48 @@ function whole(input: string, label: string, min: bigint, max: bigint): Parsed<b
   return { ok: true, value: number };
 }
 
+// --- Shared rules (keiretsu/rules.json) ---------------------------------------------------------
+
+export const SYMBOL_RULE = rules.symbol.rule;
+const SYMBOL = new RegExp(`^(?:${rules.symbol.pattern})$`);
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** Symbols are case-insensitive and listed in capitals; only ASCII is capitalised, so that no other letter turns into a valid one. */
+export function normaliseSymbol(input: string): string {
+  const text = input.trim();
+  return ASCII.test(text) ? text.toUpperCase() : text;
+}
+
+/** The listed form of a ticker symbol ("andes" -> "ANDES"). */
+export function parseSymbol(input: string): Parsed<string> {
+  const symbol = normaliseSymbol(input);
+  if (symbol === '') return { ok: false, error: 'Enter a ticker symbol.' };
+  return SYMBOL.test(symbol) ? { ok: true, value: symbol } : { ok: false, error: `A symbol is ${SYMBOL_RULE}.` };
+}
+
+export type InvestorKind = keyof typeof rules.investor_kinds;
+export const INVESTOR_KINDS: Record<InvestorKind, number> = rules.investor_kinds;
+const ISSUER_KINDS = new Set(rules.issuer_kinds.map((name) => INVESTOR_KINDS[name as InvestorKind]));
+const ISSUER_RULE = `${rules.issuer_rule.charAt(0).toUpperCase()}${rules.issuer_rule.slice(1)}.`;
+export const FLAG_QUALIFIED = rules.flags.qualified;
+export const FLAG_ISSUER = rules.flags.issuer;
+
+const COUNTRY_BY_ALPHA2 = new Map(rules.countries.map((country) => [country.alpha2, country]));
+const COUNTRY_BY_NUMERIC = new Map(rules.countries.map((country) => [country.numeric, country]));
+
+/** An ISO 3166-1 country written as alpha-2 ("CL", "cl") or numeric ("152", "076") -> its numeric code. */
+export function parseCountry(input: string): Parsed<number> {
+  const text = input.trim();
+  if (text === '') return { ok: false, error: 'Enter a country.' };
+  const country = /^[0-9]{1,3}$/.test(text) ? COUNTRY_BY_NUMERIC.get(Number(text)) : ASCII.test(text) ? COUNTRY_BY_ALPHA2.get(text.toUpperCase()) : undefined;
+  return country ? { ok: true, value: country.numeric } : { ok: false, error: 'Enter an ISO 3166 country: two letters such as CL, or a number such as 152.' };
+}
+
+/** "Chile" for 152; the bare number for a code outside ISO 3166-1. */
+export function countryName(code: number): string {
+  return COUNTRY_BY_NUMERIC.get(code)?.name ?? String(code);
+}
+
 // --- Registrar ---------------------------------------------------------------------------------
 
 export interface OnboardingInput {
@@ -97,19 +141,19 @@ export function validateOnboarding(input: OnboardingInput, now: bigint): Validat
   const errors: Record<string, string> = {};
   const wallet = field(parseAddress(input.wallet), errors, 'wallet');
   const reference = field(text(input.kycReference, 'the KYC file reference', 256), errors, 'kycReference');
-  const kind = input.kind === '1' || input.kind === '2' ? Number(input.kind) : undefined;
+  const kind = Object.values(INVESTOR_KINDS).find((code) => String(code) === input.kind);
   if (kind === undefined) errors.kind = 'Choose a natural person or an enterprise.';
-  const country = field(whole(input.country, 'The country code', 1n, 999n), errors, 'country');
+  const country = field(parseCountry(input.country), errors, 'country');
   const expiry = field(parseDateTime(input.expiry), errors, 'expiry');
   if (expiry !== undefined && expiry <= now) errors.expiry = 'The KYC expiry must be in the future.';
-  if (input.issuer && kind !== 2) errors.issuer = 'Only an enterprise can be an issuer.';
+  if (input.issuer && (kind === undefined || !ISSUER_KINDS.has(kind))) errors.issuer = ISSUER_RULE;
   return collect(errors, () => ({
     wallet: wallet!,
     kycHash: keccak256(stringToHex(reference!)),
     kind: kind!,
-    country: Number(country),
+    country: country!,
     expiry: expiry!,
-    flags: (input.qualified ? 1 : 0) | (input.issuer ? 2 : 0),
+    flags: (input.qualified ? FLAG_QUALIFIED : 0) | (input.issuer ? FLAG_ISSUER : 0),
   }));
 }
 
@@ -145,8 +189,7 @@ export function validateIssuance(input: IssuanceInput, cashDecimals: number): Va
   const errors: Record<string, string> = {};
   const isin = field(parseIsin(input.isin), errors, 'isin');
   const name = field(text(input.name, 'the company name', 64), errors, 'name');
-  const symbol = field(text(input.symbol.toUpperCase(), 'a ticker symbol', 16), errors, 'symbol');
-  if (symbol && !/^[A-Z0-9.]+$/.test(symbol)) errors.symbol = 'Letters, digits and dots only.';
+  const symbol = field(parseSymbol(input.symbol), errors, 'symbol');
   const decimals = field(whole(input.decimals, 'Decimals', 0n, 18n), errors, 'decimals');
   const lotSize = decimals === undefined ? undefined : field(parseAmount(input.lotSize, Number(decimals), { max: MAX_48_BITS }), errors, 'lotSize');
   const tickSize = field(parseAmount(input.tickSize, cashDecimals, { max: MAX_48_BITS }), errors, 'tickSize');

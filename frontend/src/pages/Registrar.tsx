@@ -12,12 +12,12 @@ import { useTx } from '../hooks/useTx';
 import { formatDate, formatTokenAmount } from '../lib/format';
 import { parseAddress, parseAmount } from '../lib/parse';
 import { isBusy } from '../lib/txState';
-import { parseDateTime, toDateTimeInput, validateOnboarding, type OnboardingInput } from '../lib/validation';
+import { INVESTOR_KINDS, countryName, parseCountry, parseDateTime, toDateTimeInput, validateOnboarding, type OnboardingInput } from '../lib/validation';
 import { useWallet } from '../wallet/useWallet';
 
 const KINDS = [
-  ['1', 'Natural person'],
-  ['2', 'Enterprise'],
+  [String(INVESTOR_KINDS.natural), 'Natural person'],
+  [String(INVESTOR_KINDS.enterprise), 'Enterprise'],
 ] as const;
 
 const ONE_YEAR_MS = 365 * 86_400_000;
@@ -44,6 +44,7 @@ function Onboard() {
     if (await tx.send({ address: contracts.registry!, abi: registryAbi, functionName: 'register_investor', args: [wallet, kycHash, kind, country, expiry, flags] }, 'Register the investor')) form.reset();
   };
   const { values, set } = form;
+  const country = parseCountry(values.country);
   return (
     <Card title="Onboard an investor" testId="onboard">
       <form className="form" onSubmit={(event) => { event.preventDefault(); void submit(); }}>
@@ -57,7 +58,7 @@ function Onboard() {
               </select>
             )}
           </Field>
-          <TextField label="Country (ISO 3166 number)" name="country" value={values.country} onChange={set('country')} error={errors.country} inputMode="numeric" placeholder="152" />
+          <TextField label="Country (ISO 3166 code)" name="country" value={values.country} onChange={set('country')} error={errors.country} placeholder="CL or 152" hint={country.ok ? countryName(country.value) : 'Two letters or the number'} />
         </div>
         <TextField label="KYC valid until (UTC)" name="expiry" type="date" value={values.expiry} onChange={set('expiry')} error={errors.expiry} />
         <label className="checkbox"><input type="checkbox" name="qualified" checked={values.qualified} onChange={(event) => set('qualified')(event.target.checked)} /> Qualified investor</label>
@@ -96,7 +97,7 @@ function Investor() {
             <>
               <dl className="facts small">
                 <div className="facts__row"><dt>Status</dt><dd><Badge tone={kyc.status === 'verified' ? 'ok' : 'warn'} testId="investor-status">{kyc.status}</Badge></dd></div>
-                <div className="facts__row"><dt>Kind · country</dt><dd>{record.kind === 2 ? 'Enterprise' : 'Natural person'} · {record.country}</dd></div>
+                <div className="facts__row"><dt>Kind · country</dt><dd>{record.kind === INVESTOR_KINDS.enterprise ? 'Enterprise' : 'Natural person'} · {countryName(record.country)}</dd></div>
                 <div className="facts__row"><dt>KYC until</dt><dd>{formatDate(record.expiry)}</dd></div>
                 <div className="facts__row"><dt>Flags</dt><dd>{[record.qualified && 'qualified', record.issuer && 'issuer'].filter(Boolean).join(', ') || 'none'}</dd></div>
               </dl>
