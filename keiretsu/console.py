@@ -13,7 +13,7 @@ from keiretsu.countries import country_code
 from keiretsu.isin import make_isin
 from keiretsu.reports import cap_table, dividends_report, trades
 from keiretsu.rules import FLAG_ISSUER, FLAG_QUALIFIED, KINDS, issuer_kind_problem
-from keiretsu.symbols import listed_tokens, resolve_symbol
+from keiretsu.symbols import listed_tokens, resolve_security
 
 BUY, SELL = 0, 1
 MAX_DEPTH = 50
@@ -45,8 +45,8 @@ class OperatorConsole:
         return dict(self._listed)
 
     def security(self, symbol: str):
-        """The security token with this symbol, in any case ("andes" finds ANDES)."""
-        return resolve_symbol(self.factory, self.token_type, symbol)
+        """The security token with this symbol, in any case ("andes" finds ANDES), or at this address."""
+        return resolve_security(self.factory, self.token_type, symbol)
 
     def onboard_investor(
         self, wallet: str, kyc_file: str, kind: str = "natural", country: str = "CH", years: int = 1,

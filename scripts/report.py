@@ -9,15 +9,15 @@ from ape.cli import ConnectedProviderCommand
 from keiretsu.clones import clone_at
 from keiretsu.manifest import contract_address, load_manifest
 from keiretsu.reports import Report, cap_table, dividend_payments_report, dividends_report, trades
-from keiretsu.symbols import UnknownSymbol, resolve_symbol
+from keiretsu.symbols import UnknownSecurity, resolve_security
 
 
 def _listing(symbol: str):
     """The security token with this symbol, in any case, and its listing (market, offering, status)."""
     factory = project.IssuanceFactory.at(contract_address("IssuanceFactory", chain.chain_id))
     try:
-        token = resolve_symbol(factory, project.SecurityToken, symbol)
-    except UnknownSymbol as error:
+        token = resolve_security(factory, project.SecurityToken, symbol)
+    except UnknownSecurity as error:
         raise click.ClickException(f"{error} (chain {chain.chain_id})") from None
     return token, factory.security_by_token(token)
 

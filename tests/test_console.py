@@ -7,7 +7,7 @@ from ape import chain
 from keiretsu.clones import clone_at
 from keiretsu.console import OperatorConsole
 from keiretsu.isin import make_isin
-from keiretsu.symbols import UnknownSymbol, resolve_symbol
+from keiretsu.symbols import UnknownSecurity, resolve_security
 from tests.fixtures.factory import issuance_request
 from tests.fixtures.market import BUY, SELL, place
 
@@ -53,15 +53,18 @@ def test_securities_by_symbol_in_any_case(console, factory, verified_issuer, age
     assert capsys.readouterr().out.startswith("Cap table of ACME (1 holders, 10 shares)")
 
 
-def test_resolve_symbol_is_the_one_lookup(console, factory, project):
+def test_resolve_security_is_the_one_lookup(console, factory, project, cash):
     _, token = console
-    for written in ("ACME", "acme", " Acme "):
-        assert resolve_symbol(factory, project.SecurityToken, written) == token
+    for written in ("ACME", "acme", " Acme ", token.address, token.address.lower()):
+        assert resolve_security(factory, project.SecurityToken, written) == token
     for unknown in ("ACMEX", "AC.ME", "ıCME"):
-        with pytest.raises(UnknownSymbol) as error:
-            resolve_symbol(factory, project.SecurityToken, unknown)
+        with pytest.raises(UnknownSecurity) as error:
+            resolve_security(factory, project.SecurityToken, unknown)
         assert error.value.listed == ["ACME"]
         assert str(error.value) == f"no security with symbol {unknown!r}; listed: ACME"
+    # An address that is not a listed security, such as the cash token's.
+    with pytest.raises(UnknownSecurity, match=f"no security at {cash.address}; listed: ACME"):
+        resolve_security(factory, project.SecurityToken, cash.address)
 
 
 def test_onboard_and_status(console, registry, operator, registrar, alice):
