@@ -16,6 +16,7 @@ import { isBusy } from '../lib/txState';
 import {
   hashBytes,
   toDateTimeInput,
+  SYMBOL_RULE,
   validateDividend,
   validateDocument,
   validateIssuance,
@@ -68,7 +69,7 @@ function IssueSecurity({ issuer, cash }: { issuer: Address; cash: CashInfo }) {
       <form className="form" onSubmit={(event) => { event.preventDefault(); void submit(); }}>
         <div className="form-row">
           <TextField label="ISIN" name="isin" value={values.isin} onChange={set('isin')} error={errors.isin} placeholder="CL0000000001" />
-          <TextField label="Ticker symbol" name="symbol" value={values.symbol} onChange={set('symbol')} error={errors.symbol} placeholder="ACME" />
+          <TextField label="Ticker symbol" name="symbol" value={values.symbol} onChange={set('symbol')} error={errors.symbol} placeholder="ACME" hint={`${SYMBOL_RULE}, unique on the platform`} />
         </div>
         <TextField label="Company name" name="name" value={values.name} onChange={set('name')} error={errors.name} />
         <div className="form-row">
