@@ -98,3 +98,15 @@ def test_a_user_error_is_one_line_and_sends_nothing(demo, chain, accounts, argum
 
 def test_report_names_an_unknown_symbol_in_one_line(demo, chain):
     assert "no security with symbol cobre is listed" in one_line_error(run(chain, demo, "report", "trades", "cobre"))
+
+
+def test_listing_the_scripts_loads_no_chain():
+    """`ape run` imports every script to list its commands, even for `--help`: none may load Ape's
+    chain manager (pandas, web3 providers: seconds) before a command runs."""
+    heavy = ("ape.managers.chain", "pandas")
+    code = f"import runpy, sys\nfor path in sys.argv[1:]: runpy.run_path(path)\nprint([m for m in {heavy!r} if m in sys.modules])"
+    scripts = sorted(str(path) for path in (EXAMPLES.parent / "scripts").glob("*.py"))
+    environment = {**os.environ, "PYTHONPATH": str(EXAMPLES.parent)}
+    result = subprocess.run([sys.executable, "-c", code, *scripts], capture_output=True, text=True, env=environment, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
