@@ -48,6 +48,8 @@ def cli(account, security_name, dividend_id, batch_size, holders_file, from_bloc
     from keiretsu.manifest import contract_address, load_manifest
 
     dividends = project.Dividends.at(dividends_address or contract_address("Dividends", chain.chain_id, deployments))
+    if int(dividends.factory(), 16) == 0:
+        raise UserError(f"the Dividends contract {dividends.address} has no factory yet: it serves no security")
     security = find_security(project.IssuanceFactory.at(dividends.factory()), security_name)
     token = security.token
     count = dividends.dividend_count(token)

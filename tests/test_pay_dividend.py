@@ -48,7 +48,7 @@ def test_pushes_to_every_unpaid_holder(security, dividends, declare, cash, chain
     assert not dividends.claimed(security, dividend_id, dave)
 
 
-def test_refuses_a_token_the_factory_did_not_list(token, dividends, chain, tmp_path):
+def test_refuses_a_token_the_factory_did_not_list(token, factory, dividends, chain, tmp_path):
     result = run_script(
         chain, "--account", "TEST::3", "--token", token.address, "--dividend", "1",
         "--dividends", dividends.address, "--deployments", str(tmp_path),
