@@ -230,7 +230,7 @@ function DividendDesk({ security, cash, issuer, now }: { security: Security; cas
     if (await tx.send({ address: contracts.dividends!, abi: DividendsAbi, functionName: 'declare', args: [security.token, cash.address, terms.amount, terms.recordTimestamp, terms.paymentDate, terms.expiry, []] }, `Declare a dividend on ${security.symbol}`)) form.reset();
   };
   return (
-    <Card title="Declare a dividend" testId="dividend-desk">
+    <Card title="Declare a dividend" testId="dividend-desk" className="desk__wide">
       <form className="form" onSubmit={(event) => { event.preventDefault(); void submit(); }}>
         <TextField label={`Total amount (${cash.symbol})`} name="dividend-amount" value={values.amount} onChange={set('amount')} error={errors.amount ?? (shortOfCash ? `Your wallet holds ${unit.cash(position.data!.balance)}.` : undefined)} inputMode="decimal" hint={position.data ? `You hold ${unit.cash(position.data.balance)}; shared pro rata to holdings at the record date.` : undefined} />
         <div className="form-row">
