@@ -281,7 +281,7 @@ function History({ data, cash, wallet }: { data: Portfolio; cash: CashInfo; wall
       {entries.length === 0 ? (
         <p className="muted">Nothing yet.</p>
       ) : (
-        <table className="table table--compact">
+        <table className="table table--compact table--stack">
           <thead><tr><th>Time (UTC)</th><th>Security</th><th>What</th><th className="num">Shares</th><th className="num">Cash</th></tr></thead>
           <tbody>
             {entries.map((entry) => {
