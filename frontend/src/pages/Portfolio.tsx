@@ -2,6 +2,7 @@ import { DividendsAbi, OrderBookAbi, ShareholderVotesAbi } from '@generated/abis
 import { Link } from 'react-router';
 import { isAddressEqual, type Address, type PublicClient } from 'viem';
 import { useBalance } from 'wagmi';
+import { securityActions, UpcomingActions } from '../components/CorporateActions';
 import { RequireWallet } from '../components/RequireWallet';
 import { TxStatus } from '../components/TxStatus';
 import { Badge, Card, Stat, units } from '../components/ui';
@@ -393,6 +394,11 @@ function PortfolioView() {
     <>
       <Holdings data={portfolio.data} cash={cash.data} wallet={address} now={now!} />
       <CreditedCash data={portfolio.data} cash={cash.data} />
+      <UpcomingActions
+        rows={portfolio.data.positions.filter(({ holding }) => holding.balance > 0n).flatMap(({ security, dividends, votes }) => securityActions(security, dividends, votes, now!))}
+        cash={cash.data}
+        showSecurity
+      />
       <div className="grid-2">
         <Dividends data={portfolio.data} cash={cash.data} now={now!} />
         <Votes data={portfolio.data} now={now!} />
