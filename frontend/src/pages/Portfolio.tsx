@@ -120,7 +120,7 @@ function Holdings({ data, cash, wallet, now }: { data: Portfolio; cash: CashInfo
         <div className="table-wrap">
           <table className="table">
             <thead>
-              <tr><th>Security</th><th className="num">Balance</th><th className="num">Free</th><th className="num">On orders</th><th className="num">Frozen</th><th className="num">Value</th></tr>
+              <tr><th>Security</th><th className="num">Balance</th><th className="num hide-phone" title="Balance less what is on orders or frozen">Free</th><th className="num">On orders</th><th className="num">Frozen</th><th className="num">Value</th></tr>
             </thead>
             <tbody>
               {held.map(({ security, holding, valued }) => {
@@ -129,7 +129,7 @@ function Holdings({ data, cash, wallet, now }: { data: Portfolio; cash: CashInfo
                   <tr key={security.token} data-testid={`holding-${security.symbol}`}>
                     <td><Link to={`/security/${security.symbol}`} className="symbol">{security.symbol}</Link> {holding.walletFrozen && <Badge tone="error">wallet frozen</Badge>}</td>
                     <td className="num" data-testid="holding-balance">{formatShares(holding.balance, security.decimals)}</td>
-                    <td className="num">{formatShares(holding.free, security.decimals)}</td>
+                    <td className="num hide-phone">{formatShares(holding.free, security.decimals)}</td>
                     <td className="num">{formatShares(holding.held, security.decimals)}</td>
                     <td className="num">{formatShares(holding.frozen, security.decimals)}</td>
                     <td className="num" data-testid="holding-value" title={valued.mark?.source === 'offering' ? 'at the offering price: no trade yet' : "at the book's last trade"}>
