@@ -60,8 +60,9 @@ console: install  ## ape console on the running `make up` chain (KEIRETSU_CHAIN_
 
 test: install test-contracts test-frontend  ## install what is missing and run every test
 
+# Two groups of test files run side by side, each on an anvil of its own (tests/parallel.py says why).
 test-contracts: install frontend/node_modules/.installed  # tests/test_up.py builds the dApp
-	ape test tests/ -p no:cacheprovider
+	$(PY) -m tests.parallel $(TEST_FLAGS)
 
 test-frontend: install install-frontend install-browser
 	ape compile
