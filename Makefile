@@ -10,8 +10,10 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/$(ANVIL_DIR):$(PATH)
 export PYTHONPATH := $(CURDIR)
 
 UV_VERSION  := 0.13.8
+# The chain `make console` reaches: make up's defaults, or what its banner says.
+KEIRETSU_CHAIN_PORT ?= 8545
 
-.PHONY: help install install-frontend up test test-contracts test-frontend test-legacy bench fuzz load clean
+.PHONY: help install install-frontend install-browser up console test test-contracts test-frontend test-legacy bench fuzz load clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -22,6 +24,12 @@ $(VENV)/.installed: requirements.lock
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@test -x $(UV) || $(VENV)/bin/pip install --quiet uv==$(UV_VERSION)
 	$(UV) pip install --quiet --python $(PY) -r requirements.lock
+	@touch $@
+
+# Byte-compiled once, not on every start: with PYTHONDONTWRITEBYTECODE (or a read-only venv) each
+# `ape run` compiled Ape's modules from source again, about two thirds of its time.
+$(VENV)/.compiled: $(VENV)/.installed
+	-$(PY) -m compileall -qq -j 0 $(VENV)/lib
 	@touch $@
 
 node_modules/.installed: package-lock.json
@@ -36,21 +44,27 @@ frontend/node_modules/.installed: frontend/package-lock.json
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
-install: $(VENV)/.installed node_modules/.installed  ## install the pinned Python and chain dependencies
+install: $(VENV)/.installed $(VENV)/.compiled node_modules/.installed  ## install the pinned Python and chain dependencies
 
-install-frontend: frontend/node_modules/.installed /usr/bin/chromium
+install-frontend: frontend/node_modules/.installed  ## install the dApp's packages
+
+install-browser: /usr/bin/chromium  ## install Debian's chromium for the end-to-end tests (needs root)
 
 # --- the two commands ---
 
 up: install install-frontend  ## start the local chain (state on disk), deploy, seed a demo market, serve the dApp
 	$(PY) -m keiretsu.up $(UP_FLAGS)
 
+console: install  ## ape console on the running `make up` chain (KEIRETSU_CHAIN_PORT, KEIRETSU_DEPLOYMENTS: as its banner says)
+	APE_FOUNDRY_HOST=http://127.0.0.1:$(KEIRETSU_CHAIN_PORT) $(VENV)/bin/ape console
+
 test: install test-contracts test-frontend  ## install what is missing and run every test
 
+# Two groups of test files run side by side, each on an anvil of its own (tests/parallel.py says why).
 test-contracts: install frontend/node_modules/.installed  # tests/test_up.py builds the dApp
-	ape test tests/ -p no:cacheprovider
+	$(PY) -m tests.parallel $(TEST_FLAGS)
 
-test-frontend: install install-frontend
+test-frontend: install install-frontend install-browser
 	ape compile
 	cd frontend && npm run gen -- --allow-missing-deployment && npm run build && npm test && npm run e2e
 

@@ -6,10 +6,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ape import chain
-
-from keiretsu.clones import clone_at
-
 # Dividends.pay takes at most this many holders per call.
 MAX_BATCH = 100
 SKIP_REASONS = {1: "already paid", 2: "frozen", 3: "excluded", 4: "nothing due"}
@@ -28,17 +24,9 @@ class PaymentRun:
         return sum(self.paid.values())
 
 
-def listed_security(dividends: Any, token_address: str, token_type: Any) -> Any:
-    """The security at `token_address`, once the Dividends contract confirms that the platform's
-    factory listed it: an address that is not the platform's security is not asked anything."""
-    if not dividends.listed(token_address):
-        raise ValueError(f"{token_address} is not a security listed by the platform's factory")
-    return clone_at(token_type, token_address)
-
-
 def holders_from_transfers(token: Any, from_block: int, to_block: int | None = None) -> list[str]:
     """Every wallet that received shares of `token` from `from_block` to `to_block` (default: the head), in order."""
-    stop = chain.blocks.height + 1 if to_block is None else to_block + 1
+    stop = token.chain_manager.blocks.height + 1 if to_block is None else to_block + 1
     seen: dict[str, None] = {}
     for log in token.Transfer.range(from_block, stop):
         seen.setdefault(log.receiver, None)

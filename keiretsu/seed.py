@@ -9,6 +9,7 @@ again. `demo_seeded_for` (the registry address) marks a chain whose seeding is c
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -31,10 +32,11 @@ GOOD_TILL_CANCELLED, IMMEDIATE_OR_CANCEL = 0, 1
 MAX_FILLS = 32
 UNLIMITED = 2**256 - 1
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
-# The demo offerings run this long before the seeding moves the clock past their end; the
-# dividend's record and payment date lie this far ahead of its declaration.
+# The demo offerings would run this long; each sells out its hard cap at once and is closed early by
+# its issuer, so the chain's clock never moves ahead of real time. The dividend's record and
+# payment date lie this far ahead of its declaration: seeding waits for them in real time.
 OFFERING_SECONDS = 600
-DIVIDEND_DELAY_SECONDS = 60
+DIVIDEND_DELAY_SECONDS = 5
 
 # (account index, role, country, kind, flags)
 ISSUERS = [(2, "issuer: Andes Robotics SA", 152, ENTERPRISE, ISSUER_FLAG), (3, "issuer: Pampa Foods SRL", 32, ENTERPRISE, ISSUER_FLAG)]
@@ -102,10 +104,10 @@ def demo_accounts(accounts: list) -> list[DemoAccount]:
     return people
 
 
-def advance_time(seconds: int) -> None:
-    """Moves the local chain's clock forward and mines a block at the new time."""
-    chain.provider.make_request("evm_increaseTime", [seconds])
-    chain.provider.make_request("evm_mine", [])
+def wait_until(timestamp: int) -> None:
+    """Waits in real time until the next block is past `timestamp` (never moves the chain's clock)."""
+    while chain.pending_timestamp <= timestamp:
+        time.sleep(0.25)
 
 
 def demo_steps(deployment: Deployment, accounts: list) -> Iterator[tuple[str, Callable[[], None]]]:
@@ -164,8 +166,7 @@ def demo_steps(deployment: Deployment, accounts: list) -> Iterator[tuple[str, Ca
             if offering.subscription_of(subscriber) == 0:
                 cash.approve(offering, offering.cost_of(shares), sender=subscriber)
                 offering.subscribe(shares, sender=subscriber)
-        advance_time(max(0, offering.end_time() - chain.blocks.head.timestamp))
-        offering.close(sender=operator)
+        offering.close(sender=accounts[security.issuer_index])  # sold out: the issuer closes before the end
         offering.settle_many(subscribers, sender=operator)
 
     def trade(security: DemoSecurity) -> None:
@@ -181,11 +182,11 @@ def demo_steps(deployment: Deployment, accounts: list) -> Iterator[tuple[str, Ca
     def pay_dividend(security: DemoSecurity) -> None:
         token, _ = token_of(security)
         issuer = accounts[security.issuer_index]
-        record = chain.blocks.head.timestamp + DIVIDEND_DELAY_SECONDS
         cash.approve(dividends, security.dividend, sender=issuer)
+        record = chain.pending_timestamp + DIVIDEND_DELAY_SECONDS
         receipt = dividends.declare(token, cash, security.dividend, record, record, record + ONE_YEAR, [], sender=issuer)
         dividend_id = receipt.return_value
-        advance_time(DIVIDEND_DELAY_SECONDS + 1)
+        wait_until(record)
         for number in security.claimants:
             dividends.claim(token, dividend_id, sender=investor(number))
         dividends.pay(token, dividend_id, [investor(number) for number in security.paid_by_agent], sender=operator)

@@ -46,6 +46,8 @@ DEFAULT_CHAIN_PORT = 8545
 DEFAULT_DAPP_PORT = 5173
 FRONTEND = REPO / "frontend"
 VITE = FRONTEND / "node_modules/.bin/vite"
+# The virtual environment's ape (`make install`): a fresh shell has no ape on its PATH.
+APE = REPO / ".venv/bin/ape"
 # Exit status of a `make up` refused because another one runs on the same chain directory.
 ALREADY_RUNNING = 3
 READY_LINE = "Keiretsu is up."
@@ -250,6 +252,21 @@ def tool_environment(settings: Settings) -> str:
     return variables
 
 
+def console_command(settings: Settings) -> str:
+    """`make console` with what it needs to reach this chain (nothing more for the defaults)."""
+    command = "make console"
+    if settings.chain_port != DEFAULT_CHAIN_PORT:
+        command += f" KEIRETSU_CHAIN_PORT={settings.chain_port}"
+    if settings.deployments != DEPLOYMENTS:
+        command += f" KEIRETSU_DEPLOYMENTS={settings.deployments}"
+    return command
+
+
+def script_command(settings: Settings, script: str) -> str:
+    """An `ape run` of the project's virtual environment on this chain, to run from the repository."""
+    return f"{tool_environment(settings)} {APE.relative_to(REPO)} run {script}"
+
+
 def banner(settings: Settings, dapp_url: str) -> str:
     from ape import accounts
 
@@ -264,7 +281,9 @@ def banner(settings: Settings, dapp_url: str) -> str:
         f"  state      {settings.chain_dir / 'state.json'}",
         f"  manifest   {settings.deployments / f'{CHAIN_ID}.json'}",
         f"  wallets    import the dev mnemonic into a browser wallet: {DEV_MNEMONIC}",
-        f"  tools      {tool_environment(settings)} ape console  (or: ape run report trades ANDES)",
+        f"  console    {console_command(settings)}",
+        f"  scripts    {script_command(settings, 'report trades ANDES')}",
+        "             (from the repository; docs/operations.md lists every script)",
         "",
         "Demo accounts:",
     ]

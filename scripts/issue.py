@@ -3,16 +3,11 @@
 from pathlib import Path
 
 import click
-from ape import chain, project
-from ape.cli import ConnectedProviderCommand, account_option
 
-from keiretsu.deploy import Deployment
-from keiretsu.issuance import check_parties, issue_all, parse_issuances
-from keiretsu.manifest import contract_address
-from keiretsu.onboarding import FileRejected
+from keiretsu.cli import PlatformCommand, account_option
 
 
-@click.command(cls=ConnectedProviderCommand)
+@click.command(cls=PlatformCommand)
 @account_option()
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
               help="YAML with a `securities:` list; see examples/issuances.yaml for every field.")
@@ -23,14 +18,17 @@ def cli(account, path, factory):
     listed yet (token, rules, documents, market) and creates its offering. A re-run skips what exists.
 
     The account must be the issuer of every entry or hold the factory's OPERATOR_ROLE."""
+    from ape import chain, project
+
+    from keiretsu.deploy import Deployment
+    from keiretsu.issuance import check_parties, issue_all, parse_issuances
+    from keiretsu.manifest import contract_address
+
     contract = project.IssuanceFactory.at(factory or contract_address("IssuanceFactory", chain.chain_id))
     cash = project.CashToken.at(contract.CASH_TOKEN())
-    try:
-        issuances = parse_issuances(path, cash_decimals=cash.decimals())
-        registry = Deployment.registry_at(contract.REGISTRY())
-        check_parties(contract, registry, account.address, issuances, chain.pending_timestamp)
-    except FileRejected as rejected:
-        raise click.ClickException(str(rejected)) from None
+    issuances = parse_issuances(path, cash_decimals=cash.decimals())
+    registry = Deployment.registry_at(contract.REGISTRY())
+    check_parties(contract, registry, account.address, issuances, chain.pending_timestamp)
     with click.progressbar(length=len(issuances), label="issuing") as bar:
         report = issue_all(contract, account, issuances, now=lambda: chain.pending_timestamp, progress=bar.update)
     for issuance in report.skipped:

@@ -3,15 +3,11 @@
 from pathlib import Path
 
 import click
-from ape import chain
-from ape.cli import ConnectedProviderCommand, account_option
 
-from keiretsu.deploy import Deployment
-from keiretsu.manifest import contract_address
-from keiretsu.onboarding import FileRejected, onboard, parse_investors
+from keiretsu.cli import PlatformCommand, account_option
 
 
-@click.command(cls=ConnectedProviderCommand)
+@click.command(cls=PlatformCommand)
 @account_option()
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
               help="CSV with columns wallet, kyc_hash, kind (natural|enterprise), country (alpha-2 or numeric), "
@@ -20,11 +16,15 @@ from keiretsu.onboarding import FileRejected, onboard, parse_investors
 @click.option("--registry", default=None, help="Identity registry (token implementation) address (default: from the deployment manifest).")
 def cli(account, path, batch_size, registry):
     """Validates the whole file first (every bad row is reported with its line number and nothing is
-    sent), then registers the investors not registered yet; a re-run skips those already registered."""
-    try:
-        investors = parse_investors(path)
-    except FileRejected as rejected:
-        raise click.ClickException(str(rejected)) from None
+    sent), then registers the investors not registered yet; a re-run skips those already registered.
+    The account needs the registry's REGISTRAR_ROLE."""
+    from ape import chain
+
+    from keiretsu.deploy import Deployment
+    from keiretsu.manifest import contract_address
+    from keiretsu.onboarding import onboard, parse_investors
+
+    investors = parse_investors(path)
     contract = Deployment.registry_at(registry or contract_address("IdentityRegistry", chain.chain_id))
     pending = sum(1 for investor in investors if not contract.contains(investor.wallet))
     with click.progressbar(length=pending, label="registering") as bar:

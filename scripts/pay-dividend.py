@@ -3,18 +3,16 @@
 from pathlib import Path
 
 import click
-from ape import chain, project
-from ape.cli import ConnectedProviderCommand, account_option
 
-from keiretsu.cli import deployments_option
-from keiretsu.dividends import MAX_BATCH, holders_from_transfers, listed_security, pay_dividend, unpaid_holders
-from keiretsu.manifest import contract_address, load_manifest
+from keiretsu.cli import PlatformCommand, UserError, account_option, deployments_option, find_security, in_units, utc
+from keiretsu.dividends import MAX_BATCH
 
 
-@click.command(cls=ConnectedProviderCommand)
+@click.command(cls=PlatformCommand)
 @account_option()
-@click.option("--token", "token_address", required=True, help="The security token's address.")
-@click.option("--dividend", "dividend_id", type=int, required=True, help="The dividend's id on that token.")
+@click.option("--token", "security_name", required=True, metavar="SYMBOL|ADDRESS",
+              help="The security: its symbol (any case) or its token's address.")
+@click.option("--dividend", "dividend_id", type=click.IntRange(min=1), required=True, help="The dividend's id on that security (from 1).")
 @click.option(
     "--batch-size",
     type=click.IntRange(1, MAX_BATCH),
@@ -36,18 +34,33 @@ from keiretsu.manifest import contract_address, load_manifest
 )
 @click.option("--dividends", "dividends_address", default=None, help="The Dividends contract (default: from the deployment manifest).")
 @deployments_option()
-def cli(account, token_address, dividend_id, batch_size, holders_file, from_block, dividends_address, deployments):
-    """Pays dividend DIVIDEND of TOKEN to every holder at its record date who was not paid yet.
+def cli(account, security_name, dividend_id, batch_size, holders_file, from_block, dividends_address, deployments):
+    """Pays dividend DIVIDEND of the security TOKEN to every holder at its record date who was not
+    paid yet.
 
     The holders are the receivers of the token's Transfer events (or the wallets of
     --holders-file); those with nothing due or already paid are left out, and the rest are paid
     by the token's agent (the signing account) in batches, each holder at most once. Frozen
     holders are skipped by the contract and can be paid later."""
+    from ape import chain, project
+
+    from keiretsu.dividends import holders_from_transfers, pay_dividend, unpaid_holders
+    from keiretsu.manifest import contract_address, load_manifest
+
     dividends = project.Dividends.at(dividends_address or contract_address("Dividends", chain.chain_id, deployments))
-    try:
-        token = listed_security(dividends, token_address, project.SecurityToken)
-    except ValueError as refusal:
-        raise click.BadParameter(str(refusal), param_hint="--token") from refusal
+    if int(dividends.factory(), 16) == 0:
+        raise UserError(f"the Dividends contract {dividends.address} has no factory yet: it serves no security")
+    security = find_security(project.IssuanceFactory.at(dividends.factory()), security_name)
+    token = security.token
+    count = dividends.dividend_count(token)
+    if dividend_id > count:
+        declared = {0: "no dividend", 1: "dividend 1"}.get(count, f"dividends 1 to {count}")
+        raise UserError(f"{security.symbol} has no dividend {dividend_id} (it has {declared})")
+    dividend = dividends.dividend(token, dividend_id)
+    if chain.pending_timestamp < dividend.payment_date:
+        raise UserError(f"dividend {dividend_id} of {security.symbol} is payable from {utc(dividend.payment_date)}")
+    cash = project.CashToken.at(dividend.cash)
+    currency, decimals = cash.symbol(), cash.decimals()
     if holders_file:
         candidates = [line.strip() for line in holders_file.read_text().splitlines() if line.strip()]
     else:
@@ -56,9 +69,9 @@ def cli(account, token_address, dividend_id, batch_size, holders_file, from_bloc
             from_block = manifest["deployment_block"] if manifest else 0
         candidates = holders_from_transfers(token, from_block)
     due = unpaid_holders(dividends, token, dividend_id, candidates)
-    click.echo(f"{len(candidates)} candidate wallets, {len(due)} with an unpaid dividend")
+    click.echo(f"{len(candidates)} candidate wallets, {len(due)} with an unpaid dividend {dividend_id} of {security.symbol}")
     with click.progressbar(length=len(due), label="paying") as bar:
         run = pay_dividend(dividends, token, dividend_id, due, account, batch_size, on_batch=bar.update)
-    click.echo(f"paid {len(run.paid)} holders {run.total} in {run.transactions} transactions")
+    click.echo(f"paid {len(run.paid)} holders {in_units(run.total, decimals, currency)} in {run.transactions} transactions")
     for holder, reason in run.skipped.items():
         click.echo(f"skipped {holder}: {reason}")

@@ -18,8 +18,8 @@ GOOD_HASH = "0x" + "ab" * 32
 
 @pytest.fixture
 def example_issuers(register, accounts):
-    """The two issuers named in the example file, registered as enterprise issuers."""
-    for index in (2, 11):
+    """The two issuers named in the example file (dev accounts 2 and 19), registered as enterprise issuers."""
+    for index in (2, 19):
         register(accounts[index], kind=ENTERPRISE, flags=ISSUER_FLAG)
     return accounts[2], accounts[11]
 

@@ -130,4 +130,4 @@ def test_onboard_script_end_to_end(registry, chain, tmp_path):
     assert "12 registered, 0 skipped" in first.stdout
     second = subprocess.run(command + ["--file", str(EXAMPLE)], capture_output=True, text=True, env=environment, timeout=300)
     assert "0 registered, 12 skipped" in second.stdout
-    assert "skipped line 2: 0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65 is already registered" in second.stdout
+    assert "skipped line 2: 0x2546BcD3c84621e976D8185a91A922aE77ECEc30 is already registered" in second.stdout

@@ -40,7 +40,7 @@ def test_pushes_to_every_unpaid_holder(security, dividends, declare, cash, chain
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "6 candidate wallets, 4 with an unpaid dividend" in result.stdout
-    assert "paid 3 holders 21000000 in 2 transactions" in result.stdout
+    assert "paid 3 holders 21.00 DPESO in 2 transactions" in result.stdout
     assert f"skipped {dave.address}: frozen" in result.stdout
     assert [cash.balanceOf(w) for w in (alice, bob, carol, dave, erin, treasury)] == [
         1_000_000, 2_000_000, 4_000_000, 0, 16_000_000, 0
@@ -48,10 +48,10 @@ def test_pushes_to_every_unpaid_holder(security, dividends, declare, cash, chain
     assert not dividends.claimed(security, dividend_id, dave)
 
 
-def test_refuses_a_token_the_factory_did_not_list(token, dividends, chain, tmp_path):
+def test_refuses_a_token_the_factory_did_not_list(token, factory, dividends, chain, tmp_path):
     result = run_script(
         chain, "--account", "TEST::3", "--token", token.address, "--dividend", "1",
         "--dividends", dividends.address, "--deployments", str(tmp_path),
     )
     assert result.returncode != 0
-    assert "is not a security listed by the platform's factory" in result.stdout + result.stderr
+    assert f"no security with address {token.address} is listed" in result.stderr

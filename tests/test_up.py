@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -78,6 +79,22 @@ def abi(project, name: str) -> list[dict]:
     return [entry.model_dump(mode="json", by_alias=True, exclude_none=True) for entry in getattr(project, name).contract_type.abi]
 
 
+def fresh_shell(command: str) -> subprocess.CompletedProcess:
+    """`command` in bash from the repository, with the environment of a new login: no virtual
+    environment on the PATH, nothing of ours exported."""
+    environment = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root")}
+    return subprocess.run(["bash", "-c", command], cwd=REPO, env=environment, capture_output=True, text=True, timeout=300)
+
+
+def banner_commands_work_from_a_fresh_shell(console: str, script: str, rpc_url: str) -> None:
+    ran = fresh_shell(script)
+    assert ran.returncode == 0 and "Trades of ANDES (4 trades" in ran.stdout, ran.stdout + ran.stderr
+    planned = fresh_shell(f"make -n {console.removeprefix('make ')}")  # an interactive console: its command only
+    assert planned.returncode == 0, planned.stderr
+    assert f"APE_FOUNDRY_HOST={rpc_url} .venv/bin/ape console" in planned.stdout.splitlines()
+    assert (REPO / ".venv/bin/ape").exists()
+
+
 def demo_market(rpc_url: str, manifest_path: Path, project) -> dict:
     """Everything the demo market consists of, read from the chain."""
     web3 = Web3(Web3.HTTPProvider(rpc_url))
@@ -118,9 +135,15 @@ def test_make_up_seeds_serves_resumes_and_refuses_a_second_run(tmp_path, ports, 
     manifest = chain_dir / "deployments/31337.json"
 
     first = UpProcess(chain_dir, chain_port, dapp_port).start()
-    tools = f"APE_FOUNDRY_HOST={rpc_url} KEIRETSU_DEPLOYMENTS={chain_dir.resolve() / 'deployments'} ape console"
-    for line in ("dApp       " + dapp_url, "chain id   31337", "RPC URL    " + rpc_url, tools, "issuer: Andes Robotics SA", "investor 12"):
+    deployments = chain_dir.resolve() / "deployments"
+    console = f"make console KEIRETSU_CHAIN_PORT={chain_port} KEIRETSU_DEPLOYMENTS={deployments}"
+    script = f"APE_FOUNDRY_HOST={rpc_url} KEIRETSU_DEPLOYMENTS={deployments} .venv/bin/ape run report trades ANDES"
+    for line in ("dApp       " + dapp_url, "chain id   31337", "RPC URL    " + rpc_url, "console    " + console,
+                 "scripts    " + script, "issuer: Andes Robotics SA", "investor 12"):
         assert line in first.banner
+    assert "warning" not in first.log()  # nothing a user cannot act on
+    assert abs(Web3(Web3.HTTPProvider(rpc_url)).eth.get_block("latest").timestamp - time.time()) < 60  # seeded on real time
+    banner_commands_work_from_a_fresh_shell(console, script, rpc_url)
     with urllib.request.urlopen(dapp_url, timeout=10) as answer:
         assert answer.status == 200
         page = answer.read().decode()

@@ -6,7 +6,7 @@
 //   E2E_MANIFEST  deployment manifest of contracts already on that anvil (default: the platform is
 //                 deployed there by e2e/deploy_platform.py, as `make up` deploys it)
 //   PYTHON        the Python with Ape (default: the repository's .venv)
-//   E2E_ONLY      run only the test files whose name contains this
+//   E2E_ONLY      run only the test files whose name contains this (or one of these, comma-separated)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -21,6 +21,8 @@ const bin = (name) => join(frontend, 'node_modules', '.bin', name);
 const anvilBin = process.env.ANVIL_BIN ?? join(frontend, '..', 'node_modules', '@foundry-rs', 'anvil-linux-amd64', 'bin', 'anvil');
 const chromiumBin = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const CHAIN_ID = 31337;
+// Files that look at the market the others leave behind (orders, trades, dividends): they run last.
+const RUN_LAST = ['layout.e2e.js'];
 const children = [];
 
 function freePort() {
@@ -119,7 +121,11 @@ async function main() {
     CHROMIUM_BIN: chromiumBin,
   });
   const testDir = join(e2e, '.out', 'tests');
-  const files = readdirSync(testDir).filter((file) => file.endsWith('.e2e.js') && file.includes(process.env.E2E_ONLY ?? '')).sort().map((file) => join(testDir, file));
+  const only = (process.env.E2E_ONLY ?? '').split(',');
+  const files = readdirSync(testDir)
+    .filter((file) => file.endsWith('.e2e.js') && only.some((part) => file.includes(part)))
+    .sort((a, b) => Number(RUN_LAST.includes(a)) - Number(RUN_LAST.includes(b)) || a.localeCompare(b))
+    .map((file) => join(testDir, file));
   const counts = { passed: 0, failed: 0, skipped: 0 };
   await new Promise((done, fail) => {
     const stream = run({ files, concurrency: 1, timeout: 240_000 });

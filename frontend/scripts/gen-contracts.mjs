@@ -33,16 +33,23 @@ if (!existsSync(values.build)) {
 }
 const abis = collectAbis(JSON.parse(readFileSync(values.build, 'utf8')));
 
+let manifest = null;
 let deployment = null;
 if (existsSync(manifestPath)) {
-  deployment = normaliseDeployment(JSON.parse(readFileSync(manifestPath, 'utf8')), options);
+  manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  deployment = normaliseDeployment(manifest, options);
 } else if (!values['allow-missing-deployment']) {
   console.error(`gen: ${manifestPath} not found: deploy first (make up) or pass --allow-missing-deployment`);
   process.exit(1);
 }
 
-for (const name of Object.keys(deployment?.contracts ?? {})) {
-  if (!abis[name]) console.warn(`gen: warning: ${name} is deployed but the build has no ABI for it`);
+// An entry's build contract is its `contract_type` when it has one: the identity registry is the
+// token implementation (SecurityToken), not a contract of its own.
+for (const [name, entry] of Object.entries(manifest?.contracts ?? {})) {
+  const contractType = entry.contract_type ?? name;
+  if (!abis[contractType]) {
+    console.warn(`gen: warning: ${name} is deployed as ${contractType}, which the build has no ABI for: run \`ape compile\``);
+  }
 }
 
 mkdirSync(values.out, { recursive: true });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatBps,
   formatCash,
+  formatShares,
   formatDate,
   formatDuration,
   formatPercent,
@@ -46,6 +47,13 @@ describe('formatCash', () => {
   it('shows two decimals for a 6-decimal stablecoin', () => {
     expect(formatCash(1_234_500_000n, 6, 'EURK')).toBe('1,234.50 EURK');
     expect(formatCash(9_999n, 6, 'EURK')).toBe('0.00 EURK');
+  });
+  it('pads a half unit to two decimals (a refusal once read "needs 42.5 DPESO")', () => {
+    expect(formatCash(42_500_000n, 6, 'DPESO')).toBe('42.50 DPESO');
+  });
+  it('leaves shares unpadded', () => {
+    expect(formatShares(460n, 0, 'ACME')).toBe('460 ACME');
+    expect(formatShares(2_500n, 4)).toBe('0.25');
   });
   it('shows two decimals for an 18-decimal stablecoin', () => {
     expect(formatCash(10n ** 18n * 42n + 10n ** 16n * 7n, 18)).toBe('42.07');

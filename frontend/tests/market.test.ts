@@ -5,7 +5,6 @@ import {
   CANCELLED_BY_OPERATOR,
   cancelReason,
   changeBps,
-  priceSeries,
   formatChange,
   listingStatus,
   offeringLive,
@@ -99,18 +98,5 @@ describe('labels', () => {
     expect(cancelReason(4)).toBe('owner no longer eligible (restriction 4)');
     expect(cancelReason(104)).toBe('force-cancelled by the operator or transfer agent');
     expect(cancelReason(CANCELLED_BY_OPERATOR)).toBe(cancelReason(104));
-  });
-});
-
-describe('priceSeries', () => {
-  it('keeps the last trade of each second, in time order', () => {
-    expect(priceSeries([trade(50n, 200n), trade(0n, 100n), trade(50n, 210n), trade(100n, 150n)])).toEqual([
-      { time: 0, tick: 100n },
-      { time: 50, tick: 210n },
-      { time: 100, tick: 150n },
-    ]);
-  });
-  it('is empty without trades', () => {
-    expect(priceSeries([])).toEqual([]);
   });
 });

@@ -54,8 +54,10 @@ describe('checkOrder', () => {
     expect(checkOrder({ ...base, kyc: 'revoked', side: SELL, restriction: { code: 2, message: 'token: sender not verified' } }).refusals).toEqual(['Your identity has been revoked by the registrar: you cannot trade.']);
   });
 
-  it('refuses a buy the wallet cannot pay for', () => {
-    expect(checkOrder({ ...base, cashBalance: 100_000_000n }).refusals).toEqual(['This order needs 120 DPESO; your wallet holds 100 DPESO.']);
+  // Cash reads as money everywhere (two decimals): the refusal once said "needs 42.5 DPESO".
+  it('refuses a buy the wallet cannot pay for, in money', () => {
+    expect(checkOrder({ ...base, cashBalance: 100_000_000n }).refusals).toEqual(['This order needs 120.00 DPESO; your wallet holds 100.00 DPESO.']);
+    expect(checkOrder({ ...base, cashNeeded: 42_500_000n, cashBalance: 1_234_567n }).refusals).toEqual(['This order needs 42.50 DPESO; your wallet holds 1.23 DPESO.']);
   });
 
   it('refuses on a halted or delisted market', () => {

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, renderHook } from '@testing-library/react';
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
+import { act, renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { custom, encodeErrorResult, keccak256, numberToHex, parseAbi, toFunctionSelector, type Hex } from 'viem';
 import { describe, expect, it } from 'vitest';
@@ -73,7 +73,7 @@ function fakeNode(options: { revertOnChain?: boolean; allowance?: bigint } = {})
 }
 
 /** A wagmi config whose one injected wallet and whose RPC transport are both the fake node, connected. */
-async function setup(node: Pick<ReturnType<typeof fakeNode>, 'request'>) {
+async function setup<T = ReturnType<typeof useTx>>(node: Pick<ReturnType<typeof fakeNode>, 'request'>, useHook: () => T = useTx as () => T) {
   const wallet = { request: node.request, on: () => undefined, removeListener: () => undefined };
   const config = createConfig({
     chains: [keiretsuChain],
@@ -89,7 +89,7 @@ async function setup(node: Pick<ReturnType<typeof fakeNode>, 'request'>) {
       <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
     </WagmiProvider>
   );
-  const hook = renderHook(() => useTx(), { wrapper });
+  const hook = renderHook(useHook, { wrapper });
   await act(async () => {
     await connect(config, { connector: config.connectors[0]! });
   });
@@ -111,6 +111,33 @@ describe('useTx', () => {
       gasUsed: 46_097n,
     });
     expect(node.methods.indexOf('eth_call')).toBeLessThan(node.methods.indexOf('eth_sendTransaction'));
+  });
+
+  // A page's reads are keyed by the block number, which is polled: without a refetch the open-orders
+  // list could still show the state before the transaction when its confirmation was on screen.
+  it('refetches the live reads before it reports a transaction confirmed', async () => {
+    const node = fakeNode();
+    let reads = 0;
+    const seenAtConfirmation: number[] = [];
+    const hook = await setup(node, () => {
+      const tx = useTx();
+      const orders = useQuery({
+        queryKey: ['live', 'open-orders'],
+        queryFn: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          reads += 1;
+          return reads;
+        },
+      });
+      if (tx.state.status === 'confirmed') seenAtConfirmation.push(orders.data ?? 0);
+      return { tx, orders };
+    });
+    await waitFor(() => expect(hook.result.current.orders.data).toBe(1));
+    await act(async () => {
+      await hook.result.current.tx.send({ address: token, abi, functionName: 'transfer', args: [account, 5n] }, 'Sending 5 ACME');
+    });
+    expect(hook.result.current.tx.state.status).toBe('confirmed');
+    expect(seenAtConfirmation[0]).toBe(2);
   });
 
   it('explains a refusal before the wallet is asked to sign', async () => {

@@ -188,7 +188,9 @@ test('one investor places a sell order, the other takes it; the book, tape and p
   await fill(ticket, { price: '12', lots: '100' });
   await ticket.getByText('The token allows this order.').waitFor();
   await send(ticket, ticket.getByRole('button', { name: 'Sell ACME' }), 'Sell 100 lots of ACME');
-  await seller.getByTestId('open-orders').getByTestId('open-order').waitFor();
+  // What the order changed is on screen with its confirmation, not a block poll later.
+  assert.equal(await seller.getByTestId('open-orders').getByTestId('open-order').count(), 1);
+  await ticket.getByTestId('order-report').getByText('100 lots rest on the book at 12.00 DPESO per lot.').waitFor();
   await seller.getByTestId('asks').getByText('12.00').waitFor();
 
   const buyer = sessions.bob!.page;
@@ -198,6 +200,10 @@ test('one investor places a sell order, the other takes it; the book, tape and p
   await fill(buyTicket, { lots: '60' });
   await buyTicket.getByText('Trades in full now (60 lots).').waitFor();
   await send(buyTicket, buyTicket.getByRole('button', { name: 'Buy ACME' }), 'Buy 60 lots of ACME');
+  const report = buyTicket.getByTestId('order-report');
+  await report.getByText('Filled 60 of 60 lots at an average 12.00 DPESO per lot.').waitFor();
+  await report.getByText('Paid 720.00 DPESO, fees of 0.00 DPESO included.').waitFor();
+  assert.equal(await buyTicket.locator('[data-status]').count(), 1, 'one report in the ticket');
   await buyer.getByTestId('trade-tape').getByTestId('tape-row').first().getByText('12.00', { exact: false }).waitFor();
   // The price chart (lightweight-charts) draws the trade on its canvas.
   await buyer.getByTestId('price-chart').locator('canvas').first().waitFor();
@@ -210,6 +216,11 @@ test('one investor places a sell order, the other takes it; the book, tape and p
   await go(buyer, 'portfolio');
   await buyer.getByTestId('holding-ACME').getByTestId('holding-balance').getByText('460').waitFor();
   await buyer.getByTestId('history').getByText('bought').waitFor();
+  // Valued at the book's last trade (12.00) against the offering price (10.00) a day ago.
+  const money = (units: bigint) => `${(Number(units) / 1e6).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} DPESO`;
+  await buyer.getByTestId('holding-ACME').getByTestId('holding-value').getByText('5,520.00 DPESO').waitFor();
+  await buyer.getByTestId('portfolio-total').getByText(money(5_520n * PESO + (await chain().cashBalance(bob)))).waitFor();
+  await buyer.getByTestId('portfolio-change').getByText('+920.00 DPESO').waitFor();
   assert.equal(await chain().cashBalance(alice), 20_000n * PESO - 6_000n * PESO + 720n * PESO);
 });
 
@@ -267,6 +278,15 @@ test('the issuer declares a dividend and opens a vote; an investor claims and vo
   const voteDesk = page.getByTestId('vote-desk');
   await fill(voteDesk, { question: 'Approve the 2026 accounts?' });
   await send(voteDesk, voteDesk.getByRole('button', { name: 'Open the vote' }), 'Open the vote');
+  // Investors see both from their declaration: 1,000 DPESO over 1,000 shares, an estimate until the record date.
+  await go(sessions.alice!.page, 'portfolio');
+  const upcoming = sessions.alice!.page.getByTestId('upcoming-actions').getByTestId('upcoming-dividend');
+  await upcoming.getByText('1.00 DPESO').waitFor();
+  await upcoming.getByText('estimate until the record date').waitFor();
+  await sessions.alice!.page.getByTestId('upcoming-actions').getByTestId('upcoming-vote').waitFor();
+  assert.equal(await sessions.alice!.page.getByTestId('upcoming-dividend').count(), 1, 'the cancelled dividend is not announced');
+  await go(sessions.bob!.page, 'security/ACME');
+  await sessions.bob!.page.getByTestId('upcoming-actions').getByTestId('upcoming-dividend').getByText('Dividend of 1,000.00 DPESO').waitFor();
 
   await chain().travel(3 * 86_400); // past the record date (1 day) and the payment date (2 days)
   const investor = sessions.alice!.page;

@@ -1,42 +1,69 @@
-import { AreaSeries, LineType, createChart, type UTCTimestamp } from 'lightweight-charts';
-import { useEffect, useRef } from 'react';
+import { CandlestickSeries, HistogramSeries, createChart, type UTCTimestamp } from 'lightweight-charts';
+import { useEffect, useRef, useState } from 'react';
+import { buildCandles, CANDLE_INTERVALS } from '../lib/candles';
 import type { Level, TradePoint } from '../lib/market';
-import { priceSeries } from '../lib/market';
 
 const WIDTH = 600;
 const HEIGHT = 200;
+const PRICE_HEIGHT = 220;
+// The canvas cannot read CSS variables: the light palette's buy and sell colours (styles.css --buy, --sell).
+const BUY_COLOUR = '#0f7b4a';
+const SELL_COLOUR = '#c0362c';
+const BUY_VOLUME = 'rgba(15, 123, 74, 0.35)';
+const SELL_VOLUME = 'rgba(192, 54, 44, 0.35)';
 
-/** Last-traded price over time, drawn by lightweight-charts (pan, zoom, crosshair); prices are
- *  plotted in ticks and labelled through `format`, so no precision is lost to floating point. */
+/** Candles (open, high, low, close per interval) with the lots traded below, drawn by lightweight-charts
+ *  (pan, zoom, crosshair). Prices are plotted in whole ticks and labelled through `format`, so the axis
+ *  steps by at least one tick and no precision is lost to floating point. */
 export function PriceChart({ trades, format }: { trades: readonly TradePoint[]; format: (tick: bigint) => string }) {
   const container = useRef<HTMLDivElement>(null);
-  const series = priceSeries(trades);
+  const [interval, setChosen] = useState<(typeof CANDLE_INTERVALS)[number]>(CANDLE_INTERVALS[1]);
+  const candles = buildCandles(trades, interval.seconds);
+  const key = JSON.stringify(candles, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
   useEffect(() => {
-    if (!container.current || series.length === 0) return;
+    if (!container.current || candles.length === 0) return;
     const chart = createChart(container.current, {
-      height: HEIGHT,
+      height: PRICE_HEIGHT,
       autoSize: true,
       layout: { background: { color: 'transparent' }, textColor: '#5b6475', attributionLogo: false },
       grid: { vertLines: { visible: false }, horzLines: { color: 'rgba(120, 130, 150, 0.15)' } },
-      timeScale: { timeVisible: true, borderVisible: false },
-      rightPriceScale: { borderVisible: false },
-      localization: { priceFormatter: (tick: number) => format(BigInt(Math.round(tick))) },
+      timeScale: { timeVisible: interval.seconds < 86_400, borderVisible: false },
+      rightPriceScale: { borderVisible: false, scaleMargins: { top: 0.1, bottom: 0.3 } },
     });
-    const area = chart.addSeries(AreaSeries, {
-      lineColor: '#2f6fed',
-      topColor: 'rgba(47, 111, 237, 0.25)',
-      bottomColor: 'rgba(47, 111, 237, 0.02)',
-      lineWidth: 2,
-      lineType: LineType.WithSteps,
+    const price = chart.addSeries(CandlestickSeries, {
+      upColor: BUY_COLOUR,
+      downColor: SELL_COLOUR,
+      wickUpColor: BUY_COLOUR,
+      wickDownColor: SELL_COLOUR,
+      borderVisible: false,
+      // The last price is in the figures above; its tag on the axis would hide an axis label.
+      lastValueVisible: false,
+      priceLineVisible: false,
+      priceFormat: { type: 'custom', minMove: 1, formatter: (tick: number) => format(BigInt(Math.round(tick))) },
     });
-    area.setData(series.map((point) => ({ time: point.time as UTCTimestamp, value: Number(point.tick) })));
+    price.setData(candles.map((candle) => ({ time: candle.time as UTCTimestamp, open: Number(candle.open), high: Number(candle.high), low: Number(candle.low), close: Number(candle.close) })));
+    // Lots traded per interval, in the lower part of the chart on a scale of their own.
+    const volume = chart.addSeries(HistogramSeries, { priceScaleId: 'lots', lastValueVisible: false, priceLineVisible: false, priceFormat: { type: 'volume' } });
+    chart.priceScale('lots').applyOptions({ scaleMargins: { top: 0.75, bottom: 0 } });
+    volume.setData(candles.map((candle) => ({ time: candle.time as UTCTimestamp, value: Number(candle.lots), color: candle.close >= candle.open ? BUY_VOLUME : SELL_VOLUME })));
     chart.timeScale().fitContent();
     return () => chart.remove();
-  }, [JSON.stringify(series, (_, value) => (typeof value === 'bigint' ? value.toString() : value)), format]);
-  if (series.length === 0) return <p className="chart chart--empty muted">No trade yet: the chart starts with the first trade.</p>;
+  }, [key, format, interval.seconds]);
+  const count = candles.reduce((sum, candle) => sum + candle.trades, 0);
   return (
-    <figure className="chart" data-testid="price-chart" aria-label={`Price over ${trades.length} trades`}>
-      <div ref={container} className="chart__canvas" style={{ height: HEIGHT }} />
+    <figure className="chart" data-testid="price-chart" aria-label={`Price candles of ${interval.label} over ${count} trades`}>
+      <div className="chart__toolbar" role="radiogroup" aria-label="Candle interval">
+        {CANDLE_INTERVALS.map((option) => (
+          <button key={option.key} type="button" role="radio" aria-checked={option === interval} title={option.label} className={`chart__interval${option === interval ? ' is-active' : ''}`} onClick={() => setChosen(option)}>
+            {option.key}
+          </button>
+        ))}
+      </div>
+      {candles.length === 0 ? (
+        <p className="chart--empty muted">No trade yet: the chart starts with the first trade.</p>
+      ) : (
+        <div ref={container} className="chart__canvas" style={{ height: PRICE_HEIGHT }} data-testid="candles" data-candles={candles.length} data-trades={count} />
+      )}
     </figure>
   );
 }

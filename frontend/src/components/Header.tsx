@@ -3,7 +3,7 @@ import { NavLink } from 'react-router';
 import { useBlockNumber } from 'wagmi';
 import { keiretsuChain } from '../config/chain';
 import { useKycStatus, type KycView } from '../hooks/useKycStatus';
-import { useRoles } from '../hooks/useLive';
+import { useRoles, useSecurities } from '../hooks/useLive';
 import { formatDate, shortenAddress } from '../lib/format';
 import { useWallet } from '../wallet/useWallet';
 import { ConnectDialog } from './ConnectDialog';
@@ -62,19 +62,25 @@ function KycBadge({ view }: { view: KycView }) {
   );
 }
 
-/** The connected wallet's roles on the platform, beside its KYC badge. */
+/** What the connected wallet is on the platform: its staff roles, the securities it issues, or an investor. */
 function RolesBadge({ view }: { view: KycView }) {
   const wallet = useWallet();
   const roles = useRoles(wallet.address);
+  const securities = useSecurities();
+  if (!roles.data || !wallet.address) return null;
+  const me = wallet.address.toLowerCase();
+  const issued = (securities.data ?? []).filter((security) => security.issuer.toLowerCase() === me).map((security) => security.symbol);
+  const record = 'record' in view ? view.record : null;
   const names = [
-    'record' in view && view.record?.issuer ? 'Issuer' : null,
-    roles.data?.registrar ? 'Registrar' : null,
-    roles.data?.operator ? 'Operator' : null,
-    roles.data?.agentOf.length ? 'Transfer agent' : null,
+    roles.data.operator ? 'Operator' : null,
+    roles.data.registrar ? 'Registrar' : null,
+    roles.data.agentOf.length ? 'Transfer agent' : null,
+    issued.length ? `Issuer of ${issued.join(', ')}` : record?.issuer ? 'Issuer' : null,
   ].filter((name): name is string => name !== null);
+  if (names.length === 0 && record) names.push('Investor');
   if (names.length === 0) return null;
   return (
-    <span className="badge badge--muted hide-phone" data-testid="roles-badge" title="Your roles on the platform">
+    <span className="badge badge--info" data-testid="roles-badge" title="What this wallet is on the platform">
       {names.join(' · ')}
     </span>
   );
@@ -83,13 +89,16 @@ function RolesBadge({ view }: { view: KycView }) {
 function AccountArea() {
   const wallet = useWallet();
   const kyc = useKycStatus(wallet.address);
+  const roles = useRoles(wallet.address);
+  const staff = Boolean(roles.data && (roles.data.operator || roles.data.registrar || roles.data.agentOf.length > 0));
   const [open, setOpen] = useState(false);
   const connected = wallet.status === 'connected' && wallet.address;
   return (
     <>
       {connected ? (
         <div className="account">
-          <KycBadge view={kyc} />
+          {/* KYC is an investor's standing: staff wallets outside the register are not told they lack it. */}
+          {!(kyc.status === 'unregistered' && (staff || !roles.data)) && <KycBadge view={kyc} />}
           <RolesBadge view={kyc} />
           <span className="account__address" data-testid="account" title={`${wallet.address} (${wallet.connectorName ?? 'wallet'})`}>
             {shortenAddress(wallet.address!)}

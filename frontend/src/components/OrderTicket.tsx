@@ -9,6 +9,7 @@ import { useChainNow, useLive } from '../hooks/useLive';
 import { useTx } from '../hooks/useTx';
 import { BUY, ORDER_TYPE_MARKET, ORDER_TYPES, SELL, buyEscrow, feeOf, walkBook, type Side } from '../lib/market';
 import { parseLots, parsePriceToTicks } from '../lib/parse';
+import { decodeOrderReport, describeOrderReport, type OrderReport } from '../lib/orderReport';
 import { checkOrder } from '../lib/preTrade';
 import { isBusy } from '../lib/txState';
 import { parseDateTime } from '../lib/validation';
@@ -38,6 +39,8 @@ export function OrderTicket({ security, cash, book, wallet, price, onPrice }: {
   const [lotsText, setLotsText] = useState('');
   const [expiryText, setExpiryText] = useState('');
   const [touched, setTouched] = useState(false);
+  // What the latest order did; one at a time, gone with its confirmation.
+  const [report, setReport] = useState<OrderReport | null>(null);
   const unit = units(security, cash);
   const market = security.market!;
   const buying = side === BUY;
@@ -95,12 +98,14 @@ export function OrderTicket({ security, cash, book, wallet, price, onPrice }: {
     setTouched(true);
     if (!check || check.refusals.length > 0 || !lots.ok || !tick.ok || !expiry.ok) return;
     const label = `${buying ? 'Buy' : 'Sell'} ${lots.value.lots} lots of ${security.symbol}`;
+    setReport(null);
     if (buying && !(await tx.ensureAllowance(cash.address, market, cashNeeded, `Approve ${unit.cash(cashNeeded)} for the order book`))) return;
     const receipt = await tx.send(
       { address: market, abi: OrderBookAbi, functionName: 'place_order', args: [side, tick.value, lots.value.lots, orderType, expiry.value, MAX_FILLS] },
       label,
     );
     if (receipt) {
+      setReport(decodeOrderReport(receipt.logs, market, wallet, { side, lots: lots.value.lots }));
       setLotsText('');
       setTouched(false);
     }
@@ -195,7 +200,19 @@ export function OrderTicket({ security, cash, book, wallet, price, onPrice }: {
       <button type="submit" className={`button button--${buying ? 'buy' : 'sell'} button--block`} disabled={busy || !check || check.refusals.length > 0}>
         {buying ? 'Buy' : 'Sell'} {security.symbol}
       </button>
-      <TxStatus state={tx.state} onDismiss={tx.reset} />
+      <TxStatus
+        state={tx.state}
+        onDismiss={() => {
+          tx.reset();
+          setReport(null);
+        }}
+      >
+        {tx.state.status === 'confirmed' && report && (
+          <ul className="tx__detail" data-testid="order-report">
+            {describeOrderReport(report, { money: unit.cash, price: unit.price }).map((line) => <li key={line}>{line}</li>)}
+          </ul>
+        )}
+      </TxStatus>
     </form>
   );
 }

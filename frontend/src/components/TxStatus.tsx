@@ -1,8 +1,9 @@
+import type { ReactNode } from 'react';
 import { shortenHash } from '../lib/format';
 import { txHeadline, type TxState } from '../lib/txState';
 
-/** Pending / confirmed / failed, with the decoded reason and the raw one for support. */
-export function TxStatus({ state, onDismiss }: { state: TxState; onDismiss?: () => void }) {
+/** Pending / confirmed / failed, with the decoded reason and the raw one for support; `children` say what it did. */
+export function TxStatus({ state, onDismiss, children }: { state: TxState; onDismiss?: () => void; children?: ReactNode }) {
   if (state.status === 'idle') return null;
   const tone = state.status === 'confirmed' ? 'ok' : state.status === 'failed' ? 'error' : 'pending';
   return (
@@ -16,6 +17,7 @@ export function TxStatus({ state, onDismiss }: { state: TxState; onDismiss?: () 
             {state.status === 'confirmed' && <> · gas used {state.gasUsed.toLocaleString('en-GB')}</>}
           </p>
         )}
+        {children}
         {state.status === 'failed' && state.error.reason && (
           <p className="tx__detail">
             Contract reason: <code>{state.error.reason}</code>

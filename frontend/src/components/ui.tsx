@@ -1,6 +1,6 @@
 import { useId, type ReactNode } from 'react';
 import type { CashInfo, Security } from '../data/platform';
-import { formatCash, formatPrice, formatTokenAmount } from '../lib/format';
+import { formatCash, formatPrice, formatShares } from '../lib/format';
 
 /** A labelled input with its validation message and hint; the message is announced to screen readers. */
 export function Field({ label, error, hint, children }: { label: string; error?: string | undefined; hint?: ReactNode; children: (id: string, describedBy: string | undefined) => ReactNode }) {
@@ -107,7 +107,7 @@ export function units(security: Pick<Security, 'decimals' | 'symbol' | 'tickSize
   const cashDecimals = cash?.decimals ?? 6;
   const cashSymbol = cash?.symbol ?? '';
   return {
-    shares: (value: bigint) => formatTokenAmount(value, security.decimals, security.symbol),
+    shares: (value: bigint) => formatShares(value, security.decimals, security.symbol),
     cash: (value: bigint) => formatCash(value, cashDecimals, cashSymbol),
     price: (tick: bigint) => (tick === 0n ? '–' : formatPrice(tick, { tickSize: security.tickSize, cashDecimals, cashSymbol })),
     share: { decimals: security.decimals, symbol: security.symbol },

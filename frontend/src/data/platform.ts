@@ -317,6 +317,9 @@ export interface DividendView {
   paymentDate: bigint;
   expiry: bigint;
   claimedTotal: bigint;
+  /** The supply the dividend is shared over, fixed once `settled` (at the first payment after the record date). */
+  settled: boolean;
+  eligibleSupply: bigint;
   entitlement: bigint;
   claimed: boolean;
   /** Set when the dividend is a recovered wallet's, paid to this wallet through `claim_recovered`. */
@@ -346,6 +349,8 @@ export async function loadDividends(client: PublicClient, token: Address, holder
         paymentDate: info.payment_date,
         expiry: info.expiry,
         claimedTotal: info.claimed,
+        settled: info.settled,
+        eligibleSupply: info.eligible_supply,
         entitlement,
         claimed,
       };

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef, useState } from 'react';
 import { erc20Abi, type Abi, type Address, type ContractFunctionArgs, type ContractFunctionName, type Hash } from 'viem';
 import { useConfig } from 'wagmi';
@@ -25,9 +26,11 @@ export interface TxRequest<
  * The call is simulated first, so a refusal (frozen wallet, sold-out offering…) is explained
  * before the wallet asks for a signature. A transaction that reverts on chain anyway (the state
  * moved between simulation and inclusion) is replayed on the state before its block to name the reason.
+ * "Confirmed" is reported only once the page's reads have been refetched after the receipt.
  */
 export function useTx() {
   const config = useConfig();
+  const queryClient = useQueryClient();
   const [state, setState] = useState<TxState>(TX_IDLE);
   const run = useRef(0);
 
@@ -55,6 +58,9 @@ export function useTx() {
           await simulateContract(config, { ...parameters, account: simulation.request.account, blockNumber: receipt.blockNumber - 1n } as Parameters<typeof simulateContract>[1]);
           throw new RevertedOnChainError();
         }
+        // The pages' reads follow the polled block number, which may not have seen this block yet:
+        // every read on screen is refetched first, so what the transaction changed shows with its confirmation.
+        await queryClient.invalidateQueries({ refetchType: 'active' });
         update({ status: 'confirmed', label, hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed });
         return receipt;
       } catch (error) {
@@ -62,7 +68,7 @@ export function useTx() {
         return undefined;
       }
     },
-    [config],
+    [config, queryClient],
   );
 
   /**

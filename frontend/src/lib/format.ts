@@ -35,9 +35,17 @@ export function formatTokenAmount(value: bigint, decimals: number, symbol?: stri
   return symbol ? `${text} ${symbol}` : text;
 }
 
-/** Cash (6 or 18 decimals) shown as money: two decimals, cut not rounded: "1,234.50 EURK". */
+/**
+ * The one money formatter: every cash amount on every page and in every sentence goes through it.
+ * Cash (6 or 18 decimals) shown as money: two decimals, cut not rounded: "1,234.50 EURK".
+ */
 export function formatCash(value: bigint, decimals: number, symbol?: string): string {
   return formatTokenAmount(value, decimals, symbol, { minFractionDigits: 2, maxFractionDigits: 2 });
+}
+
+/** Shares: every digit the token has, none padded: "1,500 ACME", "0.25 ACME". */
+export function formatShares(value: bigint, decimals: number, symbol?: string): string {
+  return formatTokenAmount(value, decimals, symbol);
 }
 
 export interface TickScale {

@@ -188,15 +188,3 @@ export function walkBook(levels: readonly Level[], lots: bigint, tickSize: bigin
   }
   return { lots: lots - remaining, cash, worst };
 }
-
-/** One point per second for the price chart: the last trade of each second, in time order
- *  (the chart library needs strictly increasing times; trades of one block share a second). */
-export function priceSeries(trades: readonly TradePoint[]): { time: number; tick: bigint }[] {
-  const series: { time: number; tick: bigint }[] = [];
-  for (const trade of [...trades].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0))) {
-    const time = Number(trade.timestamp);
-    if (series.length > 0 && series[series.length - 1]!.time === time) series[series.length - 1]!.tick = trade.tick;
-    else series.push({ time, tick: trade.tick });
-  }
-  return series;
-}

@@ -1,5 +1,5 @@
 // The pre-trade check: everything the contracts would refuse, said in words before the wallet is asked.
-import { formatTokenAmount } from './format';
+import { formatCash, formatShares } from './format';
 import type { KycStatus } from './identityRecord';
 import { BUY, ORDER_TYPE_MARKET, ORDER_TYPE_POST_ONLY, type Level, type Side } from './market';
 import { friendlyRevertReason } from './revertReasons';
@@ -51,7 +51,8 @@ const MARKET_STATUS_REFUSAL: Record<number, string> = {
 
 export function checkOrder(input: OrderCheckInput): OrderCheck {
   const refusals: string[] = [];
-  const amount = (value: bigint, unit: Unit) => formatTokenAmount(value, unit.decimals, unit.symbol);
+  const shares = (value: bigint) => formatShares(value, input.share.decimals, input.share.symbol);
+  const money = (value: bigint) => formatCash(value, input.cash.decimals, input.cash.symbol);
   const status = MARKET_STATUS_REFUSAL[input.marketStatus];
   if (status) refusals.push(`${input.symbol} ${status}.`);
 
@@ -65,7 +66,7 @@ export function checkOrder(input: OrderCheckInput): OrderCheck {
   const verificationRefused = input.kyc !== 'verified' && (input.restriction.code === 2 || input.restriction.code === 3);
   if (input.restriction.code === 6 && !buying) {
     refusals.push(
-      `You have ${amount(input.freeShares, input.share)} free to sell (shares held by open orders or frozen do not count); this order needs ${amount(input.shares, input.share)}.`,
+      `You have ${shares(input.freeShares)} free to sell (shares held by open orders or frozen do not count); this order needs ${shares(input.shares)}.`,
     );
   } else if (input.restriction.code !== 0 && !verificationRefused) {
     refusals.push(friendlyRevertReason(input.restriction.message));
@@ -74,7 +75,7 @@ export function checkOrder(input: OrderCheckInput): OrderCheck {
   let approve = 0n;
   if (buying) {
     if (input.cashBalance < input.cashNeeded) {
-      refusals.push(`This order needs ${amount(input.cashNeeded, input.cash)}; your wallet holds ${amount(input.cashBalance, input.cash)}.`);
+      refusals.push(`This order needs ${money(input.cashNeeded)}; your wallet holds ${money(input.cashBalance)}.`);
     } else if (input.cashAllowance < input.cashNeeded) {
       approve = input.cashNeeded;
     }

@@ -10,7 +10,7 @@ import { useKycStatus } from '../hooks/useKycStatus';
 import { useForm } from '../hooks/useForm';
 import { useCash, useChainNow, useLive, useRoles, useSecurities } from '../hooks/useLive';
 import { useTx } from '../hooks/useTx';
-import { formatDate, formatTokenAmount } from '../lib/format';
+import { formatDate, formatTokenAmount, shortenAddress } from '../lib/format';
 import { OFFERING_ENDED, OFFERING_OPEN, listingStatus, offeringLive, offeringStateLabel } from '../lib/market';
 import { isBusy } from '../lib/txState';
 import {
@@ -231,7 +231,7 @@ function DividendDesk({ security, cash, issuer, now }: { security: Security; cas
     if (await tx.send({ address: contracts.dividends!, abi: DividendsAbi, functionName: 'declare', args: [security.token, cash.address, terms.amount, terms.recordTimestamp, terms.paymentDate, terms.expiry, []] }, `Declare a dividend on ${security.symbol}`)) form.reset();
   };
   return (
-    <Card title="Declare a dividend" testId="dividend-desk">
+    <Card title="Declare a dividend" testId="dividend-desk" className="desk__wide">
       <form className="form" onSubmit={(event) => { event.preventDefault(); void submit(); }}>
         <TextField label={`Total amount (${cash.symbol})`} name="dividend-amount" value={values.amount} onChange={set('amount')} error={errors.amount ?? (shortOfCash ? `Your wallet holds ${unit.cash(position.data!.balance)}.` : undefined)} inputMode="decimal" hint={position.data ? `You hold ${unit.cash(position.data.balance)}; shared pro rata to holdings at the record date.` : undefined} />
         <div className="form-row">
@@ -248,7 +248,7 @@ function DividendDesk({ security, cash, issuer, now }: { security: Security; cas
           <tbody>
             {declared.data.map((dividend) => (
               <tr key={dividend.id.toString()} data-testid="declared-dividend">
-                <td>{dividend.id.toString()}</td><td className="num">{unit.cash(dividend.amount)}</td><td className="num">{unit.cash(dividend.claimedTotal)}</td><td>{formatDate(dividend.paymentDate)}</td>
+                <td>{dividend.id.toString()}</td><td className="num">{unit.cash(dividend.amount)}</td><td className="num">{unit.cash(dividend.claimedTotal)}</td><td className="nowrap">{formatDate(dividend.paymentDate)}</td>
                 <td className="num">
                   <RecordDatedCancel action={dividend} latestRecordDateId={latest.data} now={now} busy={isBusy(tx.state)} what="dividend" onCancel={() => void tx.send({ address: contracts.dividends!, abi: DividendsAbi, functionName: 'cancel', args: [security.token, dividend.id] }, `Cancel ${security.symbol} dividend #${dividend.id} and take back ${unit.cash(dividend.amount)}`)} />
                 </td>
@@ -360,9 +360,20 @@ function IssuerDesk() {
           </div>
           <div className="desk" key={current.token}>
             <OfferingDesk security={current} cash={cash.data} now={now} />
-            <DividendDesk security={current} cash={cash.data} issuer={wallet.address!} now={now} />
-            <DocumentDesk security={current} />
-            <VoteDesk security={current} now={now} />
+            {current.issuer.toLowerCase() === me ? (
+              <>
+                <DividendDesk security={current} cash={cash.data} issuer={wallet.address!} now={now} />
+                <DocumentDesk security={current} />
+                <VoteDesk security={current} now={now} />
+              </>
+            ) : (
+              <>
+                <DocumentDesk security={current} />
+                <Card title="Dividends and votes" testId="issuer-only">
+                  <p className="muted">Only {current.symbol}’s issuer (<code title={current.issuer}>{shortenAddress(current.issuer)}</code>) declares its dividends and opens its votes; as the operator you open and close offerings, publish documents and halt trading.</p>
+                </Card>
+              </>
+            )}
             <MarketControl security={current} operator={operator} />
           </div>
         </>

@@ -1,10 +1,11 @@
 import { DividendsAbi, OrderBookAbi, ShareholderVotesAbi } from '@generated/abis';
 import { Link } from 'react-router';
-import type { Address, PublicClient } from 'viem';
+import { isAddressEqual, type Address, type PublicClient } from 'viem';
 import { useBalance } from 'wagmi';
+import { securityActions, UpcomingActions } from '../components/CorporateActions';
 import { RequireWallet } from '../components/RequireWallet';
 import { TxStatus } from '../components/TxStatus';
-import { Badge, Card, units } from '../components/ui';
+import { Badge, Card, Stat, units } from '../components/ui';
 import {
   contracts,
   loadCashPosition,
@@ -22,15 +23,16 @@ import {
 } from '../data/platform';
 import { useCash, useChainNow, useLive, useSecurities } from '../hooks/useLive';
 import { useTx } from '../hooks/useTx';
-import { formatDate, formatTokenAmount, shortenAddress } from '../lib/format';
-import { BUY, cancelReason, offeringStateLabel, tradeStats } from '../lib/market';
+import { formatCash, formatDate, formatShares, formatTokenAmount, shortenAddress } from '../lib/format';
+import { BUY, cancelReason, changeBps, formatChange, notional, offeringStateLabel } from '../lib/market';
+import { valueHolding, valuePortfolio, type PriceSource } from '../lib/valuation';
 import { isBusy } from '../lib/txState';
 import { useWallet } from '../wallet/useWallet';
 
 /** Everything the wallet has on the platform, read in one go per block. */
 async function loadPortfolio(client: PublicClient, wallet: Address, securities: Security[], now: bigint) {
   const markets = securities.flatMap((security) => (security.market ? [security.market] : []));
-  const [cash, positions, trades] = await Promise.all([
+  const [cash, positions, marketTrades] = await Promise.all([
     loadCashPosition(client, wallet, null),
     Promise.all(
       securities.map(async (security) => {
@@ -45,11 +47,13 @@ async function loadPortfolio(client: PublicClient, wallet: Address, securities: 
         return { security, holding, orders, credited, subscription, dividends, votes };
       }),
     ),
-    loadTrades(client, markets, wallet),
+    // Every trade on the markets, not only the wallet's: a holding is priced at its book's last trade.
+    loadTrades(client, markets),
   ]);
+  const trades = marketTrades.filter((trade) => isAddressEqual(trade.taker, wallet) || isAddressEqual(trade.maker, wallet));
   const offerings = securities.flatMap((security) => (security.offering ? [security.offering.address] : []));
   const activity = await loadActivity(client, wallet, trades, offerings, markets);
-  return { cash, positions, trades, activity };
+  return { cash, positions, marketTrades, trades, activity };
 }
 
 type Portfolio = Awaited<ReturnType<typeof loadPortfolio>>;
@@ -61,7 +65,7 @@ function WalletFacts({ wallet, cash }: { wallet: Address; cash?: { balance: bigi
     <dl className="facts">
       <div className="facts__row"><dt>Wallet</dt><dd><code data-testid="portfolio-address">{wallet}</code></dd></div>
       {cash && (
-        <div className="facts__row"><dt>Cash</dt><dd data-testid="cash-balance">{formatTokenAmount(cash.balance, cash.info.decimals, cash.info.symbol, { minFractionDigits: 2, maxFractionDigits: 2 })}</dd></div>
+        <div className="facts__row"><dt>Cash</dt><dd data-testid="cash-balance">{formatCash(cash.balance, cash.info.decimals, cash.info.symbol)}</dd></div>
       )}
       <div className="facts__row">
         <dt>Gas balance</dt>
@@ -71,10 +75,44 @@ function WalletFacts({ wallet, cash }: { wallet: Address; cash?: { balance: bigi
   );
 }
 
-function Holdings({ data, cash, wallet }: { data: Portfolio; cash: CashInfo; wallet: Address }) {
-  const held = data.positions.filter(({ holding }) => holding.balance > 0n);
+/** A security's price history for the valuation: its book's trades, and its offering before them. */
+function priceSource(security: Security, data: Portfolio): PriceSource {
+  return {
+    trades: data.marketTrades.filter((trade) => trade.market === security.market),
+    tickSize: security.tickSize,
+    lotSize: security.lotSize,
+    offering: security.offering ? { price: security.offering.price, lot: security.offering.lot } : null,
+  };
+}
+
+/** Cash the wallet has on the markets: escrowed by its open buys (at their price) and credited to withdraw. */
+function cashOnMarkets(data: Portfolio): bigint {
+  return data.positions.reduce(
+    (sum, { security, orders, credited }) => orders.reduce((escrow, order) => (order.side === BUY ? escrow + notional(order.lots, order.tick, security.tickSize) : escrow), sum + credited),
+    0n,
+  );
+}
+
+function Holdings({ data, cash, wallet, now }: { data: Portfolio; cash: CashInfo; wallet: Address; now: bigint }) {
+  const held = data.positions.filter(({ holding }) => holding.balance > 0n).map((position) => ({ ...position, valued: valueHolding(position.holding.balance, priceSource(position.security, data), now) }));
+  const onMarkets = cashOnMarkets(data);
+  const worth = valuePortfolio(held.map(({ valued }) => valued), data.cash.balance + onMarkets);
+  const money = (value: bigint) => formatCash(value, cash.decimals, cash.symbol);
+  const change = changeBps(worth.total, worth.previousTotal);
   return (
     <Card title="Holdings" testId="holdings">
+      <div className="stats" data-testid="portfolio-value">
+        <Stat label="Total value" value={money(worth.total)} testId="portfolio-total" sub={worth.unpriced > 0 ? `${worth.unpriced} holding${worth.unpriced === 1 ? '' : 's'} without a price left out` : undefined} />
+        <Stat label="Shares" value={money(worth.holdings)} testId="portfolio-shares-value" sub="at each book's last trade" />
+        <Stat label="Cash" value={money(worth.cash)} testId="portfolio-cash" sub={onMarkets > 0n ? `${money(onMarkets)} on the markets` : 'in your wallet'} />
+        <Stat
+          label="Since yesterday"
+          value={`${worth.change > 0n ? '+' : ''}${money(worth.change)}`}
+          sub={formatChange(change)}
+          testId="portfolio-change"
+          tone={worth.change > 0n ? 'up' : worth.change < 0n ? 'down' : undefined}
+        />
+      </div>
       <WalletFacts wallet={wallet} cash={{ balance: data.cash.balance, info: cash }} />
       {held.length === 0 ? (
         <p className="muted">No shares yet. Subscribe to an offering or buy on the <Link to="/markets">markets</Link>.</p>
@@ -82,20 +120,21 @@ function Holdings({ data, cash, wallet }: { data: Portfolio; cash: CashInfo; wal
         <div className="table-wrap">
           <table className="table">
             <thead>
-              <tr><th>Security</th><th className="num">Balance</th><th className="num">Free</th><th className="num">On orders</th><th className="num">Frozen</th><th className="num hide-phone">Value at last</th></tr>
+              <tr><th>Security</th><th className="num">Balance</th><th className="num hide-phone" title="Balance less what is on orders or frozen">Free</th><th className="num">On orders</th><th className="num">Frozen</th><th className="num">Value</th></tr>
             </thead>
             <tbody>
-              {held.map(({ security, holding }) => {
+              {held.map(({ security, holding, valued }) => {
                 const unit = units(security, cash);
-                const last = tradeStats(data.trades.filter((trade) => trade.market === security.market), 0n).last;
                 return (
                   <tr key={security.token} data-testid={`holding-${security.symbol}`}>
                     <td><Link to={`/security/${security.symbol}`} className="symbol">{security.symbol}</Link> {holding.walletFrozen && <Badge tone="error">wallet frozen</Badge>}</td>
-                    <td className="num" data-testid="holding-balance">{formatTokenAmount(holding.balance, security.decimals)}</td>
-                    <td className="num">{formatTokenAmount(holding.free, security.decimals)}</td>
-                    <td className="num">{formatTokenAmount(holding.held, security.decimals)}</td>
-                    <td className="num">{formatTokenAmount(holding.frozen, security.decimals)}</td>
-                    <td className="num hide-phone">{last === null ? '–' : unit.cash((holding.balance / security.lotSize) * last * security.tickSize)}</td>
+                    <td className="num" data-testid="holding-balance">{formatShares(holding.balance, security.decimals)}</td>
+                    <td className="num hide-phone">{formatShares(holding.free, security.decimals)}</td>
+                    <td className="num">{formatShares(holding.held, security.decimals)}</td>
+                    <td className="num">{formatShares(holding.frozen, security.decimals)}</td>
+                    <td className="num" data-testid="holding-value" title={valued.mark?.source === 'offering' ? 'at the offering price: no trade yet' : "at the book's last trade"}>
+                      {valued.value === null ? '–' : unit.cash(valued.value)}
+                    </td>
                   </tr>
                 );
               })}
@@ -246,7 +285,7 @@ function Votes({ data, now }: { data: Portfolio; now: bigint }) {
               <li key={`${security.token}-${vote.id}`}>
                 <strong>{security.symbol}: {vote.question}</strong>
                 <div className="muted small">
-                  {started ? `Closes ${formatDate(vote.closesAt, { withTime: true })}; your weight ${formatTokenAmount(vote.weight, security.decimals)}` : `Opens at the record date, ${formatDate(vote.recordTimestamp, { withTime: true })}`}
+                  {started ? `Closes ${formatDate(vote.closesAt, { withTime: true })}; your weight ${formatShares(vote.weight, security.decimals)}` : `Opens at the record date, ${formatDate(vote.recordTimestamp, { withTime: true })}`}
                 </div>
                 {started && vote.weight > 0n && (
                   <div className="actions">
@@ -281,7 +320,7 @@ function History({ data, cash, wallet }: { data: Portfolio; cash: CashInfo; wall
       {entries.length === 0 ? (
         <p className="muted">Nothing yet.</p>
       ) : (
-        <table className="table table--compact">
+        <table className="table table--compact table--stack">
           <thead><tr><th>Time (UTC)</th><th>Security</th><th>What</th><th className="num">Shares</th><th className="num">Cash</th></tr></thead>
           <tbody>
             {entries.map((entry) => {
@@ -297,7 +336,7 @@ function History({ data, cash, wallet }: { data: Portfolio; cash: CashInfo; wall
                     <td>{time}</td>
                     <td>{security.symbol}</td>
                     <td className={bought ? 'up' : 'down'}>{bought ? 'bought' : 'sold'} at {unit.price(trade.tick)}</td>
-                    <td className="num">{formatTokenAmount(trade.lots * security.lotSize, security.decimals)}</td>
+                    <td className="num">{formatShares(trade.lots * security.lotSize, security.decimals)}</td>
                     <td className="num">{bought ? '−' : '+'}{unit.cash(trade.cash)}</td>
                   </tr>
                 );
@@ -307,7 +346,7 @@ function History({ data, cash, wallet }: { data: Portfolio; cash: CashInfo; wall
                 return (
                   <tr key={entry.key} data-testid="history-row">
                     <td>{time}</td><td>{security.symbol}</td><td>order {cancelReason(entry.reason)}</td>
-                    <td className="num">{formatTokenAmount(entry.lots * security.lotSize, security.decimals)}</td><td className="num" />
+                    <td className="num">{formatShares(entry.lots * security.lotSize, security.decimals)}</td><td className="num" />
                   </tr>
                 );
               }
@@ -317,7 +356,7 @@ function History({ data, cash, wallet }: { data: Portfolio; cash: CashInfo; wall
               return entry.kind === 'subscribed' ? (
                 <tr key={entry.key} data-testid="history-row">
                   <td>{time}</td><td>{security.symbol}</td><td>subscribed</td>
-                  <td className="num">{formatTokenAmount(entry.shares, security.decimals)}</td><td className="num">−{unit.cash(entry.cash)}</td>
+                  <td className="num">{formatShares(entry.shares, security.decimals)}</td><td className="num">−{unit.cash(entry.cash)}</td>
                 </tr>
               ) : (
                 <tr key={entry.key} data-testid="history-row">
@@ -353,8 +392,13 @@ function PortfolioView() {
   }
   return (
     <>
-      <Holdings data={portfolio.data} cash={cash.data} wallet={address} />
+      <Holdings data={portfolio.data} cash={cash.data} wallet={address} now={now!} />
       <CreditedCash data={portfolio.data} cash={cash.data} />
+      <UpcomingActions
+        rows={portfolio.data.positions.filter(({ holding }) => holding.balance > 0n).flatMap(({ security, dividends, votes }) => securityActions(security, dividends, votes, now!))}
+        cash={cash.data}
+        showSecurity
+      />
       <div className="grid-2">
         <Dividends data={portfolio.data} cash={cash.data} now={now!} />
         <Votes data={portfolio.data} now={now!} />

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useWatchContractEvent } from 'wagmi';
 import { Link, useParams } from 'react-router';
 import { DepthChart, PriceChart } from '../components/Charts';
+import { SecurityCorporateActions } from '../components/CorporateActions';
 import { OfferingPanel } from '../components/OfferingPanel';
 import { OrderTicket } from '../components/OrderTicket';
 import { RequireWallet } from '../components/RequireWallet';
@@ -212,6 +213,7 @@ function SecurityView({ security, cash }: { security: SecurityData; cash: CashIn
               )}
             </Card>
           )}
+          <SecurityCorporateActions security={security} cash={cash} />
           <Documents security={security} />
         </div>
         <aside className="security-grid__side">
