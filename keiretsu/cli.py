@@ -19,6 +19,7 @@ import click
 from ape.cli.commands import ConnectedProviderCommand
 
 from keiretsu.manifest import DEPLOYMENTS
+from keiretsu.money import Currency
 
 LOCAL_CHAIN_ID = 31337
 # `make up`'s operator: deployer, registrar, transfer agent and treasury of the demo market.
@@ -137,11 +138,8 @@ def find_security(factory: Any, name: str) -> ListedSecurity:
 
 
 def in_units(amount: int, decimals: int, currency: str) -> str:
-    """A base-unit amount in units with its currency: 510000000, 6, DPESO -> "510.00 DPESO"
-    (at least two decimals, more only when the amount has them)."""
-    units = Decimal(amount).scaleb(-decimals)
-    places = max(2, -units.normalize().as_tuple().exponent)
-    return f"{units:,.{places}f} {currency}"
+    """A base-unit amount in units with its currency: 510000000, 6, DPESO -> "510.00 DPESO"."""
+    return Currency(currency, decimals).format(amount)
 
 
 def utc(timestamp: int) -> str:

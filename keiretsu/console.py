@@ -11,6 +11,7 @@ from eth_utils import keccak
 from keiretsu.clones import clone_at
 from keiretsu.countries import country_code
 from keiretsu.isin import make_isin
+from keiretsu.money import Currency, units
 from keiretsu.reports import cap_table, dividends_report, trades
 from keiretsu.rules import FLAG_ISSUER, FLAG_QUALIFIED, KINDS, issuer_kind_problem
 from keiretsu.symbols import listed_tokens, resolve_security
@@ -43,6 +44,10 @@ class OperatorConsole:
         new = listed_tokens(self.factory, self.token_type, start=len(self._listed))
         self._listed += [(token.symbol(), token) for token in new]
         return dict(self._listed)
+
+    def currency(self) -> Currency:
+        """The platform's cash token as amounts are shown: its symbol and decimals."""
+        return Currency(self.cash.symbol(), self.cash.decimals())
 
     def security(self, symbol: str):
         """The security token with this symbol, in any case ("andes" finds ANDES), or at this address."""
@@ -230,11 +235,11 @@ class OperatorConsole:
             side: [(tick * tick_size, lots * lot_size) for tick, lots in market.depth(number, levels)]
             for side, number in (("bids", BUY), ("asks", SELL))
         }
-        decimals = self.cash.decimals()
-        print(f"{symbol} order book (price per lot, shares)")
+        currency = self.currency()
+        print(f"{symbol} order book (price per lot in {currency.symbol}, shares)")
         for label, side in (("ask", reversed(book["asks"])), ("bid", book["bids"])):
             for price, shares in side:
-                print(f"  {label}  {price / 10**decimals:>14,.{decimals}f}  {shares:>12,}")
+                print(f"  {label}  {units(price, currency.decimals):>14}  {shares:>12,}")
         if not book["bids"] and not book["asks"]:
             print("  (empty)")
         return book
@@ -245,11 +250,11 @@ class OperatorConsole:
 
     def trades(self, symbol: str) -> None:
         """Prints every trade of a security, rebuilt from its order book's Trade events."""
-        print(trades(self.market(symbol), symbol, self.cash.decimals(), self.start_block).as_table())
+        print(trades(self.market(symbol), symbol, self.currency(), self.start_block).as_table())
 
     def dividends_paid(self, symbol: str) -> None:
         """Prints a security's dividends (declared, paid, reclaimed, outstanding) from the Dividends events."""
-        print(dividends_report(self.dividends, self.security(symbol), symbol, self.cash.decimals(), self.start_block).as_table())
+        print(dividends_report(self.dividends, self.security(symbol), symbol, self.currency(), self.start_block).as_table())
 
     def helpers(self) -> dict:
         """The names `ape console` exposes."""

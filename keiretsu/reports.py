@@ -1,7 +1,7 @@
 """Reports rebuilt from events alone, printed as tables or written as CSV: a security's cap table
 (token Transfer events), its trades (the order book's Trade events) and its dividends (the
 Dividends contract's events). Amounts stay in base units, so that CSV is exact; tables show cash
-with the cash token's decimals."""
+in units of the cash token, named in the column's header."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal
+
+from keiretsu.money import Currency, units
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 
@@ -21,13 +22,14 @@ class Report:
     title: str
     headers: Sequence[str]
     rows: list[Sequence[object]]
-    # Column name -> decimals: the table shows those base-unit amounts as decimal numbers.
-    decimals: dict[str, int] = field(default_factory=dict)
+    # Columns of cash amounts in base units: the table shows them in units of `cash`, named in the header.
+    cash_columns: frozenset[str] = frozenset()
+    cash: Currency | None = None
 
     def as_table(self) -> str:
-        scales = [self.decimals.get(header) for header in self.headers]
-        cells = [[str(h) for h in self.headers]]
-        cells += [[_cell(c, scale) for c, scale in zip(row, scales)] for row in self.rows]
+        decimals = [self.cash.decimals if self.cash and header in self.cash_columns else None for header in self.headers]
+        cells = [[f"{h} ({self.cash.symbol})" if self.cash and h in self.cash_columns else str(h) for h in self.headers]]
+        cells += [[_cell(c, scale) for c, scale in zip(row, decimals)] for row in self.rows]
         widths = [max(len(row[i]) for row in cells) for i in range(len(self.headers))]
         lines = [self.title, "  ".join(h.ljust(w) for h, w in zip(cells[0], widths))]
         lines.append("  ".join("-" * w for w in widths))
@@ -46,8 +48,8 @@ class Report:
 def _cell(value: object, decimals: int | None = None) -> str:
     if not isinstance(value, int) or isinstance(value, bool):
         return str(value)
-    if decimals:
-        return f"{Decimal(value).scaleb(-decimals):,.{decimals}f}"
+    if decimals is not None:
+        return units(value, decimals)
     return f"{value:,}"
 
 
@@ -157,7 +159,7 @@ def trade_positions(records: Iterable[TradeRecord]) -> dict[str, tuple[int, int]
     return {wallet: (shares, cash) for wallet, (shares, cash) in positions.items()}
 
 
-def trades(market, symbol: str, cash_decimals: int, start_block: int = 0) -> Report:
+def trades(market, symbol: str, cash: Currency, start_block: int = 0) -> Report:
     """Every trade of a security's market, oldest first, with its volume in the title."""
     records = trade_records(market, start_block)
     rows: list[Sequence[object]] = [
@@ -166,10 +168,9 @@ def trades(market, symbol: str, cash_decimals: int, start_block: int = 0) -> Rep
     ]
     volume = sum(t.shares for t in records)
     turnover = sum(t.cash for t in records)
-    title = f"Trades of {symbol} ({len(rows)} trades, {volume:,} shares, {_cell(turnover, cash_decimals)} cash)"
+    title = f"Trades of {symbol} ({len(rows)} trades, {volume:,} shares, {cash.format(turnover)})"
     headers = ("block", "transaction", "buyer", "seller", "aggressor", "shares", "lot price", "cash", "buyer fee", "seller fee")
-    scaled = {name: cash_decimals for name in ("lot price", "cash", "buyer fee", "seller fee")}
-    return Report(title, headers, rows, scaled)
+    return Report(title, headers, rows, frozenset({"lot price", "cash", "buyer fee", "seller fee"}), cash)
 
 
 # DIVIDENDS #
@@ -236,7 +237,7 @@ def dividend_history(dividends, token, start_block: int = 0) -> tuple[dict[int, 
     return records, payments
 
 
-def dividends_report(dividends, token, symbol: str, cash_decimals: int, start_block: int = 0) -> Report:
+def dividends_report(dividends, token, symbol: str, cash: Currency, start_block: int = 0) -> Report:
     """One row per dividend of a security: terms, what was paid out, taken back and is still held."""
     records, _ = dividend_history(dividends, token, start_block)
     rows: list[Sequence[object]] = [
@@ -247,15 +248,15 @@ def dividends_report(dividends, token, symbol: str, cash_decimals: int, start_bl
     ]
     headers = ("id", "cash token", "amount", "record date", "payment date", "expiry", "eligible shares", "holders paid",
                "paid", "reclaimed", "outstanding")
-    scaled = {name: cash_decimals for name in ("amount", "paid", "reclaimed", "outstanding")}
-    return Report(f"Dividends of {symbol} ({len(rows)} declared; dates UTC)", headers, rows, scaled)
+    cash_columns = frozenset({"amount", "paid", "reclaimed", "outstanding"})
+    return Report(f"Dividends of {symbol} ({len(rows)} declared; dates UTC)", headers, rows, cash_columns, cash)
 
 
-def dividend_payments_report(dividends, token, symbol: str, cash_decimals: int, start_block: int = 0) -> Report:
+def dividend_payments_report(dividends, token, symbol: str, cash: Currency, start_block: int = 0) -> Report:
     """Every payment out of a security's dividends: claims, pushes by the agent, the issuer's reclaims."""
     _, payments = dividend_history(dividends, token, start_block)
     rows: list[Sequence[object]] = [
         (p.dividend_id, p.block, p.transaction, p.holder, p.receiver, p.how, p.amount) for p in payments
     ]
     headers = ("id", "block", "transaction", "holder", "receiver", "how", "amount")
-    return Report(f"Dividend payments of {symbol} ({len(rows)} payments)", headers, rows, {"amount": cash_decimals})
+    return Report(f"Dividend payments of {symbol} ({len(rows)} payments)", headers, rows, frozenset({"amount"}), cash)

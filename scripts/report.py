@@ -23,12 +23,14 @@ def _start_block() -> int:
     return (load_manifest(chain.chain_id) or {}).get("deployment_block", 0)
 
 
-def _cash_decimals() -> int:
+def _cash():
     from ape import chain, project
 
     from keiretsu.manifest import contract_address
+    from keiretsu.money import Currency
 
-    return project.CashToken.at(contract_address("CashToken", chain.chain_id)).decimals()
+    cash = project.CashToken.at(contract_address("CashToken", chain.chain_id))
+    return Currency(cash.symbol(), cash.decimals())
 
 
 def _emit(report, csv_path: Path | None) -> None:
@@ -75,7 +77,7 @@ def trades_command(security, csv_path):
 
     listed = _security(security)
     market = clone_at(project.OrderBook, listed.listing.market)
-    _emit(trades(market, listed.symbol, _cash_decimals(), _start_block()), csv_path)
+    _emit(trades(market, listed.symbol, _cash(), _start_block()), csv_path)
 
 
 @cli.command("dividends", cls=PlatformCommand)
@@ -93,4 +95,4 @@ def dividends_command(security, payments, csv_path):
     listed = _security(security)
     dividends = project.Dividends.at(contract_address("Dividends", chain.chain_id))
     build = dividend_payments_report if payments else dividends_report
-    _emit(build(dividends, listed.token, listed.symbol, _cash_decimals(), _start_block()), csv_path)
+    _emit(build(dividends, listed.token, listed.symbol, _cash(), _start_block()), csv_path)

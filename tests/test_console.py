@@ -179,10 +179,10 @@ def test_depth_shows_both_sides_best_first(console, book, capsys):
     assert helpers.depth("ACME") == {"bids": [(9_900_000, 40)], "asks": [(10_100_000, 50), (10_500_000, 5)]}
     printed = capsys.readouterr().out.splitlines()
     assert printed == [
-        "ACME order book (price per lot, shares)",
-        "  ask       10.500000             5",
-        "  ask       10.100000            50",
-        "  bid        9.900000            40",
+        "ACME order book (price per lot in DPESO, shares)",
+        "  ask           10.50             5",
+        "  ask           10.10            50",
+        "  bid            9.90            40",
     ]
     assert helpers.depth("ACME", levels=1) == {"bids": [(9_900_000, 40)], "asks": [(10_100_000, 50)]}
 
@@ -213,7 +213,7 @@ def test_trade_and_dividend_reports_print(console, book, verified_investors, cap
     helpers.trades("ACME")
     helpers.dividends_paid("ACME")
     out = capsys.readouterr().out
-    assert "Trades of ACME (1 trades, 10 shares, 101.000000 cash)" in out
+    assert "Trades of ACME (1 trades, 10 shares, 101.00 DPESO)" in out
     assert "Dividends of ACME (0 declared; dates UTC)" in out
 
 

@@ -10,6 +10,7 @@ from eth_utils import keccak
 
 from keiretsu.clones import clone_at
 from keiretsu.deploy import deploy_platform
+from keiretsu.money import Currency
 from keiretsu.reports import (
     balances_from_transfers,
     cap_table,
@@ -77,10 +78,11 @@ def test_trades_report_matches_balances_escrow_and_fees(make_market, traders, to
     assert cash.balanceOf(market) == sum(escrow.values())
     check_books(market, token, cash, traders)
 
-    report = trades(market, "ACME", 6)
-    assert report.title == "Trades of ACME (3 trades, 120 shares, 1,198.000000 cash)"
+    report = trades(market, "ACME", Currency("DPESO", 6))
+    assert report.title == "Trades of ACME (3 trades, 120 shares, 1,198.00 DPESO)"
     assert [row[5:8] for row in report.rows] == [(30, 10_000_000, 300_000_000), (20, 9_900_000, 198_000_000), (70, 10_000_000, 700_000_000)]
-    assert "10.000000" in report.as_table()
+    table = report.as_table()
+    assert "lot price (DPESO)" in table and " 10.00 " in table and "10.000000" not in table
     assert report.as_csv().splitlines()[0] == "block,transaction,buyer,seller,aggressor,shares,lot price,cash,buyer fee,seller fee"
 
 
@@ -111,12 +113,12 @@ def test_dividends_report_matches_the_dividend_contract(security, declare, divid
     assert cash.balanceOf(dividends) == one.outstanding + two.outstanding
     assert [(p.holder, p.how) for p in payments] == [(alice.address, "claimed"), (bob.address, "pushed"), (issuer.address, "reclaimed")]
 
-    summary = dividends_report(dividends, security, "ACME", 6)
+    summary = dividends_report(dividends, security, "ACME", Currency("DPESO", 6))
     assert [row[0] for row in summary.rows] == [first, second]
     assert summary.rows[0][6:] == (950, 2, one.paid, one.reclaimed, 0)
     assert summary.rows[1][6:] == ("", 0, 0, "", 700_000)
     assert "1.000003" in summary.as_table()
-    ledger = dividend_payments_report(dividends, security, "ACME", 6)
+    ledger = dividend_payments_report(dividends, security, "ACME", Currency("DPESO", 6))
     assert [row[-1] for row in ledger.rows] == [p.amount for p in payments]
 
 
