@@ -1,0 +1,299 @@
+"""The index (issue 14, keiretsu/index/): a platform with trades, cancels, a recovery, freezes and
+dividends is indexed and every balance, hold and freeze, every open order with its escrow, every
+trade and every dividend's totals is compared with the chain; a node that refuses large log ranges
+is met with smaller ones; a reset chain (history rewritten under a running follower, or a new
+chain with another genesis) and a new schema version rebuild the index from scratch.
+
+The database comes from the `database_url` fixture (SQLite in a temporary folder), which can be
+parametrized over PostgreSQL without touching the tests."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from eth_abi import encode
+from sqlalchemy import Column, Integer, MetaData, Table, insert, select, update
+
+from keiretsu.chain import LocalChain, rpc
+from keiretsu.index import schema
+from keiretsu.index.database import engine_for
+from keiretsu.index.follower import Follower
+from keiretsu.replay import BUILD
+from keiretsu.rpc_batch import View, read_views
+from tests.fixtures.proof import provider_url
+from tests.test_replay import scripted_scenario
+
+OPEN = ("open", "partially_filled")
+BESU_RANGE_ERROR = "Requested range exceeds maximum RPC range limit"
+WAIT_SECONDS = 60
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'index.sqlite'}"
+
+
+def roots_of(p) -> list[str]:
+    return [p.factory.address, p.registry.address, p.cash.address, p.dividends.address, p.votes.address]
+
+
+def follower_for(url: str, database_url: str, p, lines: list[str], **options) -> Follower:
+    return Follower(url, engine_for(database_url), roots_of(p), p.start_block, log=lines.append, **options)
+
+
+def rows(follower: Follower, table: Table, *conditions) -> list[dict]:
+    with follower.engine.connect() as connection:
+        return [dict(r) for r in connection.execute(select(table).where(*conditions)).mappings()]
+
+
+def wait_for(condition, what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {WAIT_SECONDS} s: {what}"
+        time.sleep(0.1)
+
+
+def differences_with_chain(url: str, follower: Follower, p) -> list[str]:
+    """Every balance, hold, freeze, open order, escrow, trade and dividend total of the index that
+    the chain does not show, and every open order of the chain the index misses."""
+    problems: list[str] = []
+    token, market = p.token.address.lower(), p.market.address.lower()
+    accounts = rows(follower, schema.balances)
+    views = [View(a["token"], "balanceOf(address)", (a["account"],)) for a in accounts]
+    on_token = [a for a in accounts if a["token"] == token]
+    views += [View(token, "held_balance(address)", (a["account"],)) for a in on_token]
+    views += [View(token, "getFrozenTokens(address)", (a["account"],)) for a in on_token]
+    views += [View(token, "isFrozen(address)", (a["account"],), ("bool",)) for a in on_token]
+    orders = rows(follower, schema.orders, schema.orders.c.status.in_(OPEN))
+    views += [View(o["market"], "order(uint256)", (o["order_id"],), ("address", "uint8", "uint256", "uint256", "uint256")) for o in orders]
+    views += [View(o["market"], "escrow_of(uint256)", (o["order_id"],)) for o in orders]
+    people = {a["account"] for a in on_token}
+    views += [View(market, "open_orders(address,uint8,uint256,uint256)", (w, side, 50, 50), ("uint256[]",)) for w in sorted(people) for side in (0, 1)]
+    dividends = rows(follower, schema.dividends)
+    views += [View(d["contract"], "dividend(address,uint256)", (d["token"], d["dividend_id"]),
+                   ("(address,uint256,uint256,uint256,uint256,uint256,address[],bool,uint256,uint256,bool)",)) for d in dividends]
+    values = iter(read_views(url, views))
+    for a in accounts:
+        if (chain_value := next(values)) != a["balance"]:
+            problems.append(f"balance of {a['account']} on {a['token']}: chain {chain_value}, index {a['balance']}")
+    for column in ("held", "frozen", "wallet_frozen"):
+        for a in on_token:
+            if (chain_value := next(values)) != a[column]:
+                problems.append(f"{column} of {a['account']}: chain {chain_value}, index {a[column]}")
+    for o in orders:
+        owner, side, tick, remaining, _ = next(values)
+        if (owner.lower(), side, tick, remaining) != (o["owner"], o["side"], o["tick"], o["remaining"]):
+            problems.append(f"order {o['order_id']}: chain {(owner, side, tick, remaining)}, index {o}")
+    for o in orders:
+        if (chain_value := next(values)) != o["escrow"]:
+            problems.append(f"escrow of order {o['order_id']}: chain {chain_value}, index {o['escrow']}")
+    indexed_open = {(o["owner"], o["side"], o["order_id"]) for o in orders if o["market"] == market}
+    chain_open = {(w, side, i) for w in sorted(people) for side in (0, 1) for i in next(values)}
+    if chain_open != indexed_open:
+        problems.append(f"open orders: chain {sorted(chain_open)}, index {sorted(indexed_open)}")
+    for d in dividends:
+        state = next(values)
+        if (state[1], state[9]) != (d["amount"], d["paid"]):
+            problems.append(f"dividend {d['dividend_id']} (amount, claimed): chain {(state[1], state[9])}, index {(d['amount'], d['paid'])}")
+    return problems
+
+
+def trades_on_chain(url: str, p) -> list[tuple[int, int, int, int]]:
+    """(block, log index, lots, cash) of every Trade the market logged."""
+    from keiretsu.index.decoding import decoders
+
+    topic = next(t for t, d in decoders().items() if d.name == "Trade")
+    logs = rpc(url, "eth_getLogs", [{"address": p.market.address, "fromBlock": hex(p.start_block), "toBlock": "latest", "topics": [topic]}])
+    decoded = [decoders()[topic].decode(log["topics"], log["data"]) | {"b": int(log["blockNumber"], 16), "i": int(log["logIndex"], 16)} for log in logs]
+    return [(d["b"], d["i"], d["lots"], d["cash"]) for d in decoded]
+
+
+def test_index_of_a_traded_platform_matches_the_chain(chain, arena, registrar, agent, issuer, operator, database_url):
+    scripted_scenario(chain, arena, registrar, agent, issuer, operator)
+    url, lines = provider_url(chain), []
+    follower = follower_for(url, database_url, arena, lines)
+    events = follower.backfill()
+
+    assert events > 100 and lines == []
+    assert differences_with_chain(url, follower, arena) == []
+    indexed_trades = [(t["block_number"], t["log_index"], t["lots"], t["cash"]) for t in rows(follower, schema.trades)]
+    assert indexed_trades == trades_on_chain(url, arena) and len(indexed_trades) >= 4
+    statuses = {o["status"] for o in rows(follower, schema.orders)}
+    assert {"filled", "partially_filled", "cancelled"} <= statuses
+    [listing] = rows(follower, schema.securities)
+    on_chain = arena.factory.security_by_token(arena.token)
+    assert (listing["token"], listing["market"], listing["offering"], listing["isin"]) == (
+        arena.token.address.lower(), on_chain.market.lower(), on_chain.offering.lower(), on_chain.isin)
+    [payment_count] = [len(rows(follower, schema.dividend_payments))]
+    assert payment_count >= 4  # claimed, pushed twice, and carol's skipped payment
+    # A second pass finds nothing new and changes nothing.
+    assert follower.backfill() == 0
+    assert differences_with_chain(url, follower, arena) == []
+
+
+def test_amounts_above_64_bits_are_exact(database_url):
+    engine = engine_for(database_url)
+    table = Table("amounts", MetaData(), Column("id", Integer, primary_key=True), Column("value", schema.Amount))
+    table.create(engine)
+    values = [0, 2**63, 2**256 - 1, 10**77 + 1]
+    with engine.begin() as connection:
+        connection.execute(insert(table), [{"id": i, "value": v} for i, v in enumerate(values)])
+    with engine.connect() as connection:
+        assert list(connection.execute(select(table.c.value).order_by(table.c.id)).scalars()) == values
+        assert list(connection.execute(select(table.c.value).order_by(table.c.value)).scalars()) == sorted(values)
+
+
+class RangeLimitedNode:
+    """A JSON-RPC proxy in front of the chain that refuses, as Besu does, any eth_getLogs spanning
+    more than `limit` blocks."""
+
+    def __init__(self, upstream: str, limit: int):
+        self.limit, self.refused = limit, 0
+        node = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                request = json.loads(body)
+                forwarded = urllib.request.Request(upstream, data=body, headers={"Content-Type": "application/json"})
+                with urllib.request.urlopen(forwarded) as response:
+                    answer = json.load(response)
+                for call, result in zip(request if isinstance(request, list) else [request], answer if isinstance(answer, list) else [answer]):
+                    if call["method"] == "eth_getLogs" and node.too_wide(call["params"][0]):
+                        node.refused += 1
+                        result.pop("result", None)
+                        result["error"] = {"code": -32005, "message": BESU_RANGE_ERROR}
+                payload = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *_) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def too_wide(self, query: dict) -> bool:
+        return int(query["toBlock"], 16) - int(query["fromBlock"], 16) + 1 > self.limit
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_ranges_halve_when_the_node_refuses_them(chain, arena, registrar, agent, issuer, operator, database_url, tmp_path):
+    scripted_scenario(chain, arena, registrar, agent, issuer, operator)
+    node = RangeLimitedNode(provider_url(chain), limit=3)
+    lines: list[str] = []
+    try:
+        limited = follower_for(node.url, database_url, arena, lines, initial_range=1_000)
+        events = limited.backfill()
+    finally:
+        node.close()
+    direct = follower_for(provider_url(chain), f"sqlite:///{tmp_path / 'direct.sqlite'}", arena, lines, initial_range=100_000)
+
+    assert direct.backfill() == events
+    # Halved from 1,000 blocks to 3 or fewer in ten refusals at most, then never refused again.
+    assert 0 < node.refused <= 10 and limited.range_size <= 3
+    assert rows(limited, schema.events) == rows(direct, schema.events)
+    assert differences_with_chain(provider_url(chain), limited, arena) == []
+
+
+def test_a_rewritten_history_under_a_running_follower_rebuilds_the_index(chain, arena, operator, database_url):
+    url, lines = provider_url(chain), []
+    follower = follower_for(url, database_url, arena, lines)
+    before = chain.snapshot()
+    alice, bob = arena.people[:2]
+    arena.token.transfer(bob, 7, sender=alice)
+    chain.mine(3)
+    stop = threading.Event()
+    running = threading.Thread(target=follower.follow, args=(stop, 0.05), daemon=True)
+    running.start()
+    try:
+        head = chain.blocks.head.number
+        wait_for(lambda: rows(follower, schema.meta)[0]["last_block"] == head, "the follower reached the head")
+        chain.restore(before)
+        arena.token.transfer(bob, 11, sender=alice)  # another history, longer than the indexed one
+        chain.mine(5)
+        head = chain.blocks.head.number
+        wait_for(lambda: rows(follower, schema.meta)[0]["last_block"] == head, "the follower reached the new head")
+    finally:
+        stop.set()
+        running.join()
+
+    assert [line for line in lines if "reset" in line] == [lines[0]] and "now has another hash" in lines[0]
+    moved = [t["amount"] for t in rows(follower, schema.transfers, schema.transfers.c.token == arena.token.address.lower(),
+                                       schema.transfers.c.sender == alice.address.lower())]
+    assert 11 in moved and 7 not in moved
+    assert differences_with_chain(url, follower, arena) == []
+
+
+def test_a_schema_version_change_rebuilds_the_index(chain, arena, database_url, monkeypatch):
+    url, lines = provider_url(chain), []
+    follower_for(url, database_url, arena, lines).backfill()
+    follower = follower_for(url, database_url, arena, lines)
+    alice = arena.people[0].address.lower()
+    with follower.engine.begin() as connection:  # a wrong row the rebuild must not keep
+        connection.execute(update(schema.balances).where(schema.balances.c.account == alice).values(balance=1))
+    follower.backfill()
+    assert lines == [] and differences_with_chain(url, follower, arena) != []  # same version: kept as it is
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    follower_for(url, database_url, arena, lines).backfill()
+
+    assert len(lines) == 1 and f"this indexer writes {schema.SCHEMA_VERSION}" in lines[0]
+    assert rows(follower, schema.meta)[0]["schema_version"] == schema.SCHEMA_VERSION
+    assert differences_with_chain(url, follower, arena) == []
+
+
+def deploy_cash(url: str, minted: int) -> str:
+    """A CashToken deployed and minted from the dev account by plain JSON-RPC (no Ape on this chain)."""
+    build = json.loads(Path(BUILD).read_text())["contractTypes"]["CashToken"]
+    [sender] = rpc(url, "eth_accounts")[:1]
+    code = build["deploymentBytecode"]["bytecode"] + encode(["string", "string", "uint8"], ["Digital Peso", "DPESO", 6]).hex()
+    deployed = rpc(url, "eth_sendTransaction", [{"from": sender, "data": code, "gas": hex(5_000_000)}])
+    cash = rpc(url, "eth_getTransactionReceipt", [deployed])["contractAddress"]
+    mint = "0x40c10f19" + encode(["address", "uint256"], [sender, minted]).hex()  # mint(address,uint256)
+    rpc(url, "eth_sendTransaction", [{"from": sender, "to": cash, "data": mint, "gas": hex(200_000)}])
+    return cash
+
+
+def test_a_new_chain_under_a_running_follower_rebuilds_the_index(tmp_path, database_url):
+    node = LocalChain(port=8632, state_dir=tmp_path / "chain")
+    lines: list[str] = []
+    stop = threading.Event()
+    running: threading.Thread | None = None
+    try:
+        node.start()
+        cash = deploy_cash(node.url, 1_000)
+        follower = Follower(node.url, engine_for(database_url), [cash], 0, log=lines.append)
+        running = threading.Thread(target=follower.follow, args=(stop, 0.05), daemon=True)
+        running.start()
+        balance_rows = lambda: [r["balance"] for r in rows(follower, schema.balances)]  # noqa: E731
+        wait_for(lambda: balance_rows() == [1_000], "the first chain indexed")
+        old_genesis = rows(follower, schema.meta)[0]["genesis_hash"]
+        node.stop()  # what `rm -rf chain` and a new `make up` do
+        node.reset_state()
+        time.sleep(1.1)  # anvil's genesis carries its start time: a new second, a new genesis
+        node.start()
+        assert deploy_cash(node.url, 2_500) == cash  # the same address on the new chain
+        wait_for(lambda: balance_rows() == [2_500], "the new chain indexed")
+    finally:
+        stop.set()
+        if running:
+            running.join()
+        node.stop()
+
+    assert rows(follower, schema.meta)[0]["genesis_hash"] != old_genesis
+    resets = [line for line in lines if "reset" in line]
+    assert len(resets) == 1 and "genesis" in resets[0]
