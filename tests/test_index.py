@@ -10,6 +10,7 @@ parametrized over PostgreSQL without touching the tests."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 import urllib.request
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 from eth_abi import encode
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 from keiretsu.chain import LocalChain, rpc
 from keiretsu.index import schema
@@ -50,6 +52,14 @@ def follower_for(url: str, database_url: str, p, lines: list[str], **options) ->
 def rows(follower: Follower, table: Table, *conditions) -> list[dict]:
     with follower.engine.connect() as connection:
         return [dict(r) for r in connection.execute(select(table).where(*conditions)).mappings()]
+
+
+def indexed_head(follower: Follower) -> int | None:
+    """The last indexed block, or None while the index is being (re)built."""
+    try:
+        return rows(follower, schema.meta)[0]["last_block"]
+    except (DBAPIError, IndexError):
+        return None
 
 
 def wait_for(condition, what: str) -> None:
@@ -221,12 +231,12 @@ def test_a_rewritten_history_under_a_running_follower_rebuilds_the_index(chain, 
     running.start()
     try:
         head = chain.blocks.head.number
-        wait_for(lambda: rows(follower, schema.meta)[0]["last_block"] == head, "the follower reached the head")
+        wait_for(lambda: indexed_head(follower) == head, "the follower reached the head")
         chain.restore(before)
         arena.token.transfer(bob, 11, sender=alice)  # another history, longer than the indexed one
         chain.mine(5)
         head = chain.blocks.head.number
-        wait_for(lambda: rows(follower, schema.meta)[0]["last_block"] == head, "the follower reached the new head")
+        wait_for(lambda: indexed_head(follower) == head, "the follower reached the new head")
     finally:
         stop.set()
         running.join()
@@ -256,6 +266,12 @@ def test_a_schema_version_change_rebuilds_the_index(chain, arena, database_url, 
     assert differences_with_chain(url, follower, arena) == []
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def deploy_cash(url: str, minted: int) -> str:
     """A CashToken deployed and minted from the dev account by plain JSON-RPC (no Ape on this chain)."""
     build = json.loads(Path(BUILD).read_text())["contractTypes"]["CashToken"]
@@ -269,7 +285,7 @@ def deploy_cash(url: str, minted: int) -> str:
 
 
 def test_a_new_chain_under_a_running_follower_rebuilds_the_index(tmp_path, database_url):
-    node = LocalChain(port=8632, state_dir=tmp_path / "chain")
+    node = LocalChain(port=free_port(), state_dir=tmp_path / "chain")
     lines: list[str] = []
     stop = threading.Event()
     running: threading.Thread | None = None
@@ -279,7 +295,13 @@ def test_a_new_chain_under_a_running_follower_rebuilds_the_index(tmp_path, datab
         follower = Follower(node.url, engine_for(database_url), [cash], 0, log=lines.append)
         running = threading.Thread(target=follower.follow, args=(stop, 0.05), daemon=True)
         running.start()
-        balance_rows = lambda: [r["balance"] for r in rows(follower, schema.balances)]  # noqa: E731
+
+        def balance_rows() -> list[int] | None:
+            try:
+                return [r["balance"] for r in rows(follower, schema.balances)]
+            except DBAPIError:  # being rebuilt
+                return None
+
         wait_for(lambda: balance_rows() == [1_000], "the first chain indexed")
         old_genesis = rows(follower, schema.meta)[0]["genesis_hash"]
         node.stop()  # what `rm -rf chain` and a new `make up` do
