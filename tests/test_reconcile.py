@@ -35,7 +35,7 @@ def write_position(database_url: str, **position) -> None:
     try:
         meta.create(engine)
         with engine.begin() as connection:
-            connection.execute(meta.insert().values(id=1, schema_version=SCHEMA_VERSION, start_block=0, **position))
+            connection.execute(meta.insert().values(**{"id": 1, "schema_version": SCHEMA_VERSION, "start_block": 0, **position}))
     finally:
         engine.dispose()
 
@@ -80,6 +80,13 @@ def test_refuses_the_index_of_another_chain(chain, database_url, genesis_hash):
 def test_refuses_the_index_of_a_reset_chain(chain, database_url):
     write_position(database_url, chain_id=chain.chain_id, genesis_hash="0x" + "11" * 32, last_block=1)
     assert "its genesis block differs" in one_line_error(reconcile(chain, "--database-url", database_url))
+
+
+def test_refuses_an_index_of_another_schema_version(chain, database_url, genesis_hash):
+    write_position(database_url, schema_version=SCHEMA_VERSION + 1, chain_id=chain.chain_id,
+                   genesis_hash=genesis_hash, last_block=1)
+    assert f"has schema version {SCHEMA_VERSION + 1}, this checkout {SCHEMA_VERSION}" in one_line_error(
+        reconcile(chain, "--database-url", database_url))
 
 
 def test_refuses_an_unreachable_database_in_one_line(chain, postgresql_server):
