@@ -13,7 +13,7 @@ UV_VERSION  := 0.13.8
 # The chain `make console` reaches: make up's defaults, or what its banner says.
 KEIRETSU_CHAIN_PORT ?= 8545
 
-.PHONY: help install install-frontend install-browser up console test test-contracts test-frontend test-legacy bench fuzz load clean
+.PHONY: help install install-frontend install-browser install-postgres up console test test-contracts test-frontend test-legacy bench fuzz load clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -44,6 +44,14 @@ frontend/node_modules/.installed: frontend/package-lock.json
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
+# Debian's PostgreSQL server for the index's tests, which start a throwaway one of their own
+# (tests/fixtures/postgres.py): only the binaries are needed, so no main cluster is created.
+install-postgres:  ## install Debian's PostgreSQL server for the index's tests (needs root)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  mkdir -p /etc/postgresql-common/createcluster.d && \
+	  echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.d/keiretsu-tests.conf && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
 install: $(VENV)/.installed $(VENV)/.compiled node_modules/.installed  ## install the pinned Python and chain dependencies
 
 install-frontend: frontend/node_modules/.installed  ## install the dApp's packages
@@ -61,7 +69,7 @@ console: install  ## ape console on the running `make up` chain (KEIRETSU_CHAIN_
 test: install test-contracts test-frontend  ## install what is missing and run every test
 
 # Two groups of test files run side by side, each on an anvil of its own (tests/parallel.py says why).
-test-contracts: install frontend/node_modules/.installed  # tests/test_up.py builds the dApp
+test-contracts: install install-postgres frontend/node_modules/.installed  # tests/test_up.py builds the dApp; the index's tests start PostgreSQL
 	$(PY) -m tests.parallel $(TEST_FLAGS)
 
 test-frontend: install install-frontend install-browser

@@ -9,4 +9,5 @@ from tests.fixtures.offering import *  # noqa: F401,F403
 from tests.fixtures.market import *  # noqa: F401,F403
 from tests.fixtures.dividends import *  # noqa: F401,F403
 from tests.fixtures.proof import *  # noqa: F401,F403
+from tests.fixtures.postgres import *  # noqa: F401,F403
 import tests.hypothesis_profiles  # noqa: F401,E402
