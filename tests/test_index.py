@@ -272,13 +272,23 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def receipt(url: str, transaction: str) -> dict:
+    """The receipt of a sent transaction: anvil answers eth_sendTransaction before it has mined the block."""
+    for _ in range(200):
+        found = rpc(url, "eth_getTransactionReceipt", [transaction])
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"{transaction} was not mined within 10 s")
+
+
 def deploy_cash(url: str, minted: int) -> str:
     """A CashToken deployed and minted from the dev account by plain JSON-RPC (no Ape on this chain)."""
     build = json.loads(Path(BUILD).read_text())["contractTypes"]["CashToken"]
     [sender] = rpc(url, "eth_accounts")[:1]
     code = build["deploymentBytecode"]["bytecode"] + encode(["string", "string", "uint8"], ["Digital Peso", "DPESO", 6]).hex()
     deployed = rpc(url, "eth_sendTransaction", [{"from": sender, "data": code, "gas": hex(5_000_000)}])
-    cash = rpc(url, "eth_getTransactionReceipt", [deployed])["contractAddress"]
+    cash = receipt(url, deployed)["contractAddress"]
     mint = "0x40c10f19" + encode(["address", "uint256"], [sender, minted]).hex()  # mint(address,uint256)
     rpc(url, "eth_sendTransaction", [{"from": sender, "to": cash, "data": mint, "gas": hex(200_000)}])
     return cash
