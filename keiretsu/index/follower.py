@@ -4,7 +4,8 @@ Each step reads one block range with one `eth_getLogs` over every contract known
 and the clones the logs revealed); a contract discovered in the range is read for that range too,
 before anything of the range is applied, since a clone logs before the listing that names it. The
 range is applied and committed in ONE database transaction with the last indexed block number and
-hash, so the index is always the state after a whole range.
+hash, so the index is always the state after a whole range. Each block that logged is read once, in
+JSON-RPC batches per range, for the timestamp every row of a happening carries.
 
 Ranges grow while the node answers fast and halve when it refuses one as too large (Besu's block
 range limit, geth's result limit). Before each step the index checks it is still an index of this
@@ -32,6 +33,7 @@ from keiretsu.rpc_batch import View, read_views, rpc_batch
 # What nodes answer to a log query over too many blocks or with too many results.
 RANGE_REFUSED = re.compile(r"range|limit|too many|too large|exceed|more than|response size", re.IGNORECASE)
 FAST_SECONDS = 1.0  # a range answered (and applied) faster than this doubles the next one
+BLOCKS_PER_BATCH = 500  # eth_getBlockByNumber calls per JSON-RPC batch (Besu takes 1,024 by default)
 
 
 class IndexingError(RuntimeError):
@@ -151,20 +153,28 @@ class Follower:
                 raise RangeRefused(str(refused)) from None
             raise
 
-    def _decode(self, raw: list[dict]) -> list[Log]:
-        decoded = []
-        for entry in raw:
-            topics = entry["topics"]
-            decoder = self.decoders.get(topics[0]) if topics else None
-            if decoder is None:
-                continue  # an event no platform contract declares (a foreign cash token's own)
-            decoded.append(Log(int(entry["blockNumber"], 16), int(entry["logIndex"], 16), entry["transactionHash"],
-                               entry["address"].lower(), decoder.name, decoder.decode(topics, entry["data"])))
-        return decoded
+    def _block_times(self, blocks: set[int], times: dict[int, int]) -> None:
+        """Adds to `times` the timestamp of each block of `blocks` it lacks, in batches."""
+        missing = sorted(blocks - times.keys())
+        for start in range(0, len(missing), BLOCKS_PER_BATCH):
+            chunk = missing[start : start + BLOCKS_PER_BATCH]
+            answers = self._call(*(("eth_getBlockByNumber", [hex(number), False]) for number in chunk))
+            times.update((number, int(block["timestamp"], 16)) for number, block in zip(chunk, answers))
+
+    def _decode(self, raw: list[dict], times: dict[int, int]) -> list[Log]:
+        """The platform's logs of `raw`, with their blocks' timestamps (read into `times` as needed)."""
+        entries = [(entry, decoder) for entry in raw
+                   if entry["topics"] and (decoder := self.decoders.get(entry["topics"][0])) is not None]
+        # (A log no platform contract declares, a foreign cash token's own, is left out.)
+        self._block_times({int(entry["blockNumber"], 16) for entry, _ in entries}, times)
+        return [Log(int(entry["blockNumber"], 16), int(entry["logIndex"], 16), entry["transactionHash"], entry["address"].lower(),
+                    decoder.name, decoder.decode(entry["topics"], entry["data"]), times[int(entry["blockNumber"], 16)])
+                for entry, decoder in entries]
 
     def _read_range(self, first: int, last: int) -> tuple[list[Log], list[Discovery]]:
         """Every log of the range in chain order, with the contracts it revealed (read too)."""
-        logs = self._decode(self._logs(sorted(self.known), first, last))
+        times: dict[int, int] = {}
+        logs = self._decode(self._logs(sorted(self.known), first, last), times)
         found: dict[str, Discovery] = {}
         while True:
             securities = {a for a, d in (self.known | found).items() if d.kind == "security"}
@@ -173,7 +183,7 @@ class Follower:
             if not new:
                 break
             found |= new
-            logs += self._decode(self._logs(sorted(new), first, last))
+            logs += self._decode(self._logs(sorted(new), first, last), times)
         logs.sort(key=lambda log: (log.block_number, log.log_index))
         return logs, list(found.values())
 

@@ -1,11 +1,12 @@
 """Applies decoded events to the index's tables, in chain order, the way keiretsu/replay.py
 rebuilds the ledger: each change is taken from the event that states it (a bid's escrow from
 `OrderPlaced.escrow`, a trade releasing its `cash` + `maker_fee` from it, a recovery's held and
-frozen shares from `HoldingsRecovered`).
+frozen shares from `HoldingsRecovered`, an investor's data from the registry's packed record).
 
-Rows that change (balances, orders, dividends, securities) are kept in a cache of the rows
+Rows that change (balances, orders, dividends, securities, investors, offerings, subscriptions,
+votes, ballots) are kept in a cache of the rows
 touched so far and written at the end of each range, in the range's transaction; rows that are only
-appended (events, transfers, trades, payments) are written in bulk. `forget()` drops the cache
+appended (events, transfers, trades, payments, investor changes, subscription events) are written in bulk. `forget()` drops the cache
 when a transaction is rolled back or the index rebuilt.
 """
 
@@ -24,6 +25,8 @@ from keiretsu.index import schema
 ZERO = "0x" + "0" * 40
 BUY = 0
 MARKET_ROLE = "0x" + keccak(text="MARKET_ROLE").hex()
+FLAG_REVOKED = 128  # in an investor's flags: verification revoked, data kept
+MASK_160 = (1 << 160) - 1
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Log:
     contract: str
     name: str
     args: dict[str, Any]
+    timestamp: int  # the block's, read once per block (see follower._block_times)
 
 
 @dataclass(frozen=True)
@@ -121,12 +125,18 @@ class Projection:
     orders: RowCache = field(default_factory=lambda: RowCache(schema.orders))
     dividends: RowCache = field(default_factory=lambda: RowCache(schema.dividends))
     securities: RowCache = field(default_factory=lambda: RowCache(schema.securities))
+    investors: RowCache = field(default_factory=lambda: RowCache(schema.investors))
+    offerings: RowCache = field(default_factory=lambda: RowCache(schema.offerings))
+    subscriptions: RowCache = field(default_factory=lambda: RowCache(schema.subscriptions))
+    votes: RowCache = field(default_factory=lambda: RowCache(schema.votes))
+    ballots: RowCache = field(default_factory=lambda: RowCache(schema.ballots))
     appended: dict[Table, list[dict]] = field(default_factory=dict)
     # token -> the first market given MARKET_ROLE on it, which a listing logged later names.
     market_of: dict[str, str] = field(default_factory=dict)
 
     def caches(self) -> list[RowCache]:
-        return [self.balances, self.orders, self.dividends, self.securities]
+        return [self.balances, self.orders, self.dividends, self.securities, self.investors, self.offerings,
+                self.subscriptions, self.votes, self.ballots]
 
     def _append(self, table: Table, row: dict) -> None:
         self.appended.setdefault(table, []).append(row)
@@ -135,7 +145,7 @@ class Projection:
         self._connection = connection
         self._append(schema.events, {
             "block_number": log.block_number, "log_index": log.log_index, "tx_hash": log.tx_hash,
-            "contract": log.contract, "name": log.name, "args": json.dumps(log.args, separators=(",", ":")),
+            "block_time": log.timestamp, "contract": log.contract, "name": log.name, "args": json.dumps(log.args, separators=(",", ":")),
         })
         handler = getattr(self, f"_on_{log.name}", None)
         if handler is not None:
@@ -168,7 +178,7 @@ class Projection:
         kind = "mint" if sender == ZERO else "burn" if receiver == ZERO else "transfer"
         self._append(schema.transfers, {
             "block_number": log.block_number, "log_index": log.log_index, "tx_hash": log.tx_hash,
-            "token": log.contract, "sender": sender, "receiver": receiver, "amount": value, "kind": kind,
+            "block_time": log.timestamp, "token": log.contract, "sender": sender, "receiver": receiver, "amount": value, "kind": kind,
         })
         if sender != ZERO:
             self._account(log, log.contract, sender)["balance"] -= value
@@ -242,12 +252,14 @@ class Projection:
             "owner": a["owner"], "side": a["side"], "tick": a["tick"], "lots": a["lots"], "remaining": a["lots"],
             "order_type": a["order_type"], "expiry": a["expiry"], "escrow": a["escrow"],
             "maker_fee_bps": a["maker_fee_bps"], "status": "open", "cancel_reason": None,
-            "placed_block": log.block_number, "placed_tx": log.tx_hash, "closed_block": None,
+            "placed_block": log.block_number, "placed_tx": log.tx_hash, "placed_time": log.timestamp,
+            "updated_time": log.timestamp, "closed_block": None,
         })
 
     def _on_Trade(self, log: Log, a: dict) -> None:
         self._append(schema.trades, {
-            "block_number": log.block_number, "log_index": log.log_index, "tx_hash": log.tx_hash, "market": log.contract,
+            "block_number": log.block_number, "log_index": log.log_index, "tx_hash": log.tx_hash,
+            "block_time": log.timestamp, "market": log.contract,
             "maker_order_id": a["maker_order_id"], "maker": a["maker"], "taker": a["taker"], "taker_side": a["taker_side"],
             "tick": a["tick"], "lots": a["lots"], "cash": a["cash"], "maker_fee": a["maker_fee"], "taker_fee": a["taker_fee"],
         })
@@ -256,6 +268,7 @@ class Projection:
         if order is None:
             return  # placed before the index's first block
         order["remaining"] -= a["lots"]
+        order["updated_time"] = log.timestamp
         if order["side"] == BUY:
             # The book releases exactly the notional and the maker fee of the lots from a bid's escrow.
             order["escrow"] -= a["cash"] + a["maker_fee"]
@@ -270,7 +283,8 @@ class Projection:
         order = self.orders.get(self._connection, key)
         if order is None:
             return
-        order.update(status="cancelled", cancel_reason=a["reason"], escrow=0, closed_block=log.block_number)
+        order.update(status="cancelled", cancel_reason=a["reason"], escrow=0, closed_block=log.block_number,
+                     updated_time=log.timestamp)
         self.orders.touch(key)
 
     # --- dividends ---
@@ -284,7 +298,7 @@ class Projection:
             "cash": a["cash"], "amount": a["amount"], "record_date_id": a["record_date_id"],
             "record_timestamp": a["record_timestamp"], "payment_date": a["payment_date"], "expiry": a["expiry"],
             "eligible_supply": None, "paid": 0, "reclaimed": 0, "cancelled": False,
-            "declared_block": log.block_number, "declared_tx": log.tx_hash,
+            "declared_block": log.block_number, "declared_tx": log.tx_hash, "declared_time": log.timestamp,
         })
 
     def _on_DividendSettled(self, log: Log, a: dict) -> None:
@@ -295,8 +309,8 @@ class Projection:
 
     def _payment(self, log: Log, a: dict, receiver: str | None, amount: int, pushed: bool, skipped: int | None) -> None:
         self._append(schema.dividend_payments, {
-            "block_number": log.block_number, "log_index": log.log_index, "tx_hash": log.tx_hash, "contract": log.contract,
-            "token": a["token"], "dividend_id": a["dividend_id"], "holder": a["holder"], "receiver": receiver,
+            "block_number": log.block_number, "log_index": log.log_index, "tx_hash": log.tx_hash,
+            "block_time": log.timestamp, "contract": log.contract, "token": a["token"], "dividend_id": a["dividend_id"], "holder": a["holder"], "receiver": receiver,
             "amount": amount, "pushed": pushed, "skipped_reason": skipped,
         })
 
@@ -323,3 +337,191 @@ class Projection:
             dividend["amount"] -= a["amount"]
             dividend["cancelled"] = True
             self.dividends.touch(key)
+
+    # --- the identity registry ---
+
+    def _investor_change(self, log: Log, wallet: str, change: str) -> None:
+        """Stamps the wallet's row as changed by `log` and records its data after the change."""
+        row = self.investors.get(self._connection, (wallet,))
+        row["updated_block"], row["updated_time"] = log.block_number, log.timestamp
+        self.investors.touch((wallet,))
+        self._append(schema.investor_changes, {
+            "block_number": log.block_number, "log_index": log.log_index, "tx_hash": log.tx_hash, "block_time": log.timestamp,
+            "wallet": wallet, "identity": row["identity"], "change": change, "kind": row["kind"], "country": row["country"],
+            "kyc_expiry": row["kyc_expiry"], "flags": row["flags"],
+        })
+
+    def _register_wallet(self, log: Log, wallet: str, profile: dict) -> None:
+        """A wallet registered afresh (a wallet removed earlier may be registered again)."""
+        row = self.investors.get(self._connection, (wallet,), lambda: {"registered_block": log.block_number, "registered_time": log.timestamp})
+        row.update(profile, registered=True, registered_block=log.block_number, registered_time=log.timestamp)
+
+    def _on_InvestorRegistered(self, log: Log, a: dict) -> None:
+        self._register_wallet(log, a["wallet"], {"kyc_hash": a["kyc_hash"]} | unpack_identity_record(a["record"]))
+        self._investor_change(log, a["wallet"], "registered")
+
+    def _on_WalletAdded(self, log: Log, a: dict) -> None:
+        existing = self.investors.get(self._connection, (a["existing_wallet"],))
+        if existing is None:
+            return  # registered before the index's first block
+        profile = {k: existing[k] for k in ("identity", "kyc_hash", "kind", "country", "kyc_expiry", "flags")}
+        self._register_wallet(log, a["wallet"], profile)
+        self._investor_change(log, a["wallet"], "wallet_added")
+
+    def _on_IdentityUpdated(self, log: Log, a: dict) -> None:
+        row = self.investors.get(self._connection, (a["wallet"],))
+        if row is None:
+            return
+        row.update(kind=a["kind"], country=a["country"], kyc_expiry=a["kyc_expiry"], flags=a["flags"])
+        self._investor_change(log, a["wallet"], "updated")
+
+    def _on_WalletRemoved(self, log: Log, a: dict) -> None:
+        row = self.investors.get(self._connection, (a["wallet"],))
+        if row is None:
+            return
+        row["registered"] = False
+        self._investor_change(log, a["wallet"], "removed")
+
+    def _on_IdentityRevoked(self, log: Log, a: dict) -> None:
+        row = self.investors.get(self._connection, (a["wallet"],))
+        if row is None:
+            return
+        row["flags"] |= FLAG_REVOKED
+        self._investor_change(log, a["wallet"], "revoked")
+
+    def _on_IdentityReinstated(self, log: Log, a: dict) -> None:
+        row = self.investors.get(self._connection, (a["wallet"],))
+        if row is None:
+            return
+        row["flags"] &= ~FLAG_REVOKED
+        self._investor_change(log, a["wallet"], "reinstated")
+
+    # --- offerings ---
+
+    def _on_Initialized(self, log: Log, a: dict) -> None:
+        if "security_token" not in a:
+            return  # a security token's own Initialized, which the listing already states
+        self.offerings.get(self._connection, (log.contract,), lambda: {
+            "token": a["security_token"], "cash": a["cash_token"], "issuer": a["issuer"], "price": a["price"], "lot": a["lot"],
+            "soft_cap": a["soft_cap"], "hard_cap": a["hard_cap"], "start_time": a["start_time"], "end_time": a["end_time"],
+            "total_subscribed": 0, "status": "live", "initialized_block": log.block_number, "initialized_time": log.timestamp,
+            "closed_block": None, "closed_time": None,
+        })
+
+    def _subscription(self, log: Log, investor: str, kind: str, shares: int, cash: int) -> dict:
+        """The investor's subscription, stamped by `log`, whose happening is recorded."""
+        key = (log.contract, investor)
+        row = self.subscriptions.get(self._connection, key, lambda: {
+            "subscribed": 0, "cash_paid": 0, "withdrawn": 0, "allocated": 0, "proceeds": 0, "refunded": 0,
+            "refund_restriction": None, "settled": False,
+        })
+        row["updated_block"], row["updated_time"] = log.block_number, log.timestamp
+        self.subscriptions.touch(key)
+        self._append(schema.subscription_events, {
+            "block_number": log.block_number, "log_index": log.log_index, "tx_hash": log.tx_hash, "block_time": log.timestamp,
+            "offering": log.contract, "investor": investor, "kind": kind, "shares": shares, "cash": cash,
+        })
+        return row
+
+    def _add_to_offering_total(self, log: Log, shares: int) -> None:
+        offering = self.offerings.get(self._connection, (log.contract,))
+        if offering is not None:
+            offering["total_subscribed"] += shares
+            self.offerings.touch((log.contract,))
+
+    def _on_Subscribed(self, log: Log, a: dict) -> None:
+        row = self._subscription(log, a["investor"], "subscribed", a["shares"], a["cash"])
+        row["subscribed"] = a["subscription"]
+        row["cash_paid"] += a["cash"]
+        self._add_to_offering_total(log, a["shares"])
+
+    def _on_Withdrawn(self, log: Log, a: dict) -> None:
+        row = self._subscription(log, a["investor"], "withdrawn", a["shares"], a["cash"])
+        row["subscribed"] = a["subscription"]
+        row["cash_paid"] -= a["cash"]
+        row["withdrawn"] += a["shares"]
+        self._add_to_offering_total(log, -a["shares"])
+
+    def _on_Settled(self, log: Log, a: dict) -> None:
+        row = self._subscription(log, a["subscriber"], "settled", a["shares"], a["refund"])
+        row.update(allocated=a["shares"], proceeds=a["proceeds"], refunded=a["refund"], settled=True)
+
+    def _on_Refunded(self, log: Log, a: dict) -> None:
+        # The whole payment back: the offering failed, was cancelled, or the token refused the investor.
+        row = self._subscription(log, a["subscriber"], "refunded", 0, a["cash"])
+        row.update(refunded=a["cash"], refund_restriction=a["restriction"], settled=True)
+
+    def _close_offering(self, log: Log, status: str) -> None:
+        offering = self.offerings.get(self._connection, (log.contract,))
+        if offering is not None:
+            offering.update(status=status, closed_block=log.block_number, closed_time=log.timestamp)
+            self.offerings.touch((log.contract,))
+
+    def _on_Closed(self, log: Log, a: dict) -> None:
+        self._close_offering(log, "succeeded" if a["succeeded"] else "failed")
+
+    def _on_Cancelled(self, log: Log, a: dict) -> None:
+        self._close_offering(log, "cancelled")
+
+    # --- shareholder votes ---
+
+    def _on_VoteOpened(self, log: Log, a: dict) -> None:
+        self.votes.get(self._connection, (log.contract, a["token"], a["vote_id"]), lambda: {
+            "question": a["question"], "choices": json.dumps(a["choices"]), "record_date_id": a["record_date_id"],
+            "record_timestamp": a["record_timestamp"], "closes_at": a["closes_at"], "tally": json.dumps([0] * len(a["choices"])),
+            "votes_cast": 0, "cancelled": False, "opened_block": log.block_number, "opened_time": log.timestamp,
+        })
+
+    def _on_VoteCancelled(self, log: Log, a: dict) -> None:
+        key = (log.contract, a["token"], a["vote_id"])
+        vote = self.votes.get(self._connection, key)
+        if vote is not None:
+            vote["cancelled"] = True
+            self.votes.touch(key)
+
+    def _count(self, log: Log, a: dict, removed_from: int | None) -> None:
+        """Moves the ballot's weight to its choice in the vote's tally (from its previous choice)."""
+        key = (log.contract, a["token"], a["vote_id"])
+        vote = self.votes.get(self._connection, key)
+        if vote is None:
+            return
+        tally = json.loads(vote["tally"])
+        tally[a["choice"]] += a["weight"]
+        if removed_from is None:
+            vote["votes_cast"] += a["weight"]
+        else:
+            tally[removed_from] -= a["weight"]
+        vote["tally"] = json.dumps(tally)
+        self.votes.touch(key)
+
+    def _on_VoteCast(self, log: Log, a: dict) -> None:
+        self.ballots.get(self._connection, (log.contract, a["token"], a["vote_id"], a["voter"]), lambda: {
+            "choice": a["choice"], "weight": a["weight"], "cast_by": None, "cast_block": log.block_number,
+            "cast_time": log.timestamp, "changed_block": None, "changed_time": None,
+        })
+        self._count(log, a, None)
+
+    def _on_VoteChanged(self, log: Log, a: dict) -> None:
+        key = (log.contract, a["token"], a["vote_id"], a["voter"])
+        ballot = self.ballots.get(self._connection, key)
+        if ballot is not None:
+            ballot.update(choice=a["choice"], changed_block=log.block_number, changed_time=log.timestamp)
+            self.ballots.touch(key)
+        self._count(log, a, a["previous_choice"])
+
+    def _on_RecoveredVoteCast(self, log: Log, a: dict) -> None:
+        # The ballot itself came with the VoteCast or VoteChanged logged under the lost wallet just before.
+        key = (log.contract, a["token"], a["vote_id"], a["lost_wallet"])
+        ballot = self.ballots.get(self._connection, key)
+        if ballot is not None:
+            ballot["cast_by"] = a["voter"]
+            self.ballots.touch(key)
+
+
+def unpack_identity_record(record: int) -> dict:
+    """The registry's packed record (contracts/lib/identity_record.vy): identity key in the low
+    160 bits, then country (16), kind (8), flags (8), KYC expiry (40)."""
+    return {
+        "identity": f"0x{record & MASK_160:040x}", "country": (record >> 160) & 0xFFFF, "kind": (record >> 176) & 0xFF,
+        "flags": (record >> 184) & 0xFF, "kyc_expiry": (record >> 192) & ((1 << 40) - 1),
+    }

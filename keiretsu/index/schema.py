@@ -7,7 +7,12 @@ Conventions, the same on SQLite and PostgreSQL:
 * uint256 amounts are `Amount`: NUMERIC(78,0) on PostgreSQL; on SQLite, whose NUMERIC affinity
   would turn integers above 2**63 into floats, 78-digit zero-padded text, which still sorts and
   compares like the number. Python sees int either way.
-* every row written from an event names its block number and log index (unique on a chain).
+* every row written from an event names its block number and log index (unique on a chain), and
+  every row that records a happening its block's timestamp (`block_time`, Unix seconds), read once
+  per block;
+* a row that is a current state (investors, subscriptions) sits beside a table of the happenings
+  that made it (investor_changes, subscription_events); a ballot keeps when it was cast and last
+  changed, and every event stays in `events`.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from sqlalchemy import (
     BigInteger, Boolean, Column, Index, Integer, MetaData, Numeric, String, Table, Text, TypeDecorator,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 ADDRESS = String(42)
 HASH = String(66)
@@ -95,6 +100,7 @@ events = Table(
     Column("block_number", BigInteger, primary_key=True),
     Column("log_index", Integer, primary_key=True),
     Column("tx_hash", HASH, nullable=False),
+    Column("block_time", BigInteger, nullable=False),
     Column("contract", ADDRESS, nullable=False),
     Column("name", String(40), nullable=False),
     Column("args", Text, nullable=False),  # JSON: integers as numbers, addresses lowercase, bytes as 0x hex
@@ -107,6 +113,7 @@ transfers = Table(
     Column("block_number", BigInteger, primary_key=True),
     Column("log_index", Integer, primary_key=True),
     Column("tx_hash", HASH, nullable=False),
+    Column("block_time", BigInteger, nullable=False),
     Column("token", ADDRESS, nullable=False),
     Column("sender", ADDRESS, nullable=False),
     Column("receiver", ADDRESS, nullable=False),
@@ -147,6 +154,8 @@ orders = Table(
     Column("cancel_reason", Integer),  # OrderCancelled.reason: below 100 an ERC-1404 code
     Column("placed_block", BigInteger, nullable=False),
     Column("placed_tx", HASH, nullable=False),
+    Column("placed_time", BigInteger, nullable=False),
+    Column("updated_time", BigInteger, nullable=False),  # the last fill or the cancel
     Column("closed_block", BigInteger),
     Index("orders_by_owner", "owner", "market"),
     Index("orders_by_status", "market", "status"),
@@ -158,6 +167,7 @@ trades = Table(
     Column("block_number", BigInteger, primary_key=True),
     Column("log_index", Integer, primary_key=True),
     Column("tx_hash", HASH, nullable=False),
+    Column("block_time", BigInteger, nullable=False),
     Column("market", ADDRESS, nullable=False),
     Column("maker_order_id", Amount, nullable=False),
     Column("maker", ADDRESS, nullable=False),
@@ -190,6 +200,7 @@ dividends = Table(
     Column("cancelled", Boolean, nullable=False),
     Column("declared_block", BigInteger, nullable=False),
     Column("declared_tx", HASH, nullable=False),
+    Column("declared_time", BigInteger, nullable=False),
 )
 
 dividend_payments = Table(
@@ -197,6 +208,7 @@ dividend_payments = Table(
     Column("block_number", BigInteger, primary_key=True),
     Column("log_index", Integer, primary_key=True),
     Column("tx_hash", HASH, nullable=False),
+    Column("block_time", BigInteger, nullable=False),
     Column("contract", ADDRESS, nullable=False),
     Column("token", ADDRESS, nullable=False),
     Column("dividend_id", BigInteger, nullable=False),
@@ -207,4 +219,135 @@ dividend_payments = Table(
     Column("skipped_reason", Integer),  # DividendPaymentSkipped.reason; amount 0
     Index("dividend_payments_by_dividend", "contract", "token", "dividend_id"),
     Index("dividend_payments_by_holder", "holder"),
+)
+
+# --- the identity registry: one row per wallet ever registered, and every change to it ---
+
+# A wallet's registration as the registry's `investor(wallet)` reads it; `registered` false once the
+# wallet was removed (the chain then reads zeros), the row kept for the history.
+investors = Table(
+    "investors", metadata,
+    Column("wallet", ADDRESS, primary_key=True),
+    Column("identity", ADDRESS, nullable=False),  # the bytes20 identity key: wallets of one investor share it
+    Column("kyc_hash", HASH, nullable=False),
+    Column("kind", Integer, nullable=False),  # 1 natural person, 2 enterprise
+    Column("country", Integer, nullable=False),  # ISO 3166-1 numeric
+    Column("kyc_expiry", BigInteger, nullable=False),
+    Column("flags", Integer, nullable=False),  # 1 qualified, 2 issuer, 128 revoked
+    Column("registered", Boolean, nullable=False),
+    Column("registered_block", BigInteger, nullable=False),
+    Column("registered_time", BigInteger, nullable=False),
+    Column("updated_block", BigInteger, nullable=False),
+    Column("updated_time", BigInteger, nullable=False),
+    Index("investors_by_identity", "identity"),
+    Index("investors_by_expiry", "kyc_expiry"),
+)
+
+# Each change with the wallet's data after it.
+investor_changes = Table(
+    "investor_changes", metadata,
+    Column("block_number", BigInteger, primary_key=True),
+    Column("log_index", Integer, primary_key=True),
+    Column("tx_hash", HASH, nullable=False),
+    Column("block_time", BigInteger, nullable=False),
+    Column("wallet", ADDRESS, nullable=False),
+    Column("identity", ADDRESS, nullable=False),
+    Column("change", String(16), nullable=False),  # registered, wallet_added, updated, removed, revoked, reinstated
+    Column("kind", Integer, nullable=False),
+    Column("country", Integer, nullable=False),
+    Column("kyc_expiry", BigInteger, nullable=False),
+    Column("flags", Integer, nullable=False),
+    Index("investor_changes_by_wallet", "wallet", "block_number"),
+    Index("investor_changes_by_identity", "identity", "block_number"),
+)
+
+# --- offerings ---
+
+offerings = Table(
+    "offerings", metadata,
+    Column("address", ADDRESS, primary_key=True),
+    Column("token", ADDRESS, nullable=False),
+    Column("cash", ADDRESS, nullable=False),
+    Column("issuer", ADDRESS, nullable=False),
+    Column("price", Amount, nullable=False),  # cash per lot
+    Column("lot", Amount, nullable=False),
+    Column("soft_cap", Amount, nullable=False),
+    Column("hard_cap", Amount, nullable=False),
+    Column("start_time", BigInteger, nullable=False),
+    Column("end_time", BigInteger, nullable=False),
+    Column("total_subscribed", Amount, nullable=False),  # shares, as the offering's total_subscribed()
+    Column("status", String(16), nullable=False),  # live, succeeded, failed, cancelled
+    Column("initialized_block", BigInteger, nullable=False),
+    Column("initialized_time", BigInteger, nullable=False),
+    Column("closed_block", BigInteger),
+    Column("closed_time", BigInteger),
+)
+
+# Per (offering, investor): what is subscribed now and how it was settled.
+subscriptions = Table(
+    "subscriptions", metadata,
+    Column("offering", ADDRESS, primary_key=True),
+    Column("investor", ADDRESS, primary_key=True),
+    Column("subscribed", Amount, nullable=False),  # shares, as subscription_of(investor)
+    Column("cash_paid", Amount, nullable=False),  # cash paid in less cash withdrawn
+    Column("withdrawn", Amount, nullable=False),  # shares withdrawn
+    Column("allocated", Amount, nullable=False),  # shares minted at settlement
+    Column("proceeds", Amount, nullable=False),  # cash that went to the issuer
+    Column("refunded", Amount, nullable=False),  # cash returned at settlement
+    Column("refund_restriction", Integer),  # Refunded.restriction: the token refused the investor
+    Column("settled", Boolean, nullable=False),
+    Column("updated_block", BigInteger, nullable=False),
+    Column("updated_time", BigInteger, nullable=False),
+    Index("subscriptions_by_investor", "investor"),
+)
+
+subscription_events = Table(
+    "subscription_events", metadata,
+    Column("block_number", BigInteger, primary_key=True),
+    Column("log_index", Integer, primary_key=True),
+    Column("tx_hash", HASH, nullable=False),
+    Column("block_time", BigInteger, nullable=False),
+    Column("offering", ADDRESS, nullable=False),
+    Column("investor", ADDRESS, nullable=False),
+    Column("kind", String(12), nullable=False),  # subscribed, withdrawn, settled, refunded
+    Column("shares", Amount, nullable=False),  # subscribed, withdrawn or allotted
+    Column("cash", Amount, nullable=False),  # paid, returned, or refunded
+    Index("subscription_events_by_investor", "offering", "investor"),
+)
+
+# --- shareholder votes ---
+
+votes = Table(
+    "votes", metadata,
+    Column("contract", ADDRESS, primary_key=True),
+    Column("token", ADDRESS, primary_key=True),
+    Column("vote_id", BigInteger, primary_key=True),
+    Column("question", Text, nullable=False),
+    Column("choices", Text, nullable=False),  # JSON list of strings
+    Column("record_date_id", BigInteger, nullable=False),
+    Column("record_timestamp", BigInteger, nullable=False),
+    Column("closes_at", BigInteger, nullable=False),
+    Column("tally", Text, nullable=False),  # JSON list of weights per choice, integers
+    Column("votes_cast", Amount, nullable=False),
+    Column("cancelled", Boolean, nullable=False),
+    Column("opened_block", BigInteger, nullable=False),
+    Column("opened_time", BigInteger, nullable=False),
+)
+
+# Each ballot as it stands, under the wallet whose shares at the record date it weighs (a recovered
+# wallet's ballot is cast by its new wallet, `cast_by`).
+ballots = Table(
+    "ballots", metadata,
+    Column("contract", ADDRESS, primary_key=True),
+    Column("token", ADDRESS, primary_key=True),
+    Column("vote_id", BigInteger, primary_key=True),
+    Column("voter", ADDRESS, primary_key=True),
+    Column("choice", Integer, nullable=False),
+    Column("weight", Amount, nullable=False),
+    Column("cast_by", ADDRESS),  # from RecoveredVoteCast; none when the voter cast it
+    Column("cast_block", BigInteger, nullable=False),
+    Column("cast_time", BigInteger, nullable=False),
+    Column("changed_block", BigInteger),
+    Column("changed_time", BigInteger),
+    Index("ballots_by_voter", "voter"),
 )
