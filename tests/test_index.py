@@ -1,11 +1,13 @@
-"""The index (issue 14, keiretsu/index/): a platform with trades, cancels, a recovery, freezes and
-dividends is indexed and every balance, hold and freeze, every open order with its escrow, every
-trade and every dividend's totals is compared with the chain; a node that refuses large log ranges
+"""The index (issue 14, keiretsu/index/): a platform with trades, cancels, a recovery, freezes,
+dividends, changes to its investors, an oversubscribed offering and a shareholder vote is indexed
+and every balance, hold and freeze, every open order with its escrow, every trade, every dividend's
+totals, every investor, subscription, offering, tally and ballot, and every row's block timestamp is
+compared with the chain; a node that refuses large log ranges
 is met with smaller ones; a reset chain (history rewritten under a running follower, or a new
 chain with another genesis) and a new schema version rebuild the index from scratch.
 
-The database comes from the `database_url` fixture (SQLite in a temporary folder), which can be
-parametrized over PostgreSQL without touching the tests."""
+Each test taking `database_url` (tests/fixtures/postgres.py) runs on SQLite and on a throwaway
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -27,18 +29,27 @@ from keiretsu.index import schema
 from keiretsu.index.database import engine_for
 from keiretsu.index.follower import Follower
 from keiretsu.replay import BUILD
-from keiretsu.rpc_batch import View, read_views
+from keiretsu.rpc_batch import View, read_views, rpc_batch
+from tests.fixtures.dividends import DAY
 from tests.fixtures.proof import provider_url
+from tests.fixtures.registry import ENTERPRISE, QUALIFIED
 from tests.test_replay import scripted_scenario
 
 OPEN = ("open", "partially_filled")
+OFFERING_STATES = {"succeeded": 3, "failed": 4, "cancelled": 5}  # a live offering reads 0, 1 or 2
+# The tables whose rows record a happening, with the columns naming its block and that block's time.
+STAMPED = [
+    (schema.events, "block_number", "block_time"), (schema.transfers, "block_number", "block_time"),
+    (schema.trades, "block_number", "block_time"), (schema.dividend_payments, "block_number", "block_time"),
+    (schema.investor_changes, "block_number", "block_time"), (schema.subscription_events, "block_number", "block_time"),
+    (schema.orders, "placed_block", "placed_time"), (schema.dividends, "declared_block", "declared_time"),
+    (schema.investors, "registered_block", "registered_time"), (schema.investors, "updated_block", "updated_time"),
+    (schema.offerings, "initialized_block", "initialized_time"), (schema.offerings, "closed_block", "closed_time"),
+    (schema.subscriptions, "updated_block", "updated_time"), (schema.votes, "opened_block", "opened_time"),
+    (schema.ballots, "cast_block", "cast_time"), (schema.ballots, "changed_block", "changed_time"),
+]
 BESU_RANGE_ERROR = "Requested range exceeds maximum RPC range limit"
 WAIT_SECONDS = 60
-
-
-@pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'index.sqlite'}"
 
 
 def roots_of(p) -> list[str]:
@@ -50,8 +61,10 @@ def follower_for(url: str, database_url: str, p, lines: list[str], **options) ->
 
 
 def rows(follower: Follower, table: Table, *conditions) -> list[dict]:
+    """The table's rows in the order of its primary key (PostgreSQL keeps no insertion order)."""
     with follower.engine.connect() as connection:
-        return [dict(r) for r in connection.execute(select(table).where(*conditions)).mappings()]
+        query = select(table).where(*conditions).order_by(*table.primary_key.columns)
+        return [dict(r) for r in connection.execute(query).mappings()]
 
 
 def indexed_head(follower: Follower) -> int | None:
@@ -88,6 +101,20 @@ def differences_with_chain(url: str, follower: Follower, p) -> list[str]:
     dividends = rows(follower, schema.dividends)
     views += [View(d["contract"], "dividend(address,uint256)", (d["token"], d["dividend_id"]),
                    ("(address,uint256,uint256,uint256,uint256,uint256,address[],bool,uint256,uint256,bool)",)) for d in dividends]
+    investors = rows(follower, schema.investors)
+    views += [View(p.registry.address, "investor(address)", (i["wallet"],), ("bytes20", "uint8", "uint16", "uint256", "uint8", "bool"))
+              for i in investors]
+    offerings = rows(follower, schema.offerings)
+    views += [View(o["address"], signature, (), returns) for o in offerings
+              for signature, returns in (("total_subscribed()", ("uint256",)), ("state()", ("uint8",)))]
+    subscriptions = rows(follower, schema.subscriptions)
+    views += [View(s["offering"], signature, (s["investor"],), returns) for s in subscriptions
+              for signature, returns in (("subscription_of(address)", ("uint256",)), ("is_settled(address)", ("bool",)))]
+    votes = rows(follower, schema.votes)
+    views += [View(v["contract"], "tally(address,uint256)", (v["token"], v["vote_id"]), ("uint256[]",)) for v in votes]
+    ballots = rows(follower, schema.ballots)
+    views += [View(b["contract"], "ballot(address,uint256,address)", (b["token"], b["vote_id"], b["voter"]), ("(bool,uint256,uint256)",))
+              for b in ballots]
     values = iter(read_views(url, views))
     for a in accounts:
         if (chain_value := next(values)) != a["balance"]:
@@ -111,7 +138,60 @@ def differences_with_chain(url: str, follower: Follower, p) -> list[str]:
         state = next(values)
         if (state[1], state[9]) != (d["amount"], d["paid"]):
             problems.append(f"dividend {d['dividend_id']} (amount, claimed): chain {(state[1], state[9])}, index {(d['amount'], d['paid'])}")
+    for i in investors:
+        identity, kind, country, expiry, flags, _ = next(values)
+        on_chain = ("0x" + identity.hex(), kind, country, expiry, flags)
+        indexed = (i["identity"], i["kind"], i["country"], i["kyc_expiry"], i["flags"]) if i["registered"] else ("0x" + "0" * 40, 0, 0, 0, 0)
+        if on_chain != indexed:
+            problems.append(f"investor {i['wallet']}: chain {on_chain}, index {indexed}")
+    for o in offerings:
+        total, state = next(values), next(values)
+        if total != o["total_subscribed"] or OFFERING_STATES.get(o["status"], state if state <= 2 else -1) != state:
+            problems.append(f"offering {o['address']} (total, state): chain {(total, state)}, index {(o['total_subscribed'], o['status'])}")
+    for s in subscriptions:
+        on_chain = (next(values), next(values))
+        if on_chain != (s["subscribed"], s["settled"]):
+            problems.append(f"subscription of {s['investor']}: chain {on_chain}, index {(s['subscribed'], s['settled'])}")
+    for v in votes:
+        if (chain_tally := list(next(values))) != json.loads(v["tally"]):
+            problems.append(f"tally of vote {v['vote_id']}: chain {chain_tally}, index {v['tally']}")
+    for b in ballots:
+        voted, choice, weight = next(values)
+        if (voted, choice, weight) != (True, b["choice"], b["weight"]):
+            problems.append(f"ballot of {b['voter']}: chain {(voted, choice, weight)}, index {(b['choice'], b['weight'])}")
     return problems
+
+
+def wrong_block_times(url: str, follower: Follower) -> list[str]:
+    """Every row whose block time is not its block's timestamp on the chain."""
+    stamped = [(table.name, row[block], row[time]) for table, block, time in STAMPED
+               for row in rows(follower, table) if row[block] is not None]
+    blocks = sorted({block for _, block, _ in stamped})
+    times = dict(zip(blocks, (int(b["timestamp"], 16) for b in rpc_batch(url, [("eth_getBlockByNumber", [hex(n), False]) for n in blocks]))))
+    return [f"{table} at block {block}: chain {times[block]}, index {time}" for table, block, time in stamped if times[block] != time]
+
+
+def investors_offering_and_vote(chain, p, registrar, issuer) -> None:
+    """After the scripted scenario: the registry changes an identity, revokes and reinstates one,
+    removes dave's lost wallet; the offering is oversubscribed, closed early by the issuer and
+    settled pro rata; a shareholder vote is opened and three holders vote, one changing his mind."""
+    alice, bob, carol, dave, erin = p.people[:5]
+    p.registry.update_identity([bob], ENTERPRISE, 276, chain.pending_timestamp + 400 * DAY, QUALIFIED, sender=registrar)
+    p.registry.revoke_identity([erin], sender=registrar)
+    p.registry.reinstate_identity([erin], sender=registrar)
+    p.registry.remove_wallet(dave, sender=registrar)
+    p.offering.subscribe(300, sender=alice)
+    p.offering.subscribe(400, sender=bob)  # 780 subscribed for a hard cap of 600
+    p.offering.close(sender=issuer)
+    p.offering.settle_many([erin, alice, bob], sender=issuer)
+    now = chain.pending_timestamp
+    p.votes.open_vote(p.token, "Merge with Keiretsu Holdings?", ["yes", "no", "abstain"], now + 60, now + DAY, sender=issuer)
+    chain.mine(timestamp=now + 120)
+    vote_id = p.votes.vote_count(p.token)
+    p.votes.vote(p.token, vote_id, 0, sender=alice)
+    p.votes.vote(p.token, vote_id, 1, sender=bob)
+    p.votes.vote(p.token, vote_id, 2, sender=erin)
+    p.votes.vote(p.token, vote_id, 0, sender=bob)
 
 
 def trades_on_chain(url: str, p) -> list[tuple[int, int, int, int]]:
@@ -126,12 +206,38 @@ def trades_on_chain(url: str, p) -> list[tuple[int, int, int, int]]:
 
 def test_index_of_a_traded_platform_matches_the_chain(chain, arena, registrar, agent, issuer, operator, database_url):
     scripted_scenario(chain, arena, registrar, agent, issuer, operator)
+    investors_offering_and_vote(chain, arena, registrar, issuer)
     url, lines = provider_url(chain), []
     follower = follower_for(url, database_url, arena, lines)
     events = follower.backfill()
 
     assert events > 100 and lines == []
     assert differences_with_chain(url, follower, arena) == []
+    assert wrong_block_times(url, follower) == []
+    alice, bob, dave, erin = (arena.people[i].address.lower() for i in (0, 1, 3, 4))
+    changes = {w: [c["change"] for c in rows(follower, schema.investor_changes, schema.investor_changes.c.wallet == w)]
+               for w in (bob, dave, erin)}
+    assert changes == {bob: ["registered", "updated"], dave: ["registered", "removed"], erin: ["registered", "revoked", "reinstated"]}
+    [bob_row] = rows(follower, schema.investors, schema.investors.c.wallet == bob)
+    assert (bob_row["kind"], bob_row["country"], bob_row["flags"]) == (ENTERPRISE, 276, QUALIFIED)
+    spare = arena.people[6].address.lower()  # dave's new wallet, added to his identity before the recovery
+    [spare_row] = rows(follower, schema.investors, schema.investors.c.wallet == spare)
+    [dave_row] = rows(follower, schema.investors, schema.investors.c.wallet == dave)
+    assert spare_row["registered"] and not dave_row["registered"] and spare_row["identity"] == dave_row["identity"]
+    [offering] = rows(follower, schema.offerings)
+    assert (offering["status"], offering["total_subscribed"]) == ("succeeded", 780)
+    subscriptions = {s["investor"]: s for s in rows(follower, schema.subscriptions)}
+    assert {s["investor"] for s in subscriptions.values() if s["settled"]} == {alice, bob, erin}
+    for s in subscriptions.values():
+        # Each investor's payment went to the issuer or came back: nothing stays in the offering.
+        assert s["cash_paid"] == s["proceeds"] + s["refunded"] and s["refunded"] > 0
+    assert subscriptions[erin]["allocated"] == arena.token.balanceOf(erin) > 0  # erin held no shares before
+    # Pro rata to the hard cap of 600, rounded down per investor.
+    assert [s["allocated"] for s in subscriptions.values()] == [arena.offering.allocation_of(i) for i in subscriptions]
+    assert 600 - len(subscriptions) < sum(s["allocated"] for s in subscriptions.values()) <= 600
+    [vote] = rows(follower, schema.votes)
+    assert json.loads(vote["tally"])[1] == 0 and vote["votes_cast"] == sum(json.loads(vote["tally"]))
+    assert {b["voter"]: b["choice"] for b in rows(follower, schema.ballots)} == {alice: 0, bob: 0, erin: 2}
     indexed_trades = [(t["block_number"], t["log_index"], t["lots"], t["cash"]) for t in rows(follower, schema.trades)]
     assert indexed_trades == trades_on_chain(url, arena) and len(indexed_trades) >= 4
     statuses = {o["status"] for o in rows(follower, schema.orders)}
@@ -145,6 +251,17 @@ def test_index_of_a_traded_platform_matches_the_chain(chain, arena, registrar, a
     # A second pass finds nothing new and changes nothing.
     assert follower.backfill() == 0
     assert differences_with_chain(url, follower, arena) == []
+    # The comparison sees a wrong investor, subscription, tally, ballot and block time.
+    with follower.engine.begin() as connection:
+        connection.execute(update(schema.investors).where(schema.investors.c.wallet == erin).values(country=4))
+        connection.execute(update(schema.subscriptions).where(schema.subscriptions.c.investor == alice).values(subscribed=1))
+        connection.execute(update(schema.votes).values(tally="[1, 0, 0]"))
+        connection.execute(update(schema.ballots).where(schema.ballots.c.voter == bob).values(weight=1))
+        connection.execute(update(schema.trades).values(block_time=0))
+    problems = differences_with_chain(url, follower, arena)
+    assert [problem.split(":")[0] for problem in problems] == [
+        f"investor {erin}", f"subscription of {alice}", f"tally of vote {vote['vote_id']}", f"ballot of {bob}"]
+    assert len(wrong_block_times(url, follower)) == len(indexed_trades)
 
 
 def test_amounts_above_64_bits_are_exact(database_url):
