@@ -28,15 +28,14 @@ from keiretsu.chain import LocalChain, rpc
 from keiretsu.index import schema
 from keiretsu.index.database import engine_for
 from keiretsu.index.follower import Follower
+from keiretsu.index.reconcile import differences
 from keiretsu.replay import BUILD
-from keiretsu.rpc_batch import View, read_views, rpc_batch
+from keiretsu.rpc_batch import rpc_batch
 from tests.fixtures.dividends import DAY
 from tests.fixtures.proof import provider_url
 from tests.fixtures.registry import ENTERPRISE, QUALIFIED
 from tests.test_replay import scripted_scenario
 
-OPEN = ("open", "partially_filled")
-OFFERING_STATES = {"succeeded": 3, "failed": 4, "cancelled": 5}  # a live offering reads 0, 1 or 2
 # The tables whose rows record a happening, with the columns naming its block and that block's time.
 STAMPED = [
     (schema.events, "block_number", "block_time"), (schema.transfers, "block_number", "block_time"),
@@ -80,86 +79,6 @@ def wait_for(condition, what: str) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"not within {WAIT_SECONDS} s: {what}"
         time.sleep(0.1)
-
-
-def differences_with_chain(url: str, follower: Follower, p) -> list[str]:
-    """Every balance, hold, freeze, open order, escrow, trade and dividend total of the index that
-    the chain does not show, and every open order of the chain the index misses."""
-    problems: list[str] = []
-    token, market = p.token.address.lower(), p.market.address.lower()
-    accounts = rows(follower, schema.balances)
-    views = [View(a["token"], "balanceOf(address)", (a["account"],)) for a in accounts]
-    on_token = [a for a in accounts if a["token"] == token]
-    views += [View(token, "held_balance(address)", (a["account"],)) for a in on_token]
-    views += [View(token, "getFrozenTokens(address)", (a["account"],)) for a in on_token]
-    views += [View(token, "isFrozen(address)", (a["account"],), ("bool",)) for a in on_token]
-    orders = rows(follower, schema.orders, schema.orders.c.status.in_(OPEN))
-    views += [View(o["market"], "order(uint256)", (o["order_id"],), ("address", "uint8", "uint256", "uint256", "uint256")) for o in orders]
-    views += [View(o["market"], "escrow_of(uint256)", (o["order_id"],)) for o in orders]
-    people = {a["account"] for a in on_token}
-    views += [View(market, "open_orders(address,uint8,uint256,uint256)", (w, side, 50, 50), ("uint256[]",)) for w in sorted(people) for side in (0, 1)]
-    dividends = rows(follower, schema.dividends)
-    views += [View(d["contract"], "dividend(address,uint256)", (d["token"], d["dividend_id"]),
-                   ("(address,uint256,uint256,uint256,uint256,uint256,address[],bool,uint256,uint256,bool)",)) for d in dividends]
-    investors = rows(follower, schema.investors)
-    views += [View(p.registry.address, "investor(address)", (i["wallet"],), ("bytes20", "uint8", "uint16", "uint256", "uint8", "bool"))
-              for i in investors]
-    offerings = rows(follower, schema.offerings)
-    views += [View(o["address"], signature, (), returns) for o in offerings
-              for signature, returns in (("total_subscribed()", ("uint256",)), ("state()", ("uint8",)))]
-    subscriptions = rows(follower, schema.subscriptions)
-    views += [View(s["offering"], signature, (s["investor"],), returns) for s in subscriptions
-              for signature, returns in (("subscription_of(address)", ("uint256",)), ("is_settled(address)", ("bool",)))]
-    votes = rows(follower, schema.votes)
-    views += [View(v["contract"], "tally(address,uint256)", (v["token"], v["vote_id"]), ("uint256[]",)) for v in votes]
-    ballots = rows(follower, schema.ballots)
-    views += [View(b["contract"], "ballot(address,uint256,address)", (b["token"], b["vote_id"], b["voter"]), ("(bool,uint256,uint256)",))
-              for b in ballots]
-    values = iter(read_views(url, views))
-    for a in accounts:
-        if (chain_value := next(values)) != a["balance"]:
-            problems.append(f"balance of {a['account']} on {a['token']}: chain {chain_value}, index {a['balance']}")
-    for column in ("held", "frozen", "wallet_frozen"):
-        for a in on_token:
-            if (chain_value := next(values)) != a[column]:
-                problems.append(f"{column} of {a['account']}: chain {chain_value}, index {a[column]}")
-    for o in orders:
-        owner, side, tick, remaining, _ = next(values)
-        if (owner.lower(), side, tick, remaining) != (o["owner"], o["side"], o["tick"], o["remaining"]):
-            problems.append(f"order {o['order_id']}: chain {(owner, side, tick, remaining)}, index {o}")
-    for o in orders:
-        if (chain_value := next(values)) != o["escrow"]:
-            problems.append(f"escrow of order {o['order_id']}: chain {chain_value}, index {o['escrow']}")
-    indexed_open = {(o["owner"], o["side"], o["order_id"]) for o in orders if o["market"] == market}
-    chain_open = {(w, side, i) for w in sorted(people) for side in (0, 1) for i in next(values)}
-    if chain_open != indexed_open:
-        problems.append(f"open orders: chain {sorted(chain_open)}, index {sorted(indexed_open)}")
-    for d in dividends:
-        state = next(values)
-        if (state[1], state[9]) != (d["amount"], d["paid"]):
-            problems.append(f"dividend {d['dividend_id']} (amount, claimed): chain {(state[1], state[9])}, index {(d['amount'], d['paid'])}")
-    for i in investors:
-        identity, kind, country, expiry, flags, _ = next(values)
-        on_chain = ("0x" + identity.hex(), kind, country, expiry, flags)
-        indexed = (i["identity"], i["kind"], i["country"], i["kyc_expiry"], i["flags"]) if i["registered"] else ("0x" + "0" * 40, 0, 0, 0, 0)
-        if on_chain != indexed:
-            problems.append(f"investor {i['wallet']}: chain {on_chain}, index {indexed}")
-    for o in offerings:
-        total, state = next(values), next(values)
-        if total != o["total_subscribed"] or OFFERING_STATES.get(o["status"], state if state <= 2 else -1) != state:
-            problems.append(f"offering {o['address']} (total, state): chain {(total, state)}, index {(o['total_subscribed'], o['status'])}")
-    for s in subscriptions:
-        on_chain = (next(values), next(values))
-        if on_chain != (s["subscribed"], s["settled"]):
-            problems.append(f"subscription of {s['investor']}: chain {on_chain}, index {(s['subscribed'], s['settled'])}")
-    for v in votes:
-        if (chain_tally := list(next(values))) != json.loads(v["tally"]):
-            problems.append(f"tally of vote {v['vote_id']}: chain {chain_tally}, index {v['tally']}")
-    for b in ballots:
-        voted, choice, weight = next(values)
-        if (voted, choice, weight) != (True, b["choice"], b["weight"]):
-            problems.append(f"ballot of {b['voter']}: chain {(voted, choice, weight)}, index {(b['choice'], b['weight'])}")
-    return problems
 
 
 def wrong_block_times(url: str, follower: Follower) -> list[str]:
@@ -212,7 +131,7 @@ def test_index_of_a_traded_platform_matches_the_chain(chain, arena, registrar, a
     events = follower.backfill()
 
     assert events > 100 and lines == []
-    assert differences_with_chain(url, follower, arena) == []
+    assert differences(url, follower.engine) == []
     assert wrong_block_times(url, follower) == []
     alice, bob, dave, erin = (arena.people[i].address.lower() for i in (0, 1, 3, 4))
     changes = {w: [c["change"] for c in rows(follower, schema.investor_changes, schema.investor_changes.c.wallet == w)]
@@ -250,7 +169,7 @@ def test_index_of_a_traded_platform_matches_the_chain(chain, arena, registrar, a
     assert payment_count >= 4  # claimed, pushed twice, and carol's skipped payment
     # A second pass finds nothing new and changes nothing.
     assert follower.backfill() == 0
-    assert differences_with_chain(url, follower, arena) == []
+    assert differences(url, follower.engine) == []
     # The comparison sees a wrong investor, subscription, tally, ballot and block time.
     with follower.engine.begin() as connection:
         connection.execute(update(schema.investors).where(schema.investors.c.wallet == erin).values(country=4))
@@ -258,9 +177,12 @@ def test_index_of_a_traded_platform_matches_the_chain(chain, arena, registrar, a
         connection.execute(update(schema.votes).values(tally="[1, 0, 0]"))
         connection.execute(update(schema.ballots).where(schema.ballots.c.voter == bob).values(weight=1))
         connection.execute(update(schema.trades).values(block_time=0))
-    problems = differences_with_chain(url, follower, arena)
+    problems = differences(url, follower.engine)
+    token, offering_address = arena.token.address.lower(), arena.offering.address.lower()
     assert [problem.split(":")[0] for problem in problems] == [
-        f"investor {erin}", f"subscription of {alice}", f"tally of vote {vote['vote_id']}", f"ballot of {bob}"]
+        f"investor {erin} (identity, kind, country, KYC expiry, flags)",
+        f"subscription of {alice} to {offering_address} (subscribed, settled)",
+        f"tally of vote {vote['vote_id']} on {token}", f"ballot of {bob} in vote {vote['vote_id']} on {token} (voted, choice, weight)"]
     assert len(wrong_block_times(url, follower)) == len(indexed_trades)
 
 
@@ -333,7 +255,7 @@ def test_ranges_halve_when_the_node_refuses_them(chain, arena, registrar, agent,
     # Halved from 1,000 blocks to 3 or fewer in ten refusals at most, then never refused again.
     assert 0 < node.refused <= 10 and limited.range_size <= 3
     assert rows(limited, schema.events) == rows(direct, schema.events)
-    assert differences_with_chain(provider_url(chain), limited, arena) == []
+    assert differences(provider_url(chain), limited.engine) == []
 
 
 def test_a_rewritten_history_under_a_running_follower_rebuilds_the_index(chain, arena, operator, database_url):
@@ -362,7 +284,7 @@ def test_a_rewritten_history_under_a_running_follower_rebuilds_the_index(chain, 
     moved = [t["amount"] for t in rows(follower, schema.transfers, schema.transfers.c.token == arena.token.address.lower(),
                                        schema.transfers.c.sender == alice.address.lower())]
     assert 11 in moved and 7 not in moved
-    assert differences_with_chain(url, follower, arena) == []
+    assert differences(url, follower.engine) == []
 
 
 def test_a_schema_version_change_rebuilds_the_index(chain, arena, database_url, monkeypatch):
@@ -373,14 +295,14 @@ def test_a_schema_version_change_rebuilds_the_index(chain, arena, database_url, 
     with follower.engine.begin() as connection:  # a wrong row the rebuild must not keep
         connection.execute(update(schema.balances).where(schema.balances.c.account == alice).values(balance=1))
     follower.backfill()
-    assert lines == [] and differences_with_chain(url, follower, arena) != []  # same version: kept as it is
+    assert lines == [] and differences(url, follower.engine) != []  # same version: kept as it is
 
     monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
     follower_for(url, database_url, arena, lines).backfill()
 
     assert len(lines) == 1 and f"this indexer writes {schema.SCHEMA_VERSION}" in lines[0]
     assert rows(follower, schema.meta)[0]["schema_version"] == schema.SCHEMA_VERSION
-    assert differences_with_chain(url, follower, arena) == []
+    assert differences(url, follower.engine) == []
 
 
 def free_port() -> int:
