@@ -16,16 +16,19 @@ from keiretsu.cli import PlatformCommand, UserError
          "Default: KEIRETSU_DATABASE_URL, else the SQLite file beside `make up`'s chain (KEIRETSU_CHAIN_DIR).",
 )
 def cli(database_url):
-    """Checks that the index is an index of the connected chain and says how far it got.
+    """Compares the index with the connected chain and lists every difference, one line each.
 
     The index must be of this chain (same chain id and genesis block) and of this checkout's
-    schema; anything else is one line and exit status 1. Comparing balances, holds, freezes,
-    orders, escrow, dividends and offerings with the chain comes next (issue 14)."""
+    schema; anything else is one line and exit status 1. Then every account's balance, hold and
+    freeze, every resting order and its escrow, every dividend's claimed total, every investor,
+    offering, subscription, tally and ballot is read from the chain at the index's last block and
+    compared (keiretsu/index/reconcile.py); any difference is listed and the exit status is 1."""
     import sqlalchemy as sa
     from ape import chain
 
     from keiretsu.index.database import database_url as index_database_url
-    from keiretsu.index.schema import SCHEMA_VERSION, meta
+    from keiretsu.index.reconcile import differences
+    from keiretsu.index.schema import meta
 
     url = sa.make_url(index_database_url(database_url))
     shown = url.render_as_string(hide_password=True)
@@ -38,11 +41,27 @@ def cli(database_url):
             if not sa.inspect(connection).has_table(meta.name):
                 raise UserError(f"no index in {shown}: the indexer has not run there")
             position = connection.execute(sa.select(meta)).first()
+        _refuse_another_index(position, shown)
+        click.echo(f"index at block {position.last_block} of chain id {position.chain_id} ({shown})")
+        problems = differences(chain.provider.web3.provider.endpoint_uri, engine)
     except sa.exc.OperationalError as failure:
         reason = str(failure.orig).strip().splitlines()[0]
         raise UserError(f"cannot read the index in {shown}: {reason}") from None
     finally:
         engine.dispose()
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise UserError(f"{len(problems)} differences between the index and the chain at block {position.last_block}")
+
+
+def _refuse_another_index(position, shown: str) -> None:
+    """A UserError unless `position` (the index's meta row) is of this checkout's schema and of the
+    connected chain."""
+    from ape import chain
+
+    from keiretsu.index.schema import SCHEMA_VERSION
+
     if position is None:
         raise UserError(f"no index in {shown}: the indexer has not run there")
     if position.schema_version != SCHEMA_VERSION:
@@ -54,5 +73,3 @@ def cli(database_url):
     if position.genesis_hash.lower() != chain.blocks[0].hash.to_0x_hex().lower():
         raise UserError(f"the index in {shown} is of another chain with id {position.chain_id} (its genesis "
                         "block differs, e.g. a reset chain): the indexer rebuilds it when it starts")
-    click.echo(f"index at block {position.last_block} of chain id {position.chain_id} ({shown})")
-

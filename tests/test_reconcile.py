@@ -1,16 +1,26 @@
-"""`ape run reconcile` as a user runs it, on a SQLite index and on a PostgreSQL one: it reports how far
-the index of the connected chain got, and refuses in one line an index that is missing or of
-another chain."""
+"""`ape run reconcile` as a user runs it, on a SQLite index and on a PostgreSQL one: a freshly indexed
+platform reconciles; one corrupted row of each kind (a balance, a hold, a partial freeze, a wallet
+freeze, a resting order, its escrow, an order wrongly closed, a dividend's claimed total, an
+offering's total and state) is reported as exactly that difference, and the script lists them all
+and exits non-zero; an index that is missing or of another chain is refused in one line."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from contextlib import contextmanager
+
 import pytest
 import sqlalchemy as sa
 
+from keiretsu.index import schema
+from keiretsu.index.reconcile import differences
 from keiretsu.index.schema import SCHEMA_VERSION, meta
+from tests.fixtures.market import GTC, SELL
+from tests.fixtures.proof import provider_url
+from tests.test_index import follower_for, investors_offering_and_vote, rows
+from tests.test_replay import scripted_scenario
 
 APE = str(Path(sys.executable).with_name("ape"))
 
@@ -51,13 +61,66 @@ def test_help_names_the_database_option(chain):
     assert "--database-url" in result.stdout and "KEIRETSU_DATABASE_URL" in result.stdout
 
 
-def test_says_where_the_index_of_this_chain_is(chain, database_url, genesis_hash):
-    head = chain.blocks.head
-    write_position(database_url, chain_id=chain.chain_id, genesis_hash=genesis_hash,
-                   last_block=head.number, last_block_hash=head.hash.to_0x_hex())
+@contextmanager
+def corrupted(engine, table: sa.Table, row: dict, **wrong):
+    """`row` of `table` changed to `wrong` values, and restored afterwards."""
+    key = [column == row[column.name] for column in table.primary_key.columns]
+    with engine.begin() as connection:
+        assert connection.execute(sa.update(table).where(*key).values(**wrong)).rowcount == 1
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.update(table).where(*key).values(**{name: row[name] for name in wrong}))
+
+
+def test_a_fresh_index_reconciles_and_each_corrupted_row_is_reported(chain, arena, registrar, agent, issuer, operator, database_url):
+    scripted_scenario(chain, arena, registrar, agent, issuer, operator)
+    investors_offering_and_vote(chain, arena, registrar, issuer)
+    arena.market.place_order(SELL, 120, 2, GTC, 0, 8, sender=arena.people[0])  # a hold: an ask resting above the book
+    url, lines = provider_url(chain), []
+    follower = follower_for(url, database_url, arena, lines)
+    follower.backfill()
+    engine, token, market = follower.engine, arena.token.address.lower(), arena.market.address.lower()
+    accounts = rows(follower, schema.balances, schema.balances.c.token == token)
+    held = next(a for a in accounts if a["held"] > 0)
+    frozen = next(a for a in accounts if a["frozen"] > 0)
+    unfrozen = next(a for a in accounts if not a["wallet_frozen"] and a["balance"] > 0)
+    bid = next(o for o in rows(follower, schema.orders) if o["status"] in ("open", "partially_filled") and o["escrow"] > 0)
+    dividend = next(d for d in rows(follower, schema.dividends) if d["paid"] > 0)
+    [offering] = rows(follower, schema.offerings)
+    order = f"order {bid['order_id']} on {market}"
+    corruptions = [  # (table, row, wrong values, the difference reported)
+        (schema.balances, held, {"balance": held["balance"] + 1}, f"balance of {held['account']} on {token}"),
+        (schema.balances, held, {"held": held["held"] - 1}, f"held of {held['account']} on {token}"),
+        (schema.balances, frozen, {"frozen": 0}, f"frozen of {frozen['account']} on {token}"),
+        (schema.balances, unfrozen, {"wallet_frozen": True}, f"wallet_frozen of {unfrozen['account']} on {token}"),
+        (schema.orders, bid, {"remaining": bid["remaining"] + 1}, f"{order} (owner, side, tick, remaining, expiry)"),
+        (schema.orders, bid, {"escrow": bid["escrow"] + 1}, f"escrow of {order}"),
+        (schema.orders, bid, {"status": "cancelled"}, f"{order}: chain open, index cancelled"),
+        (schema.dividends, dividend, {"paid": dividend["paid"] - 1}, f"dividend {dividend['dividend_id']} of {token} (amount, claimed)"),
+        (schema.offerings, offering, {"total_subscribed": 1}, f"offering {offering['address']} (total subscribed, state)"),
+        (schema.offerings, offering, {"status": "failed"}, f"offering {offering['address']} (total subscribed, state)"),
+    ]
+
+    assert lines == [] and differences(url, engine) == []
     result = reconcile(chain, "--database-url", database_url)
     assert result.returncode == 0, result.stderr
-    assert f"index at block {head.number} of chain id {chain.chain_id}" in result.stdout
+    assert result.stdout.splitlines() == [f"index at block {rows(follower, meta)[0]['last_block']} of chain id {chain.chain_id} "
+                                          f"({sa.make_url(engine.url).render_as_string(hide_password=True)})"]
+    for table, row, wrong, reported in corruptions:
+        with corrupted(engine, table, row, **wrong):
+            [difference] = differences(url, engine)
+            assert difference.startswith(reported + ("" if reported.endswith("cancelled") else ":")), difference
+    assert differences(url, engine) == []  # every row restored
+
+    with corrupted(engine, schema.balances, frozen, frozen=0), corrupted(engine, schema.orders, bid, escrow=bid["escrow"] + 1), \
+            corrupted(engine, schema.offerings, offering, total_subscribed=1):
+        result = reconcile(chain, "--database-url", database_url)
+    reported = result.stdout.splitlines()[1:]
+    assert [line.split(":")[0] for line in reported] == [
+        f"frozen of {frozen['account']} on {token}", f"escrow of {order}", f"offering {offering['address']} (total subscribed, state)"]
+    assert one_line_error(result).endswith(f"3 differences between the index and the chain at block {rows(follower, meta)[0]['last_block']}")
 
 
 def test_refuses_a_database_without_an_index(chain, database_url):
