@@ -179,6 +179,13 @@ def test_the_past_statements_candles_orders_investors_and_actions_match_the_chai
                 totals[line["token"]] += int(line["amount"])
         assert totals == {line["token"]: int(line["amount"]) for line in lines if line["line"] == "closing"}
     assert {"trade", "dividend", "forced_transfer", "recovery", "subscription", "order_escrow", "issue"} <= causes
+    alice, bob, dave, spare = people[0], people[1], people[3], people[6]
+    [forced] = [m for m in api.get(f"/wallets/{alice}/statement").json()["movements"] if m["cause"] == "forced_transfer"]
+    assert (forced["asset"], forced["amount"], forced["counterparty"]) == (symbol, "-50", bob)
+    [recovered] = [m for m in api.get(f"/wallets/{spare}/statement").json()["movements"] if m["cause"] == "recovery"]
+    assert (recovered["asset"], recovered["counterparty"], int(recovered["amount"])) == (symbol, dave, token.balanceOf(dave, block_id=recovered["block_number"] - 1))
+    assert api.get("/wallets/alice/statement").json() == {"detail": "'alice' is not an address (0x and 40 hexadecimal digits)"}
+    assert api.get(f"/wallets/{alice}/orders", params={"status": "lost"}).status_code == 422
     assert api.get(f"/wallets/{people[0]}/statement", params={"from": 10, "to": 5}).status_code == 400
 
     # Candles count every trade of the tape, in buckets aligned on the interval, from the chain's block times.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
@@ -24,6 +25,9 @@ MAX_PAGE = 1_000
 PERCENT_QUANTUM = Decimal("0.000001")
 SIDES = {0: "buy", 1: "sell"}
 CANDLE_INTERVALS = (60, 300, 3600, 86400)
+ORDER_STATUSES = Literal["open", "partially_filled", "filled", "cancelled"]
+ACTION_STATUSES = Literal["cancelled", "upcoming", "payable", "expired", "open", "closed"]
+ADDRESS_PATTERN = re.compile(r"0x[0-9a-fA-F]{40}")
 DAY_SECONDS = 86_400
 
 
@@ -157,7 +161,7 @@ class Order(BaseModel):
     lots: int
     remaining: int
     escrow: str
-    status: str
+    status: ORDER_STATUSES
     placed_block: int
     placed_time: int
     updated_time: int
@@ -206,7 +210,7 @@ class CorporateAction(BaseModel):
     record_date_id: int
     record_timestamp: int
     # dividend: cancelled, upcoming (payment date ahead), payable, expired; vote: cancelled, upcoming (record date ahead), open, closed
-    status: str
+    status: ACTION_STATUSES
     declared_time: int
     cash: str | None
     amount: str | None  # dividend declared
@@ -332,7 +336,7 @@ def create_app(engine: Engine) -> FastAPI:
         return [Candle(**(c | {"cash": str(c["cash"])})) for c in history.candles(db.execute(query).mappings(), interval)]
 
     @app.get("/securities/{symbol}/corporate-actions", response_model=list[CorporateAction])
-    def corporate_actions(symbol: str, db: Db, status: str | None = None):
+    def corporate_actions(symbol: str, db: Db, status: ACTION_STATUSES | None = None):
         """The security's dividends and votes, oldest first, each with its status at the index's last block."""
         security = _security_row(db, symbol)
         now = history.indexed_time(db) or 0
@@ -351,7 +355,7 @@ def create_app(engine: Engine) -> FastAPI:
                   format: Format = "json"):
         """A wallet's positions in every security and cash token at the start and end of a period and
         every movement between, each with its cause."""
-        wallet = address.lower()
+        wallet = _wallet(address)
         until = period_to if period_to is not None else (history.indexed_time(db) or 0)
         if until < period_from:
             raise HTTPException(400, f"the period ends ({until}) before it starts ({period_from})")
@@ -380,10 +384,10 @@ def create_app(engine: Engine) -> FastAPI:
         return statement(address, db, period_from, period_to, "csv")
 
     @app.get("/wallets/{address}/orders", response_model=WalletOrders)
-    def wallet_orders(address: str, db: Db, status: str | None = None):
+    def wallet_orders(address: str, db: Db, status: ORDER_STATUSES | None = None):
         """A wallet's orders on every market (optionally of one status) and every fill it took part in,
         oldest first."""
-        wallet = address.lower()
+        wallet = _wallet(address)
         symbols = {r["market"]: r["symbol"] for r in db.execute(select(schema.securities)).mappings()}
         orders = schema.orders
         query = select(orders).where(orders.c.owner == wallet).order_by(orders.c.placed_block, orders.c.order_id)
@@ -450,6 +454,12 @@ def _past_register(db: Connection, security: dict, at: int | None, record_date: 
     if format == "csv":
         return _csv(holders, f"{security['symbol']}-register-{at}.csv", PastHolder)
     return PastRegister(symbol=security["symbol"], token=token, at=at, record_date_id=record_date, supply=str(supply), holders=holders)
+
+
+def _wallet(address: str) -> str:
+    if not ADDRESS_PATTERN.fullmatch(address):
+        raise HTTPException(400, f"{address!r} is not an address (0x and 40 hexadecimal digits)")
+    return address.lower()
 
 
 def _assets(db: Connection) -> dict[str, str]:
