@@ -363,7 +363,7 @@ def create_app(engine: Engine) -> FastAPI:
         opening: dict[str, int] = {}
         for transfer in history.wallet_transfers(db, wallet, before=period_from):
             opening[transfer["token"]] = opening.get(transfer["token"], 0) + _signed(transfer, wallet)
-        moved = [t for t in history.wallet_transfers(db, wallet, until=until) if t["block_time"] >= period_from]
+        moved = history.wallet_transfers(db, wallet, since=period_from, until=until)
         by_transaction = history.causes_by_transaction(db, (t["tx_hash"] for t in moved))
         movements = [Movement(block_number=t["block_number"], log_index=t["log_index"], tx_hash=t["tx_hash"],
                               block_time=t["block_time"], token=t["token"], asset=assets.get(t["token"], "cash"),
@@ -470,7 +470,7 @@ def _assets(db: Connection) -> dict[str, str]:
 def _signed(transfer: dict, wallet: str) -> int:
     amount = transfer["amount"]
     if transfer["sender"] == transfer["receiver"]:
-        return 0
+        return 0  # a transfer to oneself moves nothing
     return -amount if transfer["sender"] == wallet else amount
 
 

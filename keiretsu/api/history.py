@@ -64,10 +64,14 @@ def indexed_time(db: Connection) -> int | None:
                       .limit(1)).scalar()
 
 
-def wallet_transfers(db: Connection, wallet: str, before: int | None = None, until: int | None = None) -> list[dict]:
-    """The wallet's transfers on every token, in chain order, within the block-time bounds given."""
+def wallet_transfers(db: Connection, wallet: str, since: int | None = None, before: int | None = None,
+                     until: int | None = None) -> list[dict]:
+    """The wallet's transfers on every token, in chain order, within the block-time bounds given
+    (`since` and `until` included, `before` not)."""
     table = schema.transfers
     conditions = [or_(table.c.sender == wallet, table.c.receiver == wallet)]
+    if since is not None:
+        conditions.append(table.c.block_time >= since)
     if before is not None:
         conditions.append(table.c.block_time < before)
     if until is not None:
