@@ -1,19 +1,24 @@
 """The read API over the index (issue 14, keiretsu/api/): a traded platform is indexed, then the API
 is called in-process and every answer is compared with the chain: the securities, a register
-(balances, holds, freezes, shares of the supply), the trade tape page by page, the CSV downloads
-and the OpenAPI document; an unknown symbol and a forged cursor get a 404 and a 400 that say why;
-the API's connections cannot write.
+(balances, holds, freezes, shares of the supply) now, at a record date and at a past moment, the
+trade tape page by page, candles, wallets' statements and orders, the investors filtered and paged,
+the corporate actions, the CSV downloads and the OpenAPI document; an unknown symbol, a forged
+cursor, a cancelled record date and an odd interval are refused with a line that says why; the
+API's connections cannot write.
 
 Runs on SQLite and on a real PostgreSQL (the `database_url` fixture)."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+from collections import defaultdict
 from decimal import Decimal
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
+from fastapi import FastAPI
 from sqlalchemy import delete
 from sqlalchemy.exc import DBAPIError
 
@@ -22,13 +27,31 @@ from keiretsu.index import schema
 from keiretsu.index.database import engine_for
 from keiretsu.index.follower import Follower
 from tests.fixtures.proof import provider_url
-from tests.test_index import roots_of, trades_on_chain
+from tests.fixtures.dividends import DAY
+from tests.fixtures.market import BUY, SELL
+from tests.fixtures.registry import ENTERPRISE
+from tests.test_index import investors_offering_and_vote, roots_of, trades_on_chain
 from tests.test_replay import scripted_scenario
 
 
-def indexed_api(chain, p, database_url: str) -> TestClient:
+class Api:
+    """Calls the application in-process through httpx's ASGI transport (Starlette's TestClient is
+    deprecated with httpx)."""
+
+    def __init__(self, app: FastAPI):
+        self.app = app
+
+    def get(self, path: str, params: dict | None = None) -> httpx.Response:
+        async def call() -> httpx.Response:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://index") as client:
+                return await client.get(path, params=params)
+
+        return asyncio.run(call())
+
+
+def indexed_api(chain, p, database_url: str) -> Api:
     Follower(provider_url(chain), engine_for(database_url), roots_of(p), p.start_block, log=print).backfill()
-    return TestClient(create_app(read_only_engine(database_url)))
+    return Api(create_app(read_only_engine(database_url)))
 
 
 def parsed_csv(response) -> list[dict]:
@@ -97,3 +120,136 @@ def test_unknown_symbols_forged_cursors_and_writes_are_refused(chain, arena, dat
     assert api.get(f"/securities/{symbol}/trades", params={"limit": 0}).status_code == 422
     with read_only_engine(database_url).connect() as connection, pytest.raises(DBAPIError):
         connection.execute(delete(schema.trades))
+
+
+def test_the_past_statements_candles_orders_investors_and_actions_match_the_chain(
+        chain, arena, registrar, agent, issuer, operator, database_url):
+    scripted_scenario(chain, arena, registrar, agent, issuer, operator)
+    investors_offering_and_vote(chain, arena, registrar, issuer)
+    # A transfer in the very block timed at a record date counts after it, as the token keeps it.
+    alice_account, bob_account = arena.people[:2]
+    boundary = chain.pending_timestamp + 600
+    arena.dividends.declare(arena.token, arena.cash, 10**6, boundary, boundary + 60, boundary + 10 * DAY, [], sender=issuer)
+    chain.pending_timestamp = boundary
+    arena.token.transfer(bob_account, 7, sender=alice_account)
+    api = indexed_api(chain, arena, database_url)
+    token, cash, people = arena.token, arena.cash, [person.address.lower() for person in arena.people]
+    symbol = token.symbol()
+    head = chain.blocks.head
+
+    # At the first dividend's record date: the token's own balanceOfAt for every wallet, and not today's register.
+    [first, cancelled, last] = [a for a in api.get(f"/securities/{symbol}/corporate-actions").json() if a["kind"] == "dividend"]
+    assert last["record_timestamp"] == boundary
+    for action in (first, last):
+        at_record = api.get(f"/securities/{symbol}/register", params={"record_date": action["record_date_id"]}).json()
+        balances = {h["account"]: int(h["balance"]) for h in at_record["holders"]}
+        for person in people:
+            assert balances.get(person, 0) == token.balanceOfAt(person, action["record_date_id"])
+        assert int(at_record["supply"]) == token.totalSupplyAt(action["record_date_id"]) == sum(balances.values())
+    assert balances[people[0]] == token.balanceOf(people[0]) + 7
+    at_record = api.get(f"/securities/{symbol}/register", params={"record_date": first["record_date_id"]}).json()
+    balances = {h["account"]: int(h["balance"]) for h in at_record["holders"]}
+    now = {h["account"]: h["balance"] for h in api.get(f"/securities/{symbol}/register").json()["holders"]}
+    assert {a: str(b) for a, b in balances.items()} != now
+    assert {h["account"]: h["balance"] for h in api.get(f"/securities/{symbol}/register", params={"at": head.timestamp}).json()["holders"]} == now
+    refused = api.get(f"/securities/{symbol}/register", params={"record_date": cancelled["record_date_id"]})
+    assert (refused.status_code, refused.json()["detail"]) == (409, f"record date {cancelled['record_date_id']} of {symbol} was cancelled")
+    assert api.get(f"/securities/{symbol}/register", params={"record_date": 99}).status_code == 404
+
+    # A moment in the past: the chain's balances at the last block timed then. Blocks can share a
+    # time, so the cut is the first block from the tape's middle on that is later than the one before.
+    tape = api.get(f"/securities/{symbol}/trades", params={"limit": 1000}).json()["items"]
+    middle = next(b for b in range(tape[len(tape) // 2]["block_number"], head.number)
+                  if chain.blocks[b - 1].timestamp < chain.blocks[b].timestamp)
+    before, at_middle = chain.blocks[middle - 1].timestamp, chain.blocks[middle].timestamp
+    past = api.get(f"/securities/{symbol}/register", params={"at": before}).json()
+    past_balances = {h["account"]: int(h["balance"]) for h in past["holders"]}
+    for person in people:
+        assert past_balances.get(person, 0) == token.balanceOf(person, block_id=middle - 1)
+    csv_rows = parsed_csv(api.get(f"/securities/{symbol}/register.csv", params={"at": before}))
+    assert [(r["account"], r["balance"]) for r in csv_rows] == [(h["account"], h["balance"]) for h in past["holders"]]
+
+    # Statements: opening + movements = closing on every token, both ends equal to the chain's balances.
+    causes = set()
+    for person in people:
+        whole = api.get(f"/wallets/{person}/statement").json()
+        causes |= {m["cause"] for m in whole["movements"]}
+        period = api.get(f"/wallets/{person}/statement", params={"from": at_middle, "to": head.timestamp}).json()
+        for position in period["positions"]:
+            moved = sum(int(m["amount"]) for m in period["movements"] if m["token"] == position["token"])
+            assert int(position["opening"]) + moved == int(position["closing"])
+            contract = token if position["asset"] == symbol else cash
+            assert position["token"] == contract.address.lower()
+            assert int(position["closing"]) == contract.balanceOf(person)
+            assert int(position["opening"]) == contract.balanceOf(person, block_id=middle - 1)
+        assert all(at_middle <= m["block_time"] <= head.timestamp for m in period["movements"])
+        lines = parsed_csv(api.get(f"/wallets/{person}/statement.csv", params={"from": at_middle}))
+        totals: dict[str, int] = defaultdict(int)
+        for line in lines:
+            if line["line"] != "closing":
+                totals[line["token"]] += int(line["amount"])
+        assert totals == {line["token"]: int(line["amount"]) for line in lines if line["line"] == "closing"}
+    assert {"trade", "dividend", "forced_transfer", "recovery", "subscription", "order_escrow", "issue"} <= causes
+    alice, bob, dave, spare = people[0], people[1], people[3], people[6]
+    [forced] = [m for m in api.get(f"/wallets/{alice}/statement").json()["movements"] if m["cause"] == "forced_transfer"]
+    assert (forced["asset"], forced["amount"], forced["counterparty"]) == (symbol, "-50", bob)
+    [recovered] = [m for m in api.get(f"/wallets/{spare}/statement").json()["movements"] if m["cause"] == "recovery"]
+    assert (recovered["asset"], recovered["counterparty"], int(recovered["amount"])) == (symbol, dave, token.balanceOf(dave, block_id=recovered["block_number"] - 1))
+    assert api.get("/wallets/alice/statement").json() == {"detail": "'alice' is not an address (0x and 40 hexadecimal digits)"}
+    assert api.get(f"/wallets/{alice}/orders", params={"status": "lost"}).status_code == 422
+    assert api.get(f"/wallets/{people[0]}/statement", params={"from": 10, "to": 5}).status_code == 400
+
+    # Candles count every trade of the tape, in buckets aligned on the interval, from the chain's block times.
+    for interval in (60, 300, 3600, 86400):
+        candles = api.get(f"/securities/{symbol}/candles", params={"interval": interval}).json()
+        expected: dict[int, list[dict]] = defaultdict(list)
+        for trade in tape:
+            expected[chain.blocks[trade["block_number"]].timestamp // interval * interval].append(trade)
+        assert [(c["start"], c["open"], c["high"], c["low"], c["close"], c["lots"], int(c["cash"]), c["trades"]) for c in candles] == [
+            (start, ts[0]["tick"], max(t["tick"] for t in ts), min(t["tick"] for t in ts), ts[-1]["tick"],
+             sum(t["lots"] for t in ts), sum(int(t["cash"]) for t in ts), len(ts)) for start, ts in expected.items()]
+    assert api.get(f"/securities/{symbol}/candles", params={"interval": 7}).json() == {"detail": "interval 7 is not one of 60, 300, 3600, 86400"}
+
+    # Orders: the open ones are the book's; the fills are the tape's trades the wallet was in.
+    for person in people:
+        mine = api.get(f"/wallets/{person}/orders").json()
+        resting = {int(o["order_id"]) for o in mine["orders"] if o["status"] in ("open", "partially_filled")}
+        assert resting == {*arena.market.open_orders(person, BUY, 10, 10), *arena.market.open_orders(person, SELL, 10, 10)}
+        assert [(f["block_number"], f["log_index"]) for f in mine["fills"]] == [
+            (t["block_number"], t["log_index"]) for t in tape if person in (t["maker"], t["taker"])]
+    assert any(api.get(f"/wallets/{p}/orders").json()["orders"] for p in people)
+
+    # Investors: every page of two together are the registry's wallets, as the registry reads them.
+    everyone, cursor = [], None
+    while True:
+        page = api.get("/investors", params={"limit": 2} | ({"cursor": cursor} if cursor else {})).json()
+        everyone += page["items"]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    registered = {p for p in people if arena.registry.investor(p)[0] != bytes(20)}
+    assert len(registered) >= 5 and registered <= {i["wallet"] for i in everyone if i["registered"]}
+    for investor in everyone:
+        identity, kind, country, expiry, flags, _ = arena.registry.investor(investor["wallet"])
+        if investor["registered"]:
+            assert ("0x" + identity.hex(), kind, country, expiry, flags) == (
+                investor["identity"], investor["kind"], investor["country"], investor["kyc_expiry"], investor["flags"])
+    filters = {"country": 276, "kind": ENTERPRISE, "kyc_expiring_within_days": 400, "search": people[0][:8]}
+    for name, value in filters.items():
+        found = api.get("/investors", params={name: value, "limit": 1000}).json()["items"]
+        if name == "kyc_expiring_within_days":
+            wanted = [i for i in everyone if head.timestamp <= i["kyc_expiry"] <= head.timestamp + value * DAY]
+        elif name == "search":
+            wanted = [i for i in everyone if i["wallet"].startswith(value) or i["identity"].startswith(value)]
+        else:
+            wanted = [i for i in everyone if i[name] == value]
+        assert found == wanted and found, name
+
+    # Corporate actions: the paid dividend is payable with what the chain paid, the cancelled one says so, and the vote.
+    assert (first["status"], cancelled["status"], last["status"]) == ("payable", "cancelled", "upcoming")
+    assert int(first["paid"]) > 0 and int(first["paid"]) == sum(
+        int(m["amount"]) for p in people for m in api.get(f"/wallets/{p}/statement").json()["movements"]
+        if m["cause"] == "dividend" and m["token"] == arena.cash.address.lower() and int(m["amount"]) > 0)
+    assert [a["kind"] for a in api.get(f"/securities/{symbol}/corporate-actions", params={"status": "cancelled"}).json()] == ["dividend"]
+    assert any(a["kind"] == "vote" for a in api.get(f"/securities/{symbol}/corporate-actions").json())
+    assert {"/wallets/{address}/statement", "/securities/{symbol}/candles", "/investors", "/wallets/{address}/orders",
+            "/securities/{symbol}/corporate-actions"} <= set(api.get("/openapi.json").json()["paths"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
@@ -12,8 +13,9 @@ from typing import Annotated, Literal
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, event, select, tuple_
+from sqlalchemy import Connection, Engine, event, or_, select, tuple_
 
+from keiretsu.api import history
 from keiretsu.index import schema
 from keiretsu.index.database import engine_for
 
@@ -22,6 +24,11 @@ MAX_PAGE = 1_000
 # Percentages of supply are given to 1e-6 %: one share in 100 million still shows.
 PERCENT_QUANTUM = Decimal("0.000001")
 SIDES = {0: "buy", 1: "sell"}
+CANDLE_INTERVALS = (60, 300, 3600, 86400)
+ORDER_STATUSES = Literal["open", "partially_filled", "filled", "cancelled"]
+ACTION_STATUSES = Literal["cancelled", "upcoming", "payable", "expired", "open", "closed"]
+ADDRESS_PATTERN = re.compile(r"0x[0-9a-fA-F]{40}")
+DAY_SECONDS = 86_400
 
 
 def read_only_engine(url: str | None = None, chain_dir: Path | None = None) -> Engine:
@@ -77,6 +84,144 @@ class Register(BaseModel):
     holders: list[Holder]
 
 
+class PastHolder(BaseModel):
+    account: str
+    balance: str
+    percentage: str  # of the supply then, to PERCENT_QUANTUM
+
+
+class PastRegister(BaseModel):
+    """The holders at a moment, rebuilt from the transfers: balances only (holds and freezes are
+    today's state)."""
+    symbol: str
+    token: str
+    at: int  # Unix time: every block timed at or before it is counted
+    record_date_id: int | None  # when asked by record date: its blocks timed before it are counted, as the token does
+    supply: str
+    holders: list[PastHolder]
+
+
+class Position(BaseModel):
+    token: str
+    asset: str  # the security's symbol, or "cash"
+    opening: str
+    closing: str
+
+
+class Movement(BaseModel):
+    block_number: int
+    log_index: int
+    tx_hash: str
+    block_time: int
+    token: str
+    asset: str
+    amount: str  # signed: negative when the wallet paid or delivered
+    counterparty: str
+    cause: Literal["trade", "subscription", "dividend", "transfer", "forced_transfer", "recovery", "order_escrow",
+                   "order_release", "market_withdrawal", "issue", "redemption"]
+
+
+class Statement(BaseModel):
+    wallet: str
+    period_from: int
+    period_to: int
+    positions: list[Position]  # per token: opening + the sum of its movements = closing
+    movements: list[Movement]
+
+
+class StatementLine(BaseModel):
+    """A row of the statement's CSV: an opening, a movement or a closing."""
+    line: Literal["opening", "movement", "closing"]
+    block_time: int
+    asset: str
+    token: str
+    amount: str
+    cause: str
+    counterparty: str
+    tx_hash: str
+
+
+class Candle(BaseModel):
+    start: int  # Unix time, a multiple of the interval
+    open: int  # ticks
+    high: int
+    low: int
+    close: int
+    lots: int
+    cash: str
+    trades: int
+
+
+class Order(BaseModel):
+    market: str
+    symbol: str
+    order_id: str
+    side: Literal["buy", "sell"]
+    tick: int
+    lots: int
+    remaining: int
+    escrow: str
+    status: ORDER_STATUSES
+    placed_block: int
+    placed_time: int
+    updated_time: int
+
+
+class Fill(BaseModel):
+    market: str
+    symbol: str
+    block_number: int
+    log_index: int
+    block_time: int
+    tx_hash: str
+    role: Literal["maker", "taker"]
+    side: Literal["buy", "sell"]  # the wallet's side
+    tick: int
+    lots: int
+    cash: str
+    fee: str
+
+
+class WalletOrders(BaseModel):
+    wallet: str
+    orders: list[Order]  # orders that rested on a book (an IOC leaves only fills)
+    fills: list[Fill]
+
+
+class Investor(BaseModel):
+    wallet: str
+    identity: str
+    kind: int
+    country: int
+    kyc_expiry: int
+    flags: int
+    registered: bool
+
+
+class InvestorPage(BaseModel):
+    items: list[Investor]
+    next_cursor: str | None
+
+
+class CorporateAction(BaseModel):
+    kind: Literal["dividend", "vote"]
+    contract: str
+    action_id: int
+    record_date_id: int
+    record_timestamp: int
+    # dividend: cancelled, upcoming (payment date ahead), payable, expired; vote: cancelled, upcoming (record date ahead), open, closed
+    status: ACTION_STATUSES
+    declared_time: int
+    cash: str | None
+    amount: str | None  # dividend declared
+    paid: str | None
+    reclaimed: str | None
+    payment_date: int | None
+    expiry: int | None
+    question: str | None
+    closes_at: int | None
+
+
 class Trade(BaseModel):
     block_number: int
     log_index: int
@@ -105,6 +250,8 @@ def _connection(request: Request) -> Iterator[Connection]:
 # Module level: FastAPI resolves the routes' (postponed) annotations in this module's namespace.
 Db = Annotated[Connection, Depends(_connection)]
 Format = Annotated[Literal["json", "csv"], Query(description="csv: a spreadsheet download instead of JSON.")]
+At = Annotated[int | None, Query(ge=0, description="Unix time: the register after every block timed at or before it.")]
+RecordDate = Annotated[int | None, Query(ge=1, description="A record date's id: the register the token keeps for it.")]
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -128,11 +275,14 @@ def create_app(engine: Engine) -> FastAPI:
     def one_security(symbol: str, db: Db):
         return _security(_security_row(db, symbol))
 
-    @app.get("/securities/{symbol}/register", response_model=Register)
-    def register(symbol: str, db: Db, format: Format = "json"):
+    @app.get("/securities/{symbol}/register", response_model=Register | PastRegister)
+    def register(symbol: str, db: Db, format: Format = "json", at: At = None, record_date: RecordDate = None):
         """The holders of a security now (as far as the index has read): balance, what of it an
-        order book holds, what is frozen, and the share of the supply."""
+        order book holds, what is frozen, and the share of the supply; or the balances at a moment
+        (`at`) or a record date, rebuilt from the transfers."""
         security = _security_row(db, symbol)
+        if at is not None or record_date is not None:
+            return _past_register(db, security, at, record_date, format)
         balances = schema.balances
         rows = list(db.execute(select(balances).where(balances.c.token == security["token"], balances.c.balance > 0)
                                .order_by(balances.c.account)).mappings())
@@ -146,8 +296,8 @@ def create_app(engine: Engine) -> FastAPI:
                         supply=str(supply), holders=holders)
 
     @app.get("/securities/{symbol}/register.csv", response_class=StreamingResponse, include_in_schema=False)
-    def register_csv(symbol: str, db: Db):
-        return register(symbol, db, "csv")
+    def register_csv(symbol: str, db: Db, at: At = None, record_date: RecordDate = None):
+        return register(symbol, db, "csv", at, record_date)
 
     @app.get("/securities/{symbol}/trades", response_model=TradePage)
     def trades(symbol: str, db: Db, limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
@@ -172,7 +322,214 @@ def create_app(engine: Engine) -> FastAPI:
                    cursor: str | None = None):
         return trades(symbol, db, limit, cursor, "csv")
 
+    @app.get("/securities/{symbol}/candles", response_model=list[Candle])
+    def security_candles(symbol: str, db: Db, interval: Annotated[int, Query(
+            description=f"Seconds per candle: one of {', '.join(map(str, CANDLE_INTERVALS))}.")] = 3600):
+        """Open, high, low and close tick per interval, with the lots, cash and number of every trade
+        in it; intervals without a trade are left out."""
+        if interval not in CANDLE_INTERVALS:
+            raise HTTPException(400, f"interval {interval} is not one of {', '.join(map(str, CANDLE_INTERVALS))}")
+        security = _security_row(db, symbol)
+        table = schema.trades
+        query = (select(table.c.block_time, table.c.tick, table.c.lots, table.c.cash).where(table.c.market == security["market"])
+                 .order_by(table.c.block_number, table.c.log_index))
+        return [Candle(**(c | {"cash": str(c["cash"])})) for c in history.candles(db.execute(query).mappings(), interval)]
+
+    @app.get("/securities/{symbol}/corporate-actions", response_model=list[CorporateAction])
+    def corporate_actions(symbol: str, db: Db, status: ACTION_STATUSES | None = None):
+        """The security's dividends and votes, oldest first, each with its status at the index's last block."""
+        security = _security_row(db, symbol)
+        now = history.indexed_time(db) or 0
+        actions = [_dividend_action(r, now) for r in db.execute(
+            select(schema.dividends).where(schema.dividends.c.token == security["token"])
+            .order_by(schema.dividends.c.declared_block, schema.dividends.c.dividend_id)).mappings()]
+        actions += [_vote_action(r, now) for r in db.execute(
+            select(schema.votes).where(schema.votes.c.token == security["token"])
+            .order_by(schema.votes.c.opened_block, schema.votes.c.vote_id)).mappings()]
+        actions.sort(key=lambda a: (a.declared_time, a.kind, a.action_id))
+        return [a for a in actions if status is None or a.status == status]
+
+    @app.get("/wallets/{address}/statement", response_model=Statement)
+    def statement(address: str, db: Db, period_from: Annotated[int, Query(alias="from", ge=0, description="Unix time, included.")] = 0,
+                  period_to: Annotated[int | None, Query(alias="to", ge=0, description="Unix time, included; default: the index's last block.")] = None,
+                  format: Format = "json"):
+        """A wallet's positions in every security and cash token at the start and end of a period and
+        every movement between, each with its cause."""
+        wallet = _wallet(address)
+        until = period_to if period_to is not None else (history.indexed_time(db) or 0)
+        if until < period_from:
+            raise HTTPException(400, f"the period ends ({until}) before it starts ({period_from})")
+        assets = _assets(db)
+        opening: dict[str, int] = {}
+        for transfer in history.wallet_transfers(db, wallet, before=period_from):
+            opening[transfer["token"]] = opening.get(transfer["token"], 0) + _signed(transfer, wallet)
+        moved = history.wallet_transfers(db, wallet, since=period_from, until=until)
+        by_transaction = history.causes_by_transaction(db, (t["tx_hash"] for t in moved))
+        movements = [Movement(block_number=t["block_number"], log_index=t["log_index"], tx_hash=t["tx_hash"],
+                              block_time=t["block_time"], token=t["token"], asset=assets.get(t["token"], "cash"),
+                              amount=str(_signed(t, wallet)), counterparty=t["receiver"] if t["sender"] == wallet else t["sender"],
+                              cause=history.cause_of(t, by_transaction)) for t in moved]
+        closing = dict(opening)
+        for movement in movements:
+            closing[movement.token] = closing.get(movement.token, 0) + int(movement.amount)
+        positions = [Position(token=token, asset=assets.get(token, "cash"), opening=str(opening.get(token, 0)), closing=str(closing[token]))
+                     for token in sorted(closing)]
+        if format == "csv":
+            return _csv(_statement_lines(positions, movements, period_from, until), f"{wallet}-statement.csv", StatementLine)
+        return Statement(wallet=wallet, period_from=period_from, period_to=until, positions=positions, movements=movements)
+
+    @app.get("/wallets/{address}/statement.csv", response_class=StreamingResponse, include_in_schema=False)
+    def statement_csv(address: str, db: Db, period_from: Annotated[int, Query(alias="from", ge=0)] = 0,
+                      period_to: Annotated[int | None, Query(alias="to", ge=0)] = None):
+        return statement(address, db, period_from, period_to, "csv")
+
+    @app.get("/wallets/{address}/orders", response_model=WalletOrders)
+    def wallet_orders(address: str, db: Db, status: ORDER_STATUSES | None = None):
+        """A wallet's orders on every market (optionally of one status) and every fill it took part in,
+        oldest first."""
+        wallet = _wallet(address)
+        symbols = {r["market"]: r["symbol"] for r in db.execute(select(schema.securities)).mappings()}
+        orders = schema.orders
+        query = select(orders).where(orders.c.owner == wallet).order_by(orders.c.placed_block, orders.c.order_id)
+        if status is not None:
+            query = query.where(orders.c.status == status)
+        trades = schema.trades
+        fills = db.execute(select(trades).where(or_(trades.c.maker == wallet, trades.c.taker == wallet))
+                           .order_by(trades.c.block_number, trades.c.log_index)).mappings()
+        return WalletOrders(wallet=wallet, orders=[_order(r, symbols) for r in db.execute(query).mappings()],
+                            fills=[_fill(r, wallet, symbols) for r in fills])
+
+    @app.get("/investors", response_model=InvestorPage)
+    def investors(db: Db, country: Annotated[int | None, Query(description="ISO 3166-1 numeric.")] = None,
+                  kind: Annotated[int | None, Query(description="1 natural person, 2 enterprise.")] = None,
+                  kyc_expiring_within_days: Annotated[int | None, Query(ge=0, description=(
+                      "KYC expiring from the index's last block time to that many days after it."))] = None,
+                  search: Annotated[str | None, Query(description="The start of a wallet or identity address.")] = None,
+                  registered: bool | None = None,
+                  limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+                  cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None):
+        """The registry's wallets in address order, filtered, `limit` at a time."""
+        table = schema.investors
+        query = select(table)
+        if country is not None:
+            query = query.where(table.c.country == country)
+        if kind is not None:
+            query = query.where(table.c.kind == kind)
+        if registered is not None:
+            query = query.where(table.c.registered == registered)
+        if kyc_expiring_within_days is not None:
+            now = history.indexed_time(db) or 0
+            query = query.where(table.c.kyc_expiry >= now, table.c.kyc_expiry <= now + kyc_expiring_within_days * DAY_SECONDS)
+        if search:
+            prefix = search.lower()
+            query = query.where(or_(table.c.wallet.startswith(prefix, autoescape=True), table.c.identity.startswith(prefix, autoescape=True)))
+        if cursor is not None:
+            query = query.where(table.c.wallet > cursor.lower())
+        rows = list(db.execute(query.order_by(table.c.wallet).limit(limit + 1)).mappings())
+        page = [Investor(**{name: r[name] for name in Investor.model_fields}) for r in rows[:limit]]
+        return InvestorPage(items=page, next_cursor=page[-1].wallet if len(rows) > limit else None)
+
     return app
+
+
+
+def _past_register(db: Connection, security: dict, at: int | None, record_date: int | None, format: str):
+    if at is not None and record_date is not None:
+        raise HTTPException(400, "ask for a register at a time or at a record date, not both")
+    token = security["token"]
+    if record_date is not None:
+        found = history.record_date_time(db, token, record_date)
+        if found is None:
+            raise HTTPException(404, f"{security['symbol']} has no record date {record_date}")
+        at, cancelled = found
+        if cancelled:
+            raise HTTPException(409, f"record date {record_date} of {security['symbol']} was cancelled")
+        # The token counts a change in a block timed at the record date as after it.
+        condition = schema.transfers.c.block_time < at
+    else:
+        condition = schema.transfers.c.block_time <= at
+    balances = history.balances_until(db, token, condition)
+    supply = sum(balances.values())
+    holders = [PastHolder(account=a, balance=str(b), percentage=_percentage(b, supply)) for a, b in sorted(balances.items())]
+    if format == "csv":
+        return _csv(holders, f"{security['symbol']}-register-{at}.csv", PastHolder)
+    return PastRegister(symbol=security["symbol"], token=token, at=at, record_date_id=record_date, supply=str(supply), holders=holders)
+
+
+def _wallet(address: str) -> str:
+    if not ADDRESS_PATTERN.fullmatch(address):
+        raise HTTPException(400, f"{address!r} is not an address (0x and 40 hexadecimal digits)")
+    return address.lower()
+
+
+def _assets(db: Connection) -> dict[str, str]:
+    """token -> the security's symbol; tokens not listed are cash."""
+    return {r["token"]: r["symbol"] for r in db.execute(select(schema.securities.c.token, schema.securities.c.symbol)).mappings()}
+
+
+def _signed(transfer: dict, wallet: str) -> int:
+    amount = transfer["amount"]
+    if transfer["sender"] == transfer["receiver"]:
+        return 0  # a transfer to oneself moves nothing
+    return -amount if transfer["sender"] == wallet else amount
+
+
+def _statement_lines(positions: list[Position], movements: list[Movement], start: int, end: int) -> list[StatementLine]:
+    lines = [StatementLine(line="opening", block_time=start, asset=p.asset, token=p.token, amount=p.opening, cause="",
+                           counterparty="", tx_hash="") for p in positions]
+    lines += [StatementLine(line="movement", block_time=m.block_time, asset=m.asset, token=m.token, amount=m.amount,
+                            cause=m.cause, counterparty=m.counterparty, tx_hash=m.tx_hash) for m in movements]
+    lines += [StatementLine(line="closing", block_time=end, asset=p.asset, token=p.token, amount=p.closing, cause="",
+                            counterparty="", tx_hash="") for p in positions]
+    return lines
+
+
+def _order(row, symbols: dict[str, str]) -> Order:
+    return Order(market=row["market"], symbol=symbols.get(row["market"], ""), order_id=str(row["order_id"]),
+                 side=SIDES[row["side"]], tick=row["tick"], lots=row["lots"], remaining=row["remaining"],
+                 escrow=str(row["escrow"]), status=row["status"], placed_block=row["placed_block"],
+                 placed_time=row["placed_time"], updated_time=row["updated_time"])
+
+
+def _fill(row, wallet: str, symbols: dict[str, str]) -> Fill:
+    # The maker's side is the taker's opposite; a wallet trading with itself is reported as the taker.
+    role = "taker" if row["taker"] == wallet else "maker"
+    side = row["taker_side"] if role == "taker" else 1 - row["taker_side"]
+    return Fill(market=row["market"], symbol=symbols.get(row["market"], ""), block_number=row["block_number"],
+                log_index=row["log_index"], block_time=row["block_time"], tx_hash=row["tx_hash"], role=role,
+                side=SIDES[side], tick=row["tick"], lots=row["lots"], cash=str(row["cash"]),
+                fee=str(row["taker_fee"] if role == "taker" else row["maker_fee"]))
+
+
+def _dividend_action(row, now: int) -> CorporateAction:
+    if row["cancelled"]:
+        status = "cancelled"
+    elif now < row["payment_date"]:
+        status = "upcoming"
+    elif now < row["expiry"]:
+        status = "payable"
+    else:
+        status = "expired"
+    return CorporateAction(kind="dividend", contract=row["contract"], action_id=row["dividend_id"],
+                           record_date_id=row["record_date_id"], record_timestamp=row["record_timestamp"], status=status,
+                           declared_time=row["declared_time"], cash=row["cash"], amount=str(row["amount"]),
+                           paid=str(row["paid"]), reclaimed=str(row["reclaimed"]), payment_date=row["payment_date"],
+                           expiry=row["expiry"], question=None, closes_at=None)
+
+
+def _vote_action(row, now: int) -> CorporateAction:
+    if row["cancelled"]:
+        status = "cancelled"
+    elif now < row["record_timestamp"]:
+        status = "upcoming"
+    elif now < row["closes_at"]:
+        status = "open"
+    else:
+        status = "closed"
+    return CorporateAction(kind="vote", contract=row["contract"], action_id=row["vote_id"], record_date_id=row["record_date_id"],
+                           record_timestamp=row["record_timestamp"], status=status, declared_time=row["opened_time"],
+                           cash=None, amount=None, paid=None, reclaimed=None, payment_date=None, expiry=None,
+                           question=row["question"], closes_at=row["closes_at"])
 
 
 def _security_row(db: Connection, symbol: str) -> dict:
