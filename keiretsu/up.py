@@ -387,7 +387,7 @@ def already_running_message(holder: dict) -> str:
     pid = holder.get("pid", "?")
     return (
         f"make up is already running on this chain directory (pid {pid}): dApp {holder.get('dapp_url', '?')}, "
-        f"RPC {holder.get('rpc_url', '?')}. Stop it with Ctrl-C in its terminal (or `kill -INT {pid}`) first."
+        f"RPC {holder.get('rpc_url', '?')}, API {holder.get('api_url', '?')}. Stop it with Ctrl-C in its terminal (or `kill -INT {pid}`) first."
     )
 
 

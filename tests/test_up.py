@@ -208,7 +208,7 @@ def test_make_up_seeds_serves_resumes_and_refuses_a_second_run(tmp_path, ports, 
     refused = UpProcess(chain_dir, free_port(), free_port(), free_port()).run_to_end()
     assert refused.returncode == ALREADY_RUNNING
     assert f"make up is already running on this chain directory (pid {second.process.pid})" in refused.stderr
-    assert f"dApp {dapp_url}" in refused.stderr
+    assert f"dApp {dapp_url}" in refused.stderr and f"API {api_url}" in refused.stderr
     with urllib.request.urlopen(dapp_url, timeout=10) as answer:  # the running one is left alone
         assert answer.status == 200
 
