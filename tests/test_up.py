@@ -144,19 +144,35 @@ def demo_market(rpc_url: str, manifest_path: Path, project) -> dict:
     return {"block": web3.eth.block_number, "securities": securities}
 
 
+@pytest.fixture
+def started():
+    """Starts `make up` runs; any still running after the test (a failed assertion) is stopped, so
+    that its chain, indexer and API do not outlive the test."""
+    runs: list[UpProcess] = []
+
+    def start(*arguments) -> UpProcess:
+        runs.append(UpProcess(*arguments))
+        return runs[-1].start()
+
+    yield start
+    for run in runs:
+        if run.process and run.process.poll() is None:
+            run.stop(signal.SIGINT)
+
+
 @pytest.fixture(scope="module")
 def ports():
     return tuple(int(os.environ.get(f"KEIRETSU_TEST_{name}_PORT") or free_port()) for name in ("CHAIN", "DAPP", "API"))
 
 
-def test_make_up_seeds_serves_resumes_and_refuses_a_second_run(tmp_path, ports, project):
+def test_make_up_seeds_serves_resumes_and_refuses_a_second_run(tmp_path, ports, project, started):
     chain_port, dapp_port, api_port = ports
     chain_dir = tmp_path / "chain"
     rpc_url, dapp_url = f"http://127.0.0.1:{chain_port}", f"http://127.0.0.1:{dapp_port}/"
     api_url = f"http://127.0.0.1:{api_port}/"
     manifest = chain_dir / "deployments/31337.json"
 
-    first = UpProcess(chain_dir, chain_port, dapp_port, api_port).start()
+    first = started(chain_dir, chain_port, dapp_port, api_port)
     deployments = chain_dir.resolve() / "deployments"
     console = f"make console KEIRETSU_CHAIN_PORT={chain_port} KEIRETSU_DEPLOYMENTS={deployments}"
     script = f"APE_FOUNDRY_HOST={rpc_url} KEIRETSU_DEPLOYMENTS={deployments} .venv/bin/ape run report trades ANDES"
@@ -198,7 +214,7 @@ def test_make_up_seeds_serves_resumes_and_refuses_a_second_run(tmp_path, ports, 
     assert "stopping: writing the chain state" in first.log()
     assert (chain_dir / "state.json").exists()
 
-    second = UpProcess(chain_dir, chain_port, dapp_port, api_port).start()
+    second = started(chain_dir, chain_port, dapp_port, api_port)
     assert "the platform is already deployed: nothing sent" in second.log()
     assert "the demo market is already seeded" in second.log() and "seeding:" not in second.log()
     assert demo_market(rpc_url, manifest, project) == seeded  # same block: not one transaction sent
