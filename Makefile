@@ -87,7 +87,7 @@ fuzz: install  ## the invariant fuzzing with many more examples (HYPOTHESIS_PROF
 load: install  ## 20 traders, thousands of random orders on a chain of its own; reconciles and prints throughput
 	$(PY) -m keiretsu.load $(LOAD_FLAGS)
 
-bench: install  ## measure gas on a fresh chain and write bench/results.json
+bench: install  ## measure gas and the index's speed on a fresh chain and write bench/results.json
 	$(PY) -m bench.run
 
 clean:  ## remove build output (keeps installed dependencies and chain state)

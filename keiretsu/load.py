@@ -60,6 +60,8 @@ class LoadSetup:
     shares: dict[str, int]
     cash_balances: dict[str, int]
     fee_cash: int
+    # The folder of this chain's own deployment manifest (the index reads its roots there).
+    deployments: str = ""
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1))
@@ -86,6 +88,7 @@ class LoadResult:
     cancels: int = 0
     rejected: int = 0
     fills: int = 0
+    events: int = 0
     gas: int = 0
     seconds: float = 0.0
     confirmed: list[Confirmed] = field(default_factory=list)
@@ -105,48 +108,56 @@ def prepare(url: str, traders: int = TRADERS, log=print) -> LoadSetup:
     """Deploys the platform on the chain at `url`, issues one security with its order book, and
     registers and funds `traders` impersonated wallets."""
     os.environ["APE_FOUNDRY_HOST"] = url
-    from ape import accounts, chain, networks
+    from ape import networks
     from ape.logging import logger
+
+    logger.set_level("WARNING")
+    with networks.parse_network_choice("ethereum:local:foundry"):
+        return prepare_connected(url, traders, log)
+
+
+def prepare_connected(url: str, traders: int = TRADERS, log=print) -> LoadSetup:
+    """`prepare` with Ape already connected to the chain at `url` (the benchmark's)."""
+    from ape import accounts, chain
 
     from keiretsu.deploy import deploy_platform
     from keiretsu.isin import make_isin
 
-    logger.set_level("WARNING")
-    with networks.parse_network_choice("ethereum:local:foundry"):
-        operator, issuer, fee_recipient = accounts.test_accounts[0], accounts.test_accounts[1], accounts.test_accounts[2]
-        # A manifest of its own: the load's chain is not the one `make up` serves.
-        deployment = deploy_platform(operator, directory=Path(tempfile.mkdtemp(prefix="keiretsu-load-")), log=log)
-        registry, cash, factory = (deployment.contract(n) for n in ("IdentityRegistry", "CashToken", "IssuanceFactory"))
-        wallets = trader_wallets(traders)
-        expiry = chain.pending_timestamp + 365 * 86400
-        everyone = [issuer.address] + wallets
-        registry.batch_register_investors(
-            everyone, [keccak(text=f"load-kyc-{w}") for w in everyone], [2] + [1] * traders, [756] * len(everyone),
-            [expiry] * len(everyone), [2] + [0] * traders, sender=operator,
-        )
-        receipt = factory.issue_security(
-            (make_isin("LOAD0000001"), "Load Test SA", "LOAD", 0, issuer.address, 0, False, 0, 0, 0, [], [], LOT, TICK),
-            sender=issuer,
-        )
-        token = deployment.project_token(receipt.return_value)
-        listing = factory.security_at(factory.security_count() - 1)
-        market = listing.market
-        from ape import project
+    operator, issuer, fee_recipient = accounts.test_accounts[0], accounts.test_accounts[1], accounts.test_accounts[2]
+    # A manifest of its own: the load's chain is not the one `make up` serves.
+    deployments = Path(tempfile.mkdtemp(prefix="keiretsu-load-"))
+    deployment = deploy_platform(operator, directory=deployments, log=log)
+    registry, cash, factory = (deployment.contract(n) for n in ("IdentityRegistry", "CashToken", "IssuanceFactory"))
+    wallets = trader_wallets(traders)
+    expiry = chain.pending_timestamp + 365 * 86400
+    everyone = [issuer.address] + wallets
+    registry.batch_register_investors(
+        everyone, [keccak(text=f"load-kyc-{w}") for w in everyone], [2] + [1] * traders, [756] * len(everyone),
+        [expiry] * len(everyone), [2] + [0] * traders, sender=operator,
+    )
+    receipt = factory.issue_security(
+        (make_isin("LOAD0000001"), "Load Test SA", "LOAD", 0, issuer.address, 0, False, 0, 0, 0, [], [], LOT, TICK),
+        sender=issuer,
+    )
+    token = deployment.project_token(receipt.return_value)
+    listing = factory.security_at(factory.security_count() - 1)
+    market = listing.market
+    from ape import project
 
-        book = project.OrderBook.at(market, detect_proxy=False)
-        book.set_fees(MAKER_FEE_BPS, TAKER_FEE_BPS, fee_recipient, sender=operator)
-        token.batchMint(wallets, [TRADER_SHARES] * traders, sender=operator)
-        rpc_batch(url, [("anvil_setBalance", [w, hex(10**21)]) for w in wallets] + [("anvil_autoImpersonateAccount", [True])])
-        approve = function_signature_to_4byte_selector("approve(address,uint256)") + encode(["address", "uint256"], [market, 2**256 - 1])
-        for wallet in wallets:
-            cash.mint(wallet, TRADER_CASH, sender=operator)
-        hashes = rpc_batch(url, [("eth_sendTransaction", [{"from": w, "to": cash.address, "data": "0x" + approve.hex()}]) for w in wallets])
-        for tx in hashes:
-            chain.provider.web3.eth.wait_for_transaction_receipt(tx)
-        start_block = chain.blocks.head.number + 1
+    book = project.OrderBook.at(market, detect_proxy=False)
+    book.set_fees(MAKER_FEE_BPS, TAKER_FEE_BPS, fee_recipient, sender=operator)
+    token.batchMint(wallets, [TRADER_SHARES] * traders, sender=operator)
+    rpc_batch(url, [("anvil_setBalance", [w, hex(10**21)]) for w in wallets] + [("anvil_autoImpersonateAccount", [True])])
+    approve = function_signature_to_4byte_selector("approve(address,uint256)") + encode(["address", "uint256"], [market, 2**256 - 1])
+    for wallet in wallets:
+        cash.mint(wallet, TRADER_CASH, sender=operator)
+    hashes = rpc_batch(url, [("eth_sendTransaction", [{"from": w, "to": cash.address, "data": "0x" + approve.hex()}]) for w in wallets])
+    for tx in hashes:
+        chain.provider.web3.eth.wait_for_transaction_receipt(tx)
+    start_block = chain.blocks.head.number + 1
     setup = LoadSetup(
         url=url, token=token.address, cash=cash.address, market=market, fee_recipient=fee_recipient.address,
-        traders=wallets, start_block=start_block, shares={}, cash_balances={}, fee_cash=0,
+        traders=wallets, start_block=start_block, shares={}, cash_balances={}, fee_cash=0, deployments=str(deployments),
     )
     shares = read_views(url, [View(setup.token, "balanceOf(address)", (w,)) for w in wallets])
     cash_now = read_views(url, [View(setup.cash, "balanceOf(address)", (w,)) for w in wallets + [setup.fee_recipient]])
@@ -220,6 +231,7 @@ class Trading:
                 result.orders += kind == "order"
                 result.cancels += kind == "cancel"
                 result.rejected += status == 0
+                result.events += len(receipt["logs"])
                 for entry in receipt["logs"]:
                     if entry["address"].lower() != self.setup.market.lower():
                         continue

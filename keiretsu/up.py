@@ -1,4 +1,6 @@
-"""`make up`: the local private chain with its state on disk, the platform, a demo market, the dApp.
+"""`make up`: the local private chain with its state on disk, the platform, a demo market, the dApp,
+the index of the platform's events (`python -m keiretsu.index follow`) and its read API
+(`python -m keiretsu.api`).
 
 Ctrl-C (or SIGTERM) stops everything and writes the chain's state; the next `make up` resumes from
 it, finds the deployment and does not seed twice. A second `make up` on the same chain directory
@@ -9,6 +11,7 @@ Where things live, each settable by an option or the environment (options win):
     --chain-dir    KEIRETSU_CHAIN_DIR     chain/       anvil's state, its log, the lock, the built dApp
     --chain-port   KEIRETSU_CHAIN_PORT    8545         the chain's JSON-RPC port
     --dapp-port    KEIRETSU_DAPP_PORT     5173         the dApp's port
+    --api-port     KEIRETSU_API_PORT      8550         the read API's port
     --deployments  KEIRETSU_DEPLOYMENTS   deployments/ for the default chain directory, otherwise
                                                        <chain dir>/deployments: a manifest always
                                                        describes the chain next to it
@@ -17,6 +20,11 @@ The dApp is built for this chain on every start (`vite build` of frontend/, abou
 into <chain dir>/dapp/dist and served from there by a small static server on 127.0.0.1; the
 frontend's packages must be installed (`make install-frontend`, which `make up` runs) unless
 `--no-dapp` is given.
+
+The indexer follows the chain into <chain dir>/index.sqlite (or KEIRETSU_DATABASE_URL) and logs to
+<chain dir>/index.log; on the next `make up` it resumes from the last block it indexed. The banner
+is printed once the index has caught up with the seeded chain, so the API already serves the demo.
+Both run as child processes, stopped before the chain.
 """
 
 from __future__ import annotations
@@ -44,6 +52,7 @@ from keiretsu.manifest import DEPLOYMENTS
 DEFAULT_CHAIN_DIR = REPO / "chain"
 DEFAULT_CHAIN_PORT = 8545
 DEFAULT_DAPP_PORT = 5173
+DEFAULT_API_PORT = 8550
 FRONTEND = REPO / "frontend"
 VITE = FRONTEND / "node_modules/.bin/vite"
 # The virtual environment's ape (`make install`): a fresh shell has no ape on its PATH.
@@ -51,6 +60,8 @@ APE = REPO / ".venv/bin/ape"
 # Exit status of a `make up` refused because another one runs on the same chain directory.
 ALREADY_RUNNING = 3
 READY_LINE = "Keiretsu is up."
+# How long the indexer may take to catch up with the chain, and the API to answer, at start.
+SERVICE_START_SECONDS = 120
 
 
 class UpError(RuntimeError):
@@ -63,6 +74,7 @@ class Settings:
     chain_port: int
     dapp_port: int
     deployments: Path
+    api_port: int = DEFAULT_API_PORT
     serve_dapp: bool = True
     exit_when_ready: bool = False
 
@@ -82,6 +94,10 @@ class Settings:
     def dapp_url(self) -> str:
         return f"http://127.0.0.1:{self.dapp_port}/"
 
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.api_port}/"
+
 
 def parse_settings(argv: list[str] | None = None, environ: dict[str, str] | None = None) -> Settings:
     """The settings from the command line, then the environment, then the defaults."""
@@ -96,6 +112,8 @@ def parse_settings(argv: list[str] | None = None, environ: dict[str, str] | None
                         help=f"JSON-RPC port of the chain (env KEIRETSU_CHAIN_PORT; default {DEFAULT_CHAIN_PORT})")
     parser.add_argument("--dapp-port", type=int, default=int(environ.get("KEIRETSU_DAPP_PORT", DEFAULT_DAPP_PORT)),
                         help=f"port of the dApp (env KEIRETSU_DAPP_PORT; default {DEFAULT_DAPP_PORT})")
+    parser.add_argument("--api-port", type=int, default=int(environ.get("KEIRETSU_API_PORT", DEFAULT_API_PORT)),
+                        help=f"port of the read API over the index (env KEIRETSU_API_PORT; default {DEFAULT_API_PORT})")
     parser.add_argument("--deployments", type=Path, default=environ.get("KEIRETSU_DEPLOYMENTS"),
                         help="folder of the deployment manifest (env KEIRETSU_DEPLOYMENTS; default deployments/ "
                              "for the default chain directory, <chain dir>/deployments for any other)")
@@ -107,7 +125,7 @@ def parse_settings(argv: list[str] | None = None, environ: dict[str, str] | None
         deployments = Path(args.deployments).resolve()
     else:
         deployments = DEPLOYMENTS if chain_dir == DEFAULT_CHAIN_DIR.resolve() else chain_dir / "deployments"
-    return Settings(chain_dir, args.chain_port, args.dapp_port, deployments, not args.no_dapp, args.exit_when_ready)
+    return Settings(chain_dir, args.chain_port, args.dapp_port, deployments, args.api_port, not args.no_dapp, args.exit_when_ready)
 
 
 class InstanceLock:
@@ -244,6 +262,78 @@ def serve(server: http.server.ThreadingHTTPServer) -> None:
     threading.Thread(target=server.serve_forever, name="dapp", daemon=True).start()
 
 
+class IndexServices:
+    """The indexer follower and the read API, as child processes of `make up` in sessions of their
+    own: a Ctrl-C reaches `make up` alone, which stops them (the indexer first) before the chain."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.log_path = settings.chain_dir / "index.log"
+        self.indexer: subprocess.Popen | None = None
+        self.api: subprocess.Popen | None = None
+
+    def _spawn(self, module: str, *arguments: str) -> subprocess.Popen:
+        with open(self.log_path, "ab") as log:
+            return subprocess.Popen([sys.executable, "-m", module, *arguments, "--chain-dir", str(self.settings.chain_dir)], cwd=REPO,
+                                    env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+
+    def start(self) -> None:
+        """Starts the follower, waits until it has indexed the chain's current head, then starts
+        the API and waits until it answers."""
+        from keiretsu.chain import rpc
+
+        settings = self.settings
+        head = int(rpc(settings.rpc_url, "eth_blockNumber"), 16)
+        self.indexer = self._spawn("keiretsu.index", "follow", "--rpc-url", settings.rpc_url,
+                                   "--deployments", str(settings.deployments))
+        self._wait("the indexer", self.indexer, lambda: self._indexed_block() >= head)
+        self.api = self._spawn("keiretsu.api", "--port", str(settings.api_port))
+        self._wait("the API", self.api, lambda: port_in_use(settings.api_port))
+
+    def _indexed_block(self) -> int:
+        from sqlalchemy import select
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from keiretsu.index import schema
+        from keiretsu.index.database import engine_for
+
+        engine = engine_for(None, self.settings.chain_dir)
+        try:
+            with engine.connect() as connection:
+                last_block = connection.execute(select(schema.meta.c.last_block)).scalar()
+                return -1 if last_block is None else last_block
+        except SQLAlchemyError:  # not created yet
+            return -1
+        finally:
+            engine.dispose()
+
+    def _wait(self, name: str, process: subprocess.Popen, ready: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + SERVICE_START_SECONDS
+        while not ready():
+            if process.poll() is not None:
+                raise UpError(f"{name} stopped at start (code {process.returncode}); see {self.log_path}")
+            if time.monotonic() > deadline:
+                raise UpError(f"{name} was not ready after {SERVICE_START_SECONDS} s; see {self.log_path}")
+            time.sleep(0.2)
+
+    def stopped_unexpectedly(self) -> str | None:
+        for name, process in (("the indexer", self.indexer), ("the API", self.api)):
+            if process and process.poll() is not None:
+                return f"{name} stopped unexpectedly (code {process.returncode}); see {self.log_path}"
+        return None
+
+    def stop(self) -> None:
+        for process in (self.indexer, self.api):
+            if process and process.poll() is None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
 def tool_environment(settings: Settings) -> str:
     """The variables that point Ape's console and scripts at this chain and its manifest."""
     variables = f"APE_FOUNDRY_HOST={settings.rpc_url}"
@@ -276,6 +366,7 @@ def banner(settings: Settings, dapp_url: str) -> str:
         "",
         READY_LINE,
         f"  dApp       {dapp_url}",
+        f"  API        {settings.api_url} (browse it at {settings.api_url}docs; index log {settings.chain_dir / 'index.log'})",
         f"  chain id   {CHAIN_ID}",
         f"  RPC URL    {settings.rpc_url}",
         f"  state      {settings.chain_dir / 'state.json'}",
@@ -296,7 +387,7 @@ def already_running_message(holder: dict) -> str:
     pid = holder.get("pid", "?")
     return (
         f"make up is already running on this chain directory (pid {pid}): dApp {holder.get('dapp_url', '?')}, "
-        f"RPC {holder.get('rpc_url', '?')}. Stop it with Ctrl-C in its terminal (or `kill -INT {pid}`) first."
+        f"RPC {holder.get('rpc_url', '?')}, API {holder.get('api_url', '?')}. Stop it with Ctrl-C in its terminal (or `kill -INT {pid}`) first."
     )
 
 
@@ -308,20 +399,25 @@ def main(argv: list[str] | None = None) -> int:
 
     lock = InstanceLock(settings.lock_file)
     dapp_url = settings.dapp_url if settings.serve_dapp else "(not served: --no-dapp)"
-    if not lock.acquire({"pid": os.getpid(), "dapp_url": dapp_url, "rpc_url": settings.rpc_url}):
+    if not lock.acquire({"pid": os.getpid(), "dapp_url": dapp_url, "rpc_url": settings.rpc_url, "api_url": settings.api_url}):
         print(already_running_message(lock.holder()), file=sys.stderr)
         return ALREADY_RUNNING
     interruptions = Interruptions(log)
     interruptions.install()
     chain = LocalChain(port=settings.chain_port, state_dir=settings.chain_dir)
     server: http.server.ThreadingHTTPServer | None = None
+    services = IndexServices(settings)
     serving = False
     status = 0
     try:
+        if port_in_use(settings.api_port):
+            raise UpError(f"port {settings.api_port} is in use: the API cannot be served there (choose another with --api-port)")
         if settings.serve_dapp:
             server = dapp_server(settings)
         chain.start(log_path=settings.chain_dir / "anvil.log")
         deploy_and_seed(settings, interruptions, log)
+        log("indexing the platform's events")
+        services.start()
         if server:
             build_dapp(settings, log)
             serve(server)
@@ -330,6 +426,10 @@ def main(argv: list[str] | None = None) -> int:
         while not settings.exit_when_ready:
             if chain.process.poll() is not None:
                 log(f"the chain stopped unexpectedly (code {chain.process.returncode}); see {settings.chain_dir / 'anvil.log'}")
+                status = 1
+                break
+            if failure := services.stopped_unexpectedly():
+                log(failure)
                 status = 1
                 break
             time.sleep(0.5)
@@ -345,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
             server.shutdown()
         if server:
             server.server_close()
+        services.stop()
         chain.stop()
         lock.release()
     if status == 0:

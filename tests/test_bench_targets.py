@@ -17,6 +17,12 @@ def test_absolute_target():
     assert target.check({"register_investor": 50_001})[1] == "MISS"
 
 
+def test_a_rate_must_reach_its_floor():
+    target = Target("index_backfill_events_per_second", limit=2_000, at_least=True)
+    assert target.check({"index_backfill_events_per_second": 2_000})[1] == "PASS"
+    assert target.check({"index_backfill_events_per_second": 1_999.9}) == (">= 2,000", "MISS")
+
+
 def test_misses_are_listed_in_the_report():
     report = render({"register_investor": 60_000, "issue_security_total": 700_000}, [])
     assert "targets missed: register_investor" in report

@@ -163,8 +163,9 @@ def test_index_of_a_traded_platform_matches_the_chain(chain, arena, registrar, a
     assert {"filled", "partially_filled", "cancelled"} <= statuses
     [listing] = rows(follower, schema.securities)
     on_chain = arena.factory.security_by_token(arena.token)
-    assert (listing["token"], listing["market"], listing["offering"], listing["isin"]) == (
-        arena.token.address.lower(), on_chain.market.lower(), on_chain.offering.lower(), on_chain.isin)
+    # The status too: the factory reads its stored STATUS_OFFERING as listed once the offering closed.
+    assert (listing["token"], listing["market"], listing["offering"], listing["isin"], listing["status"]) == (
+        arena.token.address.lower(), on_chain.market.lower(), on_chain.offering.lower(), on_chain.isin, on_chain.status)
     [payment_count] = [len(rows(follower, schema.dividend_payments))]
     assert payment_count >= 4  # claimed, pushed twice, and carol's skipped payment
     # A second pass finds nothing new and changes nothing.

@@ -3,9 +3,11 @@
 The first run deploys, seeds the demo market, builds the dApp (`vite build` into the chain
 directory) and serves it; SIGTERM stops it. The second run resumes the same state without sending
 a transaction, a third run on the same directory meanwhile is refused, and SIGINT stops the second.
-The demo market is read straight from the chain with web3 (not through the code under test).
+The demo market is read straight from the chain with web3 (not through the code under test); the
+read API `make up` serves over its index must list the same securities and trades, and after the
+restart the index resumes where it stopped instead of being rebuilt.
 
-Ports: KEIRETSU_TEST_CHAIN_PORT and KEIRETSU_TEST_DAPP_PORT, else free ones.
+Ports: KEIRETSU_TEST_CHAIN_PORT, KEIRETSU_TEST_DAPP_PORT and KEIRETSU_TEST_API_PORT, else free ones.
 """
 
 import json
@@ -22,7 +24,7 @@ from pathlib import Path
 import pytest
 from web3 import Web3
 
-from keiretsu.chain import REPO
+from keiretsu.chain import REPO, port_in_use
 from keiretsu.up import ALREADY_RUNNING, READY_LINE
 
 BUY, SELL = 0, 1
@@ -40,11 +42,12 @@ def free_port() -> int:
 class UpProcess:
     """One `python -m keiretsu.up` run; its stdout is read up to the ready banner."""
 
-    def __init__(self, chain_dir: Path, chain_port: int, dapp_port: int):
+    def __init__(self, chain_dir: Path, chain_port: int, dapp_port: int, api_port: int):
         self.command = [sys.executable, "-m", "keiretsu.up", "--chain-dir", str(chain_dir),
-                        "--chain-port", str(chain_port), "--dapp-port", str(dapp_port)]
+                        "--chain-port", str(chain_port), "--dapp-port", str(dapp_port), "--api-port", str(api_port)]
         self.environment = {**os.environ, "PYTHONPATH": str(REPO)}
-        self.environment.pop("APE_FOUNDRY_HOST", None)
+        for variable in ("APE_FOUNDRY_HOST", "KEIRETSU_DATABASE_URL"):  # the index beside the chain
+            self.environment.pop(variable, None)
         self.stderr = chain_dir.parent / f"{chain_dir.name}-{chain_port}-{dapp_port}.err"
         self.process: subprocess.Popen | None = None
         self.banner = ""
@@ -79,6 +82,23 @@ def abi(project, name: str) -> list[dict]:
     return [entry.model_dump(mode="json", by_alias=True, exclude_none=True) for entry in getattr(project, name).contract_type.abi]
 
 
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        assert answer.status == 200
+        return json.load(answer)
+
+
+def api_matches_the_chain(api_url: str, market: dict) -> None:
+    """The API lists the securities and the trades the chain has."""
+    listed = get_json(api_url + "securities")
+    assert {(s["symbol"], s["token"].lower(), s["status"]) for s in listed} == {
+        (symbol, security["token"].lower(), security["status"]) for symbol, security in market["securities"].items()}
+    for symbol, security in market["securities"].items():
+        page = get_json(f"{api_url}securities/{symbol}/trades")
+        assert [(t["maker"].lower(), t["taker"].lower(), t["lots"], t["tick"]) for t in page["items"]] == [
+            (maker.lower(), taker.lower(), lots, tick) for maker, taker, lots, tick in security["trades"]]
+
+
 def fresh_shell(command: str) -> subprocess.CompletedProcess:
     """`command` in bash from the repository, with the environment of a new login: no virtual
     environment on the PATH, nothing of ours exported."""
@@ -111,6 +131,7 @@ def demo_market(rpc_url: str, manifest_path: Path, project) -> dict:
         trades = market.events.Trade().get_logs(from_block=0)
         dividend_count = dividends.functions.dividend_count(token_address).call()
         securities[token.functions.symbol().call()] = {
+            "token": token_address,
             "status": status,
             "supply": token.functions.totalSupply().call(),
             "offering": (offering.functions.state().call(), offering.functions.total_subscribed().call()),
@@ -123,23 +144,41 @@ def demo_market(rpc_url: str, manifest_path: Path, project) -> dict:
     return {"block": web3.eth.block_number, "securities": securities}
 
 
+@pytest.fixture
+def started():
+    """Starts `make up` runs; any still running after the test (a failed assertion) is stopped, so
+    that its chain, indexer and API do not outlive the test."""
+    runs: list[UpProcess] = []
+
+    def start(*arguments) -> UpProcess:
+        runs.append(UpProcess(*arguments))
+        return runs[-1].start()
+
+    yield start
+    for run in runs:
+        if run.process and run.process.poll() is None:
+            run.stop(signal.SIGINT)
+
+
 @pytest.fixture(scope="module")
 def ports():
-    return int(os.environ.get("KEIRETSU_TEST_CHAIN_PORT") or free_port()), int(os.environ.get("KEIRETSU_TEST_DAPP_PORT") or free_port())
+    return tuple(int(os.environ.get(f"KEIRETSU_TEST_{name}_PORT") or free_port()) for name in ("CHAIN", "DAPP", "API"))
 
 
-def test_make_up_seeds_serves_resumes_and_refuses_a_second_run(tmp_path, ports, project):
-    chain_port, dapp_port = ports
+def test_make_up_seeds_serves_resumes_and_refuses_a_second_run(tmp_path, ports, project, started):
+    chain_port, dapp_port, api_port = ports
     chain_dir = tmp_path / "chain"
     rpc_url, dapp_url = f"http://127.0.0.1:{chain_port}", f"http://127.0.0.1:{dapp_port}/"
+    api_url = f"http://127.0.0.1:{api_port}/"
     manifest = chain_dir / "deployments/31337.json"
 
-    first = UpProcess(chain_dir, chain_port, dapp_port).start()
+    first = started(chain_dir, chain_port, dapp_port, api_port)
     deployments = chain_dir.resolve() / "deployments"
     console = f"make console KEIRETSU_CHAIN_PORT={chain_port} KEIRETSU_DEPLOYMENTS={deployments}"
     script = f"APE_FOUNDRY_HOST={rpc_url} KEIRETSU_DEPLOYMENTS={deployments} .venv/bin/ape run report trades ANDES"
     for line in ("dApp       " + dapp_url, "chain id   31337", "RPC URL    " + rpc_url, "console    " + console,
-                 "scripts    " + script, "issuer: Andes Robotics SA", "investor 12"):
+                 "scripts    " + script, "issuer: Andes Robotics SA", "investor 12",
+                 f"API        {api_url} (browse it at {api_url}docs; index log {chain_dir.resolve() / 'index.log'})"):
         assert line in first.banner
     assert "warning" not in first.log()  # nothing a user cannot act on
     assert abs(Web3(Web3.HTTPProvider(rpc_url)).eth.get_block("latest").timestamp - time.time()) < 60  # seeded on real time
@@ -167,20 +206,25 @@ def test_make_up_seeds_serves_resumes_and_refuses_a_second_run(tmp_path, ports, 
     assert andes_dividend[1] == 4_000 * 10**6 and andes_dividend[7]  # amount; settled
     assert 0 < andes_dividend[9] < andes_dividend[1]  # claimed in part
     assert seeded["securities"]["PAMPA"]["dividends"] == []
+    api_matches_the_chain(api_url, seeded)
+    assert "Swagger UI" in urllib.request.urlopen(api_url + "docs", timeout=10).read().decode()
 
     assert first.stop(signal.SIGTERM) == 0
+    assert not port_in_use(api_port)  # the API stopped with the chain
     assert "stopping: writing the chain state" in first.log()
     assert (chain_dir / "state.json").exists()
 
-    second = UpProcess(chain_dir, chain_port, dapp_port).start()
+    second = started(chain_dir, chain_port, dapp_port, api_port)
     assert "the platform is already deployed: nothing sent" in second.log()
     assert "the demo market is already seeded" in second.log() and "seeding:" not in second.log()
     assert demo_market(rpc_url, manifest, project) == seeded  # same block: not one transaction sent
+    api_matches_the_chain(api_url, seeded)
+    assert "rebuilding" not in (chain_dir / "index.log").read_text()  # resumed from the last indexed block
 
-    refused = UpProcess(chain_dir, free_port(), free_port()).run_to_end()
+    refused = UpProcess(chain_dir, free_port(), free_port(), free_port()).run_to_end()
     assert refused.returncode == ALREADY_RUNNING
     assert f"make up is already running on this chain directory (pid {second.process.pid})" in refused.stderr
-    assert f"dApp {dapp_url}" in refused.stderr
+    assert f"dApp {dapp_url}" in refused.stderr and f"API {api_url}" in refused.stderr
     with urllib.request.urlopen(dapp_url, timeout=10) as answer:  # the running one is left alone
         assert answer.status == 200
 
@@ -195,11 +239,14 @@ def test_settings_come_from_options_then_environment_then_defaults(tmp_path):
 
     defaults = parse_settings([], {})
     assert (defaults.chain_dir, defaults.chain_port, defaults.dapp_port) == (DEFAULT_CHAIN_DIR.resolve(), 8545, 5173)
+    assert defaults.api_port == 8550 and defaults.api_url == "http://127.0.0.1:8550/"
     assert defaults.deployments == DEPLOYMENTS and defaults.serve_dapp and not defaults.exit_when_ready
-    environment = {"KEIRETSU_CHAIN_DIR": str(tmp_path), "KEIRETSU_CHAIN_PORT": "9545", "KEIRETSU_DAPP_PORT": "5180"}
+    environment = {"KEIRETSU_CHAIN_DIR": str(tmp_path), "KEIRETSU_CHAIN_PORT": "9545", "KEIRETSU_DAPP_PORT": "5180",
+                   "KEIRETSU_API_PORT": "8551"}
     from_environment = parse_settings([], environment)
     assert (from_environment.chain_dir, from_environment.chain_port, from_environment.dapp_port) == (tmp_path, 9545, 5180)
     assert from_environment.deployments == tmp_path / "deployments"  # a manifest stays with its chain
+    assert from_environment.api_port == 8551 and parse_settings(["--api-port", "8552"], environment).api_port == 8552
     chosen = parse_settings(["--chain-port", "9999", "--deployments", str(tmp_path / "m"), "--no-dapp"], environment)
     assert (chosen.chain_port, chosen.dapp_port, chosen.deployments, chosen.serve_dapp) == (9999, 5180, tmp_path / "m", False)
     assert chosen.rpc_url == "http://127.0.0.1:9999" and chosen.lock_file == tmp_path / "up.pid"

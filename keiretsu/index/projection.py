@@ -26,6 +26,7 @@ ZERO = "0x" + "0" * 40
 BUY = 0
 MARKET_ROLE = "0x" + keccak(text="MARKET_ROLE").hex()
 FLAG_REVOKED = 128  # in an investor's flags: verification revoked, data kept
+LISTING_OFFERING, LISTING_LISTED = 1, 2  # the factory's STATUS_OFFERING and STATUS_LISTED
 MASK_160 = (1 << 160) - 1
 
 
@@ -456,6 +457,12 @@ class Projection:
         if offering is not None:
             offering.update(status=status, closed_block=log.block_number, closed_time=log.timestamp)
             self.offerings.touch((log.contract,))
+            # The factory stores STATUS_OFFERING while an offering runs and reads it as STATUS_LISTED
+            # once the offering has finished (IssuanceFactory._effective_status): no event says so.
+            listing = self.securities.get(self._connection, (offering["token"],))
+            if listing is not None and (listing["offering"] or "").lower() == log.contract and listing["status"] == LISTING_OFFERING:
+                listing["status"] = LISTING_LISTED
+                self.securities.touch((offering["token"],))
 
     def _on_Closed(self, log: Log, a: dict) -> None:
         self._close_offering(log, "succeeded" if a["succeeded"] else "failed")
