@@ -25,6 +25,8 @@ from eth_abi import encode
 from eth_utils import function_signature_to_4byte_selector, keccak, to_checksum_address
 
 from keiretsu.chain import LocalChain
+from keiretsu.index.reconcile import fresh_index_differences
+from keiretsu.index.roots import manifest_roots
 from keiretsu.replay import Ledger, Market, decode_log, event_abis, fetch_logs
 from keiretsu.rpc_batch import View, read_views, rpc_batch
 
@@ -296,6 +298,14 @@ def reconcile(setup: LoadSetup) -> list[str]:
     return problems
 
 
+def index_differences(setup: LoadSetup) -> list[str]:
+    """Indexes the load's chain into a fresh SQLite index from its own manifest's roots and returns
+    what differs between index and chain (keiretsu/index/reconcile.py); none: they agree."""
+    chain_id = int(rpc_batch(setup.url, [("eth_chainId", [])])[0], 16)
+    roots, start_block = manifest_roots(chain_id, Path(setup.deployments))
+    return fresh_index_differences(setup.url, roots, start_block)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Random orders from many traders on a local chain; reconciles every balance and prints the throughput.")
     parser.add_argument("--orders", type=int, default=2000, help="orders and cancels to send (default 2000)")
@@ -319,13 +329,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load: {rounds * args.traders} actions from {args.traders} traders", file=sys.stderr)
         result = Trading(setup, args.seed).run(rounds)
         problems = reconcile(setup)
+        indexed = index_differences(setup)
     finally:
         node.stop()
     print(result.throughput())
     if problems:
         print("RECONCILIATION FAILED:\n  " + "\n  ".join(problems))
+    if indexed:
+        print("INDEX RECONCILIATION FAILED:\n  " + "\n  ".join(indexed))
+    if problems or indexed:
         return 1
     print(f"reconciled: {len(setup.traders)} traders' shares, cash, holds and escrow, the fee recipient and every order match the events exactly")
+    print("reconciled: a fresh index of the chain (keiretsu/index) matches every balance, order, escrow and dividend on it")
     return 0
 
 

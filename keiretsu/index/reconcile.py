@@ -11,13 +11,17 @@ while the chain moves on still reconciles. Views go in JSON-RPC batches of VIEWS
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection, Engine
 
 from keiretsu.index import schema
+from keiretsu.index.database import engine_for
+from keiretsu.index.follower import Follower
 from keiretsu.rpc_batch import View, read_views
 
 VIEWS_PER_BATCH = 500
@@ -44,6 +48,19 @@ def read_in_batches(url: str, views: list[View], block: int) -> Iterator[Any]:
     """Every view's value at `block`, in order, VIEWS_PER_BATCH to a request."""
     for start in range(0, len(views), VIEWS_PER_BATCH):
         yield from read_views(url, views[start : start + VIEWS_PER_BATCH], hex(block))
+
+
+def fresh_index_differences(url: str, roots: list[str], start_block: int) -> list[str]:
+    """Indexes the chain at `url` from `start_block` into a new SQLite file in a temporary folder
+    (Follower backfill from `roots`) and returns its `differences` with the chain: the check the
+    invariant fuzzer and `make load` end with. The folder is removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="keiretsu-reconcile-") as folder:
+        engine = engine_for(f"sqlite:///{Path(folder) / 'index.sqlite'}")
+        try:
+            Follower(url, engine, roots, start_block, log=lambda line: None).backfill()
+            return differences(url, engine)
+        finally:
+            engine.dispose()
 
 
 def differences(url: str, engine: Engine) -> list[str]:
