@@ -26,11 +26,11 @@ from keiretsu.api import create_app, read_only_engine
 from keiretsu.index import schema
 from keiretsu.index.database import engine_for
 from keiretsu.index.follower import Follower
-from tests.fixtures.proof import provider_url
+from tests.fixtures.proof import provider_url, roots_of
 from tests.fixtures.dividends import DAY
 from tests.fixtures.market import BUY, SELL
 from tests.fixtures.registry import ENTERPRISE
-from tests.test_index import investors_offering_and_vote, roots_of, trades_on_chain
+from tests.test_index import investors_offering_and_vote, trades_on_chain
 from tests.test_replay import scripted_scenario
 
 

@@ -32,7 +32,7 @@ from keiretsu.index.reconcile import differences
 from keiretsu.replay import BUILD
 from keiretsu.rpc_batch import rpc_batch
 from tests.fixtures.dividends import DAY
-from tests.fixtures.proof import provider_url
+from tests.fixtures.proof import provider_url, roots_of
 from tests.fixtures.registry import ENTERPRISE, QUALIFIED
 from tests.test_replay import scripted_scenario
 
@@ -49,10 +49,6 @@ STAMPED = [
 ]
 BESU_RANGE_ERROR = "Requested range exceeds maximum RPC range limit"
 WAIT_SECONDS = 60
-
-
-def roots_of(p) -> list[str]:
-    return [p.factory.address, p.registry.address, p.cash.address, p.dividends.address, p.votes.address]
 
 
 def follower_for(url: str, database_url: str, p, lines: list[str], **options) -> Follower:

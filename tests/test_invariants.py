@@ -22,7 +22,9 @@ a price level, recoveries in any order) over the real contracts, issued through 
 * the offering holds exactly the cash of its unsettled subscriptions;
 * a taker whose order stops short while the book still crosses its price met as many resting
   orders as its fill bound allowed: the bound was not spent on holes;
-* a stranger's call on the factory changes no listing.
+* a stranger's call on the factory changes no listing;
+* at the end of each example, a fresh index of the chain (keiretsu/index, SQLite in a temporary
+  folder) reconciles with it: keiretsu/index/reconcile.py finds no difference.
 
 Each example starts from the same chain snapshot. HYPOTHESIS_PROFILE picks "ci" (bounded) or
 "fuzz" (`make fuzz`), see tests/hypothesis_profiles.py. The test prints how often each call went
@@ -32,6 +34,7 @@ through or was refused, and how many trades the examples made.
 from __future__ import annotations
 
 import os
+import sys
 from collections import Counter
 
 from ape.exceptions import VirtualMachineError
@@ -39,11 +42,12 @@ from eth_utils import to_checksum_address
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test
 
+from keiretsu.index.reconcile import fresh_index_differences
 from keiretsu.replay import decode_log, event_abis
 from keiretsu.rpc_batch import View, read_views, rpc_batch
 from tests.fixtures.dividends import DAY
 from tests.fixtures.market import BUY, GTC, IOC, SELL
-from tests.fixtures.proof import ZERO, provider_url, read_snapshot, revert_reason
+from tests.fixtures.proof import ZERO, provider_url, read_snapshot, revert_reason, roots_of
 from tests.fixtures.registry import ONE_YEAR, SWITZERLAND, kyc_hash_for
 
 TICKS = st.integers(min_value=96, max_value=104)
@@ -89,7 +93,14 @@ def build_machine(chain, arena, registrar, agent, issuer):
             self.last_reason = None
 
         def teardown(self):
-            chain.restore(self.snapshot_id)
+            # Hypothesis tears down in a `finally`: an example that failed (or was abandoned) is
+            # already reported and is not reconciled; one that ran to its end must leave a chain
+            # that a fresh index of it agrees with, to the unit.
+            try:
+                problems = [] if sys.exc_info()[0] else fresh_index_differences(url, roots_of(p), p.start_block)
+            finally:
+                chain.restore(self.snapshot_id)
+            assert not problems, "a fresh index of the example's chain differs from it:\n" + "\n".join(problems)
 
         # --- helpers ---
 
