@@ -1,5 +1,6 @@
 """Load test: many traders send thousands of random orders to one security's order book on a local
-chain; afterwards every share and cash balance must reconcile exactly with the order book's events.
+chain; afterwards every share and cash balance must reconcile exactly with the order book's events,
+and a fresh SQLite index of the chain (keiretsu/index) must reconcile with the chain.
 
     python -m keiretsu.load --orders 2000 --port 8565
 
