@@ -230,20 +230,23 @@ def _p95_ms(url: str) -> float:
 
 def _api_figures(api_port: int, log) -> dict[str, float]:
     """The API's p95 answer times over the synthetic index, and its peak memory."""
-    database_url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='keiretsu-bench-api-')) / 'index.sqlite'}"
-    started = time.monotonic()
-    paths = _synthetic_index(database_url)
-    log(f"bench: synthetic index of {SYNTHETIC_TRADES:,} trades written in {time.monotonic() - started:.1f} s")
-    api = subprocess.Popen([sys.executable, "-m", "keiretsu.api", "--database-url", database_url, "--port", str(api_port)],
-                           cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{api_port}"
-    try:
-        _wait_for(f"{base}/securities", api)
-        p95 = {name: _p95_ms(base + path) for name, path in paths.items()}
-        rss_mb = _peak_rss_mb(api.pid)
-    finally:
-        api.terminate()
-        api.wait()
+    # Removed afterwards: the synthetic index takes some 400 MB.
+    with tempfile.TemporaryDirectory(prefix="keiretsu-bench-api-") as directory:
+        database_url = f"sqlite:///{Path(directory) / 'index.sqlite'}"
+        started = time.monotonic()
+        paths = _synthetic_index(database_url)
+        log(f"bench: synthetic index of {SYNTHETIC_TRADES:,} trades written in {time.monotonic() - started:.1f} s")
+        api = subprocess.Popen([sys.executable, "-m", "keiretsu.api", "--database-url", database_url, "--port", str(api_port)],
+                               cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{api_port}"
+        try:
+            _wait_for(f"{base}/securities", api)
+            p95 = {name: _p95_ms(base + path) for name, path in paths.items()}
+            rss_mb = _peak_rss_mb(api.pid)
+        finally:
+            api.terminate()
+            api.wait()
     log(f"bench: API p95 ms over the synthetic index: {', '.join(f'{name} {ms:.1f}' for name, ms in p95.items())}")
     return {"api_statement_ms_at_100k_trades": round(p95["statement"], 1),
             "api_register_ms_at_10k_holders": round(max(p95["register"], p95["register_at_record_date"]), 1),
