@@ -23,7 +23,7 @@ from sqlalchemy import (
     BigInteger, Boolean, Column, Index, Integer, MetaData, Numeric, String, Table, Text, TypeDecorator,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 ADDRESS = String(42)
 HASH = String(66)
@@ -106,6 +106,7 @@ events = Table(
     Column("args", Text, nullable=False),  # JSON: integers as numbers, addresses lowercase, bytes as 0x hex
     Index("events_by_contract", "contract", "block_number"),
     Index("events_by_name", "name", "block_number"),
+    Index("events_by_transaction", "tx_hash"),  # a statement's causes (keiretsu.api.history)
 )
 
 transfers = Table(
@@ -121,6 +122,11 @@ transfers = Table(
     Column("kind", String(8), nullable=False),  # transfer, mint, burn
     Index("transfers_by_sender", "token", "sender", "block_number"),
     Index("transfers_by_receiver", "token", "receiver", "block_number"),
+    # The API's reads: a register at a moment (one token up to a time), a wallet's statement over
+    # every token (either side, within a period).
+    Index("transfers_by_time", "token", "block_time"),
+    Index("transfers_by_sender_time", "sender", "block_time"),
+    Index("transfers_by_receiver_time", "receiver", "block_time"),
 )
 
 # Per (token, account): the ERC-20 balance on every token followed (securities and cash), and on
