@@ -72,6 +72,17 @@ function fakeNode(options: { revertOnChain?: boolean; allowance?: bigint } = {})
   return { methods, sent, request };
 }
 
+/** The same node behind a wallet whose person rejects every signature request. */
+function rejectingSignatures(node: ReturnType<typeof fakeNode>) {
+  return {
+    ...node,
+    request: async (args: { method: string; params?: unknown }) => {
+      if (args.method === 'eth_sendTransaction') throw Object.assign(new Error('User rejected the request.'), { code: 4001 });
+      return node.request(args);
+    },
+  };
+}
+
 /** A wagmi config whose one injected wallet and whose RPC transport are both the fake node, connected. */
 async function setup<T = ReturnType<typeof useTx>>(node: Pick<ReturnType<typeof fakeNode>, 'request'>, useHook: () => T = useTx as () => T) {
   const wallet = { request: node.request, on: () => undefined, removeListener: () => undefined };
@@ -166,13 +177,7 @@ describe('useTx', () => {
 
   it('says when the person rejects the signature', async () => {
     const node = fakeNode();
-    const rejecting = {
-      ...node,
-      request: async (args: { method: string; params?: unknown }) => {
-        if (args.method === 'eth_sendTransaction') throw Object.assign(new Error('User rejected the request.'), { code: 4001 });
-        return node.request(args);
-      },
-    };
+    const rejecting = rejectingSignatures(node);
     const hook = await setup(rejecting);
     await act(async () => {
       await hook.result.current.send({ address: token, abi, functionName: 'transfer', args: [account, 5n] }, 'Sending');
@@ -205,13 +210,7 @@ describe('useTx', () => {
 
   it('stops when the approval is rejected', async () => {
     const node = fakeNode({ allowance: 0n });
-    const rejecting = {
-      ...node,
-      request: async (args: { method: string; params?: unknown }) => {
-        if (args.method === 'eth_sendTransaction') throw Object.assign(new Error('User rejected the request.'), { code: 4001 });
-        return node.request(args);
-      },
-    };
+    const rejecting = rejectingSignatures(node);
     const hook = await setup(rejecting);
     let approved: boolean | undefined;
     await act(async () => {

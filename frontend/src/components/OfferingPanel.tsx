@@ -26,7 +26,7 @@ export function OfferingPanel({ security, cash, wallet }: { security: Security; 
   const shares = lots.ok ? lots.value.amount : 0n;
   const cost = lots.ok ? lots.value.lots * offering.price : 0n;
   const mine = useLive(['subscription', offering.address, wallet], (client) => loadSubscription(client, offering.address, wallet!), Boolean(wallet));
-  const position = useLive(['cash', wallet, offering.address], (client) => loadCashPosition(client, wallet!, offering.address), Boolean(wallet));
+  const position = useLive(['cash', wallet], (client) => loadCashPosition(client, wallet!, null), Boolean(wallet));
   const restriction = useLive(
     ['receive', security.token, wallet, shares],
     (client) => loadRestriction(client, security.token, wallet!, 'receive', shares),

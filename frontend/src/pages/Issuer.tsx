@@ -218,7 +218,7 @@ function DividendDesk({ security, cash, issuer, now }: { security: Security; cas
   const unit = units(security, cash);
   const result = validateDividend(form.values, cash.decimals, now);
   const errors = form.shown(result);
-  const position = useLive(['cash', issuer, contracts.dividends], (client) => loadCashPosition(client, issuer, contracts.dividends!));
+  const position = useLive(['cash', issuer], (client) => loadCashPosition(client, issuer, null));
   const declared = useLive(['dividends', security.token], (client) => loadDividends(client, security.token, undefined));
   const latest = useLive(['record-dates', security.token], (client) => loadLatestRecordDateId(client, security.token));
   const { values, set } = form;
