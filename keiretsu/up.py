@@ -238,7 +238,7 @@ def build_dapp(settings: Settings, log: Callable[[str], None] = print) -> None:
     log("building the dApp")
     quiet = {"cwd": FRONTEND, "check": True, "stdout": subprocess.DEVNULL}
     subprocess.run(["node", "scripts/gen-contracts.mjs", "--out", str(generated), "--manifest", str(manifest),
-                    "--rpc-url", settings.rpc_url, "--chain-id", str(CHAIN_ID)], **quiet)
+                    "--rpc-url", settings.rpc_url, "--api-url", settings.api_url, "--chain-id", str(CHAIN_ID)], **quiet)
     subprocess.run([str(VITE), "build", "--logLevel", "error"], env={**os.environ, "KEIRETSU_GENERATED": str(generated),
                    "KEIRETSU_DIST": str(dist)}, **quiet)
 

@@ -41,10 +41,10 @@ class Api:
     def __init__(self, app: FastAPI):
         self.app = app
 
-    def get(self, path: str, params: dict | None = None) -> httpx.Response:
+    def get(self, path: str, params: dict | None = None, headers: dict | None = None) -> httpx.Response:
         async def call() -> httpx.Response:
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://index") as client:
-                return await client.get(path, params=params)
+                return await client.get(path, params=params, headers=headers)
 
         return asyncio.run(call())
 
@@ -72,7 +72,12 @@ def test_the_api_answers_what_the_chain_says(chain, arena, registrar, agent, iss
     assert parsed_csv(api.get("/securities.csv"))[0]["symbol"] == symbol
     assert api.get(f"/securities/{symbol}").json() == security
 
-    register = api.get(f"/securities/{symbol}/register").json()
+    # The dApp, served from another origin, may read every answer and the index block it names.
+    answer = api.get(f"/securities/{symbol}/register", headers={"Origin": "http://127.0.0.1:5173"})
+    assert answer.headers["access-control-allow-origin"] == "*"
+    assert "x-index-block" in answer.headers["access-control-expose-headers"].lower()
+    assert int(answer.headers["x-index-block"]) == chain.blocks.head.number
+    register = answer.json()
     holders = register["holders"]
     assert int(register["supply"]) == token.totalSupply() and len(holders) >= 5
     assert register["as_of_block"] == chain.blocks.head.number

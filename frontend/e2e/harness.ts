@@ -16,6 +16,10 @@ export const env = {
   get rpcUrl() {
     return required('KEIRETSU_E2E_RPC_URL');
   },
+  /** The read API over the index, ending with a slash. */
+  get apiUrl() {
+    return required('KEIRETSU_E2E_API_URL');
+  },
   get chainId() {
     return Number(required('KEIRETSU_E2E_CHAIN_ID'));
   },

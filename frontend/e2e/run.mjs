@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// End-to-end run: a fresh anvil, the dApp built against it and served by `vite preview`, then the
-// tests of e2e/tests in Debian's chromium driven by playwright-core. Prints "N passed, N failed".
+// End-to-end run: a fresh anvil, the platform's index following it (a SQLite file) with the read API
+// over it, the dApp built against both and served by `vite preview`, then the tests of e2e/tests in
+// Debian's chromium driven by playwright-core. Prints "N passed, N failed".
 //   ANVIL_BIN     anvil binary (default: the repository's pinned npm anvil)
 //   CHROMIUM_BIN  browser (default /usr/bin/chromium)
 //   E2E_MANIFEST  deployment manifest of contracts already on that anvil (default: the platform is
@@ -36,8 +37,8 @@ function freePort() {
   });
 }
 
-function start(command, args, name) {
-  const child = spawn(command, args, { cwd: frontend, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(command, args, name, options = {}) {
+  const child = spawn(command, args, { cwd: frontend, stdio: ['ignore', 'pipe', 'pipe'], ...options });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -69,6 +70,25 @@ function stopAll() {
   }
 }
 
+/**
+ * Indexes the deployed platform into a fresh SQLite file, then follows the chain and serves the read
+ * API over the index, as `make up` does. Returns the API's URL.
+ */
+async function startIndex(python, root, rpcUrl, deployments, generated) {
+  const database = join(generated, 'index.sqlite');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(database + suffix, { force: true });
+  const index = ['--rpc-url', rpcUrl, '--deployments', deployments, '--database-url', `sqlite:///${database}`];
+  const pythonEnv = { ...process.env, PYTHONPATH: root };
+  // The backfill writes the index's first rows, so the API finds an index when it starts.
+  step(python, ['-m', 'keiretsu.index', 'backfill', ...index], pythonEnv, root);
+  start(python, ['-m', 'keiretsu.index', 'follow', '--poll-seconds', '0.25', ...index], 'indexer', { cwd: root, env: pythonEnv });
+  const apiPort = await freePort();
+  const apiUrl = `http://127.0.0.1:${apiPort}/`;
+  start(python, ['-m', 'keiretsu.api', '--port', String(apiPort), '--database-url', `sqlite:///${database}`], 'API', { cwd: root, env: pythonEnv });
+  await waitFor('the read API', async () => (await fetch(`${apiUrl}securities`)).ok);
+  return apiUrl;
+}
+
 async function main() {
   for (const [path, hint] of [
     [anvilBin, 'install the root npm packages or set ANVIL_BIN'],
@@ -91,18 +111,19 @@ async function main() {
 
   const generated = join(e2e, '.generated');
   const dist = join(e2e, '.dist');
+  const python = process.env.PYTHON ?? join(frontend, '..', '.venv', 'bin', 'python');
+  // From the repository root: Ape finds the project (and its build) there, and Python the keiretsu package.
+  const root = join(frontend, '..');
   let manifest = process.env.E2E_MANIFEST;
   if (!manifest) {
-    const python = process.env.PYTHON ?? join(frontend, '..', '.venv', 'bin', 'python');
     const deployments = join(generated, 'deployments');
     rmSync(deployments, { recursive: true, force: true });
-    // From the repository root: Ape finds the project (and its build) there.
-    const root = join(frontend, '..');
     step(python, [join(e2e, 'deploy_platform.py'), '--rpc-url', rpcUrl, '--out', deployments], { PYTHONPATH: root }, root);
     manifest = join(deployments, `${CHAIN_ID}.json`);
   }
-  step('node', ['scripts/gen-contracts.mjs', '--out', generated, '--rpc-url', rpcUrl, '--chain-id', String(CHAIN_ID),
-    '--manifest', manifest, '--allow-missing-deployment']);
+  const apiUrl = await startIndex(python, root, rpcUrl, dirname(manifest), generated);
+  step('node', ['scripts/gen-contracts.mjs', '--out', generated, '--rpc-url', rpcUrl, '--api-url', apiUrl,
+    '--chain-id', String(CHAIN_ID), '--manifest', manifest, '--allow-missing-deployment']);
   step(bin('vite'), ['build', '--logLevel', 'warn'], { KEIRETSU_GENERATED: generated, KEIRETSU_DIST: dist });
   rmSync(join(e2e, '.out'), { recursive: true, force: true });
   step(bin('tsc'), ['-p', 'tsconfig.e2e.json']);
@@ -115,6 +136,7 @@ async function main() {
   Object.assign(process.env, {
     KEIRETSU_E2E_APP_URL: appUrl,
     KEIRETSU_E2E_RPC_URL: rpcUrl,
+    KEIRETSU_E2E_API_URL: apiUrl,
     KEIRETSU_E2E_CHAIN_ID: String(CHAIN_ID),
     KEIRETSU_E2E_SCREENSHOTS: join(e2e, 'screenshots'),
     KEIRETSU_E2E_MANIFEST: manifest,

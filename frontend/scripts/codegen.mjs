@@ -4,7 +4,7 @@
 /** @typedef {{ address: string, version?: string }} ManifestContract */
 /** @typedef {{ chain_id: number, deployment_block?: number, contracts: Record<string, ManifestContract>,
  *   chain_name?: string, native_currency?: { name: string, symbol: string, decimals: number } }} Manifest */
-/** @typedef {{ chainId: number, rpcUrl: string, chainName?: string }} DeploymentOptions */
+/** @typedef {{ chainId: number, rpcUrl: string, apiUrl: string, chainName?: string }} DeploymentOptions */
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -52,6 +52,7 @@ export function normaliseDeployment(manifest, options) {
     throw new Error(`manifest is for chain ${manifest.chain_id}, expected ${options.chainId}`);
   }
   if (!/^https?:\/\//.test(options.rpcUrl)) throw new Error(`rpc url must be http(s): ${options.rpcUrl}`);
+  if (!/^https?:\/\//.test(options.apiUrl)) throw new Error(`api url must be http(s): ${options.apiUrl}`);
   /** @type {Record<string, { address: string, version: string }>} */
   const contracts = {};
   for (const name of Object.keys(manifest.contracts ?? {}).sort()) {
@@ -63,6 +64,7 @@ export function normaliseDeployment(manifest, options) {
     chainId: manifest.chain_id,
     chainName: manifest.chain_name ?? options.chainName ?? 'Keiretsu',
     rpcUrl: options.rpcUrl,
+    apiUrl: withTrailingSlash(options.apiUrl),
     nativeCurrency: manifest.native_currency ?? { name: 'Ether', symbol: 'ETH', decimals: 18 },
     deploymentBlock: manifest.deployment_block ?? 0,
     contracts,
@@ -80,6 +82,7 @@ export function renderDeployment(deployment, options) {
     chainId: options.chainId,
     chainName: options.chainName ?? 'Keiretsu',
     rpcUrl: options.rpcUrl,
+    apiUrl: withTrailingSlash(options.apiUrl),
     nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
     deploymentBlock: 0,
     contracts: {},
@@ -95,6 +98,7 @@ export const deployment = {
   chainId: ${value.chainId},
   chainName: ${JSON.stringify(value.chainName)},
   rpcUrl: ${JSON.stringify(value.rpcUrl)},
+  apiUrl: ${JSON.stringify(value.apiUrl)},
   nativeCurrency: ${JSON.stringify(value.nativeCurrency)},
   deploymentBlock: ${value.deploymentBlock}n,
   deployed: ${deployment !== null},
@@ -108,4 +112,12 @@ export const addresses = {
 ${addresses}
 } as const;
 `;
+}
+
+/**
+ * Paths are joined to the API's URL, so it always ends with a slash.
+ * @param {string} url
+ */
+function withTrailingSlash(url) {
+  return url.endsWith('/') ? url : `${url}/`;
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Writes src/generated/abis.ts and src/generated/deployment.ts (see scripts/codegen.mjs).
 //   node scripts/gen-contracts.mjs [--build FILE] [--manifest FILE] [--chain-id N] [--rpc-url URL]
+//                                  [--api-url URL]
 //                                  [--chain-name NAME] [--out DIR] [--allow-missing-deployment]
 // Defaults: ../.build/__local__.json, ../deployments/<chain id>.json, KEIRETSU_CHAIN_ID or 31337,
-// KEIRETSU_RPC_URL or http://127.0.0.1:8545, src/generated.
+// KEIRETSU_RPC_URL or http://127.0.0.1:8545, KEIRETSU_API_URL or http://127.0.0.1:8550/ (the read API
+// over the index), src/generated.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     manifest: { type: 'string' },
     'chain-id': { type: 'string', default: process.env.KEIRETSU_CHAIN_ID ?? '31337' },
     'rpc-url': { type: 'string', default: process.env.KEIRETSU_RPC_URL ?? 'http://127.0.0.1:8545' },
+    'api-url': { type: 'string', default: process.env.KEIRETSU_API_URL ?? 'http://127.0.0.1:8550/' },
     'chain-name': { type: 'string', default: process.env.KEIRETSU_CHAIN_NAME },
     out: { type: 'string', default: join(root, 'src', 'generated') },
     'allow-missing-deployment': { type: 'boolean', default: false },
@@ -24,7 +27,7 @@ const { values } = parseArgs({
 });
 
 const chainId = Number(values['chain-id']);
-const options = { chainId, rpcUrl: values['rpc-url'], chainName: values['chain-name'] };
+const options = { chainId, rpcUrl: values['rpc-url'], apiUrl: values['api-url'], chainName: values['chain-name'] };
 const manifestPath = values.manifest ?? join(root, '..', 'deployments', `${chainId}.json`);
 
 if (!existsSync(values.build)) {

@@ -31,7 +31,7 @@ const manifest = {
   },
 };
 
-const options = { chainId: 31337, rpcUrl: 'http://127.0.0.1:8545', chainName: 'Keiretsu Local' };
+const options = { chainId: 31337, rpcUrl: 'http://127.0.0.1:8545', apiUrl: 'http://127.0.0.1:8550', chainName: 'Keiretsu Local' };
 
 /** Evaluates a generated TypeScript module written only with `export const` and type annotations. */
 function evaluate(source: string): Record<string, unknown> {
@@ -63,12 +63,13 @@ describe('contract code generation', () => {
     expect(Object.keys(generated.abis as object)).toEqual(['CashToken', 'IdentityRegistry']);
   });
 
-  it('renders the deployment with chain, rpc url and addresses', () => {
+  it('renders the deployment with chain, rpc url, API url and addresses', () => {
     const generated = evaluate(renderDeployment(normaliseDeployment(manifest, options), options));
     expect(generated.deployment).toEqual({
       chainId: 31337,
       chainName: 'Keiretsu Local',
       rpcUrl: 'http://127.0.0.1:8545',
+      apiUrl: 'http://127.0.0.1:8550/',
       nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
       deploymentBlock: 12n,
       deployed: true,
@@ -88,10 +89,11 @@ describe('contract code generation', () => {
     expect(generated.deployment).toMatchObject({ chainId: 31337, deployed: false, contracts: {} });
   });
 
-  it('refuses a manifest for another chain, a bad address or a non-http rpc url', () => {
+  it('refuses a manifest for another chain, a bad address or a non-http rpc or API url', () => {
     expect(() => normaliseDeployment({ ...manifest, chain_id: 1 }, options)).toThrow('manifest is for chain 1');
     const badAddress = { ...manifest, contracts: { CashToken: { address: '0x1234', version: '1' } } };
     expect(() => normaliseDeployment(badAddress, options)).toThrow('CashToken: bad address');
     expect(() => normaliseDeployment(manifest, { ...options, rpcUrl: 'ws://x' })).toThrow('rpc url must be http');
+    expect(() => normaliseDeployment(manifest, { ...options, apiUrl: '127.0.0.1:8550' })).toThrow('api url must be http');
   });
 });

@@ -26,6 +26,7 @@ describe('chainFromDeployment', () => {
       chainId: 1337,
       chainName: 'Keiretsu Besu',
       rpcUrl: 'https://rpc.keiretsu.example',
+      apiUrl: 'https://api.keiretsu.example/',
       nativeCurrency: { name: 'Keiretsu Gas', symbol: 'KGAS', decimals: 18 },
       deploymentBlock: 0n,
       deployed: true,

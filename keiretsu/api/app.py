@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, event, or_, select, tuple_
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 
 from keiretsu.api import history
 from keiretsu.index import schema
@@ -29,6 +32,9 @@ ORDER_STATUSES = Literal["open", "partially_filled", "filled", "cancelled"]
 ACTION_STATUSES = Literal["cancelled", "upcoming", "payable", "expired", "open", "closed"]
 ADDRESS_PATTERN = re.compile(r"0x[0-9a-fA-F]{40}")
 DAY_SECONDS = 86_400
+# Every answer names the last block the index had read when it was asked, so that a client can tell
+# whether its data already includes a transaction it has just seen confirmed.
+INDEX_BLOCK_HEADER = "X-Index-Block"
 
 
 def read_only_engine(url: str | None = None, chain_dir: Path | None = None) -> Engine:
@@ -260,6 +266,18 @@ def create_app(engine: Engine) -> FastAPI:
                   summary="Read-only view of every platform event indexed from the chain.")
 
     app.state.engine = engine
+    # The dApp is served from another port (another origin). Everything here is public: what every
+    # node of the chain already sees, read only, so any page may read it.
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], expose_headers=[INDEX_BLOCK_HEADER])
+
+    @app.middleware("http")
+    async def name_the_index_block(request: Request, call_next):
+        # Read before the route runs: the header never claims more than the answer holds.
+        block = await run_in_threadpool(_index_block_or_none, engine)
+        response = await call_next(request)
+        if block is not None:
+            response.headers[INDEX_BLOCK_HEADER] = str(block)
+        return response
 
     @app.get("/securities", response_model=list[Security])
     def list_securities(db: Db, format: Format = "json"):
@@ -548,6 +566,15 @@ def _trade(row) -> Trade:
                  maker_order_id=str(row["maker_order_id"]), maker=row["maker"], taker=row["taker"],
                  taker_side=SIDES[row["taker_side"]], tick=row["tick"], lots=row["lots"], cash=str(row["cash"]),
                  maker_fee=str(row["maker_fee"]), taker_fee=str(row["taker_fee"]))
+
+
+def _index_block_or_none(engine: Engine) -> int | None:
+    """The last indexed block, or None while the index is being (re)built and has no meta row."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(select(schema.meta.c.last_block)).scalar()
+    except SQLAlchemyError:
+        return None
 
 
 def _indexed_block(db: Connection) -> int:

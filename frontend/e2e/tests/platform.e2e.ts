@@ -4,10 +4,11 @@
 // dividend is declared and claimed. Screenshots of every page go to e2e/screenshots/.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { chain, devAccount } from '../chain.js';
-import { env, launchBrowser, openSession, screenshot } from '../harness.js';
-import { TestWallet, WALLET_NAME } from '../wallet.js';
+import { launchBrowser, screenshot } from '../harness.js';
+import { connectWallet, fill, go, send } from '../dapp.js';
+import type { TestWallet } from '../wallet.js';
 
 const ISIN = 'CL000ACME000';
 const PESO = 1_000_000n;
@@ -29,43 +30,9 @@ after(async () => {
 
 /** A browser context with its own test wallet holding `accountIndexes`, connected on the dApp. */
 async function connect(name: string, accountIndexes: number[]): Promise<Page> {
-  const { page, pageErrors } = await openSession(browser);
-  const wallet = new TestWallet({ chains: { [env.chainId]: env.rpcUrl }, chainId: env.chainId, accountIndexes });
-  await wallet.attach(page);
-  await page.goto(env.appUrl);
-  await page.getByRole('button', { name: 'Connect wallet' }).click();
-  await page.getByRole('button', { name: WALLET_NAME }).click();
-  await page.getByTestId('account').waitFor();
-  sessions[name] = { page, wallet, errors: pageErrors };
-  return page;
-}
-
-async function go(page: Page, route: string): Promise<void> {
-  await page.goto(`${env.appUrl}#/${route}`);
-}
-
-/**
- * Clicks `button` and waits for the transaction labelled `label` to confirm; fails with the dApp's own
- * sentence if it fails. A confirmation already on screen from an earlier transaction does not count.
- */
-async function send(scope: Page | Locator, button: Locator, label: string): Promise<void> {
-  const statuses = scope.locator('[data-status]');
-  const before = new Set(await statuses.allInnerTexts());
-  await button.click();
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    for (const text of await statuses.allInnerTexts()) {
-      if (before.has(text)) continue;
-      if (text.includes(`${label}: confirmed`)) return;
-      if (text.includes(`${label} failed`)) assert.fail(text);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`${label}: no confirmation within 60 s`);
-}
-
-async function fill(scope: Page | Locator, fields: Record<string, string>): Promise<void> {
-  for (const [name, value] of Object.entries(fields)) await scope.locator(`[name="${name}"]`).fill(value);
+  const session = await connectWallet(browser, accountIndexes);
+  sessions[name] = { page: session.page, wallet: session.wallet, errors: session.pageErrors };
+  return session.page;
 }
 
 test('the registrar onboards an issuer and two investors', async () => {

@@ -10,6 +10,8 @@ export interface Deployment {
   chainId: number;
   chainName: string;
   rpcUrl: string;
+  /** The read API over the platform's index (histories, registers, statements), ending with a slash. */
+  apiUrl: string;
   nativeCurrency: { name: string; symbol: string; decimals: number };
   deploymentBlock: bigint;
   /** False when the build had no deployment manifest: no page can reach a contract. */
