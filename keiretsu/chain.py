@@ -44,12 +44,17 @@ def rpc(url: str, method: str, params: list | None = None, timeout: float = 5.0)
 
 @dataclass
 class LocalChain:
-    """An anvil on `port`, with its state in `state_dir` (none: in memory only)."""
+    """An anvil on `port`, with its state in `state_dir` (none: in memory only). `block_time`
+    mines every so many seconds instead of on each transaction, and `zero_fees` makes the chain a
+    production one's (zero base fee, zero gas price)."""
 
     port: int
     state_dir: Path | None = None
     accounts: int = 20
     host: str = "127.0.0.1"
+    chain_id: int = CHAIN_ID
+    block_time: float | None = None
+    zero_fees: bool = False
     process: subprocess.Popen | None = None
 
     @property
@@ -67,12 +72,16 @@ class LocalChain:
             str(ANVIL_BIN),
             "--host", self.host,
             "--port", str(self.port),
-            "--chain-id", str(CHAIN_ID),
+            "--chain-id", str(self.chain_id),
             "--accounts", str(self.accounts),
             "--mnemonic", DEV_MNEMONIC,
             "--gas-limit", "30000000",
             "--code-size-limit", "24576",
         ]
+        if self.block_time:
+            command += ["--block-time", str(self.block_time)]
+        if self.zero_fees:
+            command += ["--base-fee", "0", "--gas-price", "0"]
         if self.state_file:
             command += ["--state", str(self.state_file), "--state-interval", str(STATE_INTERVAL_SECONDS)]
         return command
