@@ -32,9 +32,10 @@ class UserError(click.ClickException):
 
 
 class PlatformCommand(ConnectedProviderCommand):
-    """A script command connected to the chain. Its `account` parameter (from `account_option`) is
-    turned into the signing account once connected, and a refusal of the chain or of the
-    platform's files becomes a UserError instead of a traceback."""
+    """A script command connected to the chain. Once connected, a proof-of-authority node gets
+    web3's middleware and the network's fee settings are checked (keiretsu/network.py); its
+    `account` parameter (from `account_option`) is turned into the signing account, and a refusal
+    of the chain or of the platform's files becomes a UserError instead of a traceback."""
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -45,18 +46,22 @@ class PlatformCommand(ConnectedProviderCommand):
 def _as_user_errors(command):
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
+        from ape import chain
         from ape.exceptions import ContractLogicError
 
         from keiretsu.manifest import ManifestError
+        from keiretsu.network import NetworkSettingsError, configured_fees, install_poa_middleware
         from keiretsu.onboarding import FileRejected
 
         try:
+            install_poa_middleware(chain.provider)
+            configured_fees(chain.provider.network.name)
             if "account" in kwargs:
                 kwargs["account"] = signing_account(kwargs["account"])
             return command(*args, **kwargs)
         except ContractLogicError as revert:
             raise UserError(f"refused by the chain: {revert.message}") from None
-        except (ManifestError, FileRejected) as refusal:
+        except (ManifestError, FileRejected, NetworkSettingsError) as refusal:
             raise UserError(str(refusal)) from None
 
     return run

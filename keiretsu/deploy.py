@@ -19,6 +19,7 @@ from eth_utils import keccak
 
 from keiretsu.manifest import DEPLOYMENTS, load_manifest, save_manifest
 from keiretsu.clones import clone_at
+from keiretsu.network import send_options
 
 VERSION = "1"
 REGISTRAR_ROLE = keccak(text="REGISTRAR_ROLE")
@@ -129,30 +130,30 @@ def deploy_platform(
         def appoint_treasury(token: Any) -> int:
             if treasury == deployer.address:
                 return 0  # the owner already mints
-            token.set_minter(treasury, True, sender=deployer)
+            token.set_minter(treasury, True, **send_options(deployer))
             return 1
 
-        ensure("CashToken", lambda: project.CashToken.deploy("Digital Peso", "DPESO", 6, sender=deployer), appoint_treasury)
+        ensure("CashToken", lambda: project.CashToken.deploy("Digital Peso", "DPESO", 6, **send_options(deployer)), appoint_treasury)
 
     def grant_registrar(registry: Any) -> int:
-        registry.grantRole(REGISTRAR_ROLE, registrar, sender=deployer)
+        registry.grantRole(REGISTRAR_ROLE, registrar, **send_options(deployer))
         return 1
 
-    token_implementation = ensure("SecurityToken", lambda: project.SecurityToken.deploy(sender=deployer), grant_registrar)
+    token_implementation = ensure("SecurityToken", lambda: project.SecurityToken.deploy(**send_options(deployer)), grant_registrar)
     manifest["contracts"]["IdentityRegistry"] = {
         "address": token_implementation, "version": VERSION, "contract_type": REGISTRY_CONTRACT,
     }
     cash_token = manifest["contracts"]["CashToken"]["address"]
-    market_implementation = ensure("OrderBook", lambda: project.OrderBook.deploy(sender=deployer))
-    offering_implementation = ensure("Offering", lambda: project.Offering.deploy(sender=deployer))
+    market_implementation = ensure("OrderBook", lambda: project.OrderBook.deploy(**send_options(deployer)))
+    offering_implementation = ensure("Offering", lambda: project.Offering.deploy(**send_options(deployer)))
     # Platform-wide corporate actions; the factory gives them each security's RECORDER_ROLE.
-    dividends = ensure("Dividends", lambda: project.Dividends.deploy(cash_token, sender=deployer))
-    votes = ensure("ShareholderVotes", lambda: project.ShareholderVotes.deploy(sender=deployer))
+    dividends = ensure("Dividends", lambda: project.Dividends.deploy(cash_token, **send_options(deployer)))
+    votes = ensure("ShareholderVotes", lambda: project.ShareholderVotes.deploy(**send_options(deployer)))
     factory = ensure(
         "IssuanceFactory",
         lambda: project.IssuanceFactory.deploy(
             token_implementation, market_implementation, offering_implementation,
-            cash_token, dividends, votes, agent, sender=deployer,
+            cash_token, dividends, votes, agent, **send_options(deployer),
         ),
     )
     # Dividends and votes serve only the securities this factory lists; they learn it once.
@@ -160,7 +161,7 @@ def deploy_platform(
         corporate_actions = project.get_contract(name).at(address)
         if int(corporate_actions.factory(), 16) == 0:
             log(f"naming the factory in {name}")
-            corporate_actions.set_factory(factory, sender=deployer)
+            corporate_actions.set_factory(factory, **send_options(deployer))
             run.transactions += 1
     save_manifest(manifest, directory)
     return run

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from keiretsu.network import send_options
+
 # Dividends.pay takes at most this many holders per call.
 MAX_BATCH = 100
 SKIP_REASONS = {1: "already paid", 2: "frozen", 3: "excluded", 4: "nothing due"}
@@ -61,7 +63,7 @@ def pay_dividend(
     """Pushes the dividend to `holders` in batches; `on_batch(n)` is told after each batch of n holders."""
     run = PaymentRun()
     for batch in batches(holders, batch_size):
-        receipt = dividends.pay(token, dividend_id, list(batch), sender=sender)
+        receipt = dividends.pay(token, dividend_id, list(batch), **send_options(sender))
         run.transactions += 1
         for log in dividends.DividendPaid.from_receipt(receipt):
             run.paid[log.holder] = log.amount

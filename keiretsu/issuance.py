@@ -19,6 +19,7 @@ import yaml
 
 from keiretsu.countries import country_code
 from keiretsu.isin import is_valid_isin
+from keiretsu.network import send_options
 from keiretsu.onboarding import FileRejected
 from keiretsu.records import issuer_problem
 from keiretsu.rules import SYMBOL_RULE, parse_symbol
@@ -326,13 +327,16 @@ def issue_all(
     for issuance in issuances:
         listing = listed.get(issuance.isin)
         if listing is None:
-            token = factory.issue_security(issuance.request(), sender=sender).return_value
+            factory.issue_security(issuance.request(), **send_options(sender))
+            # From the listing, not the call's return value: that needs debug tracing, which production
+            # nodes do not expose.
+            token = factory.security_by_isin(issuance.isin).token
             report.issued.append(issuance)
             offering = zero
         else:
             token, offering = listing.token, listing.offering
         if issuance.offering and offering == zero:
-            factory.create_offering(token, issuance.offering.terms(now()), sender=sender)
+            factory.create_offering(token, issuance.offering.terms(now()), **send_options(sender))
             report.offerings.append(issuance)
         elif listing is not None:
             report.skipped.append(issuance)

@@ -10,6 +10,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from keiretsu.countries import country_code
+from keiretsu.network import send_options
 from keiretsu.rules import FLAG_ISSUER, FLAG_QUALIFIED, KINDS, issuer_kind_problem
 
 COLUMNS = ["wallet", "kyc_hash", "kind", "country", "kyc_expiry", "qualified", "issuer"]
@@ -129,7 +130,7 @@ def onboard(
             [i.country for i in batch],
             [i.kyc_expiry for i in batch],
             [i.flags for i in batch],
-            sender=registrar,
+            **send_options(registrar),
         )
         progress(len(batch))
     return OnboardingReport(registered=pending, skipped=skipped)

@@ -23,14 +23,15 @@ def cli(account, path, factory):
     from keiretsu.deploy import Deployment
     from keiretsu.issuance import check_parties, issue_all, parse_issuances
     from keiretsu.manifest import contract_address
+    from keiretsu.network import next_block_time
 
     contract = project.IssuanceFactory.at(factory or contract_address("IssuanceFactory", chain.chain_id))
     cash = project.CashToken.at(contract.CASH_TOKEN())
     issuances = parse_issuances(path, cash_decimals=cash.decimals())
     registry = Deployment.registry_at(contract.REGISTRY())
-    check_parties(contract, registry, account.address, issuances, chain.pending_timestamp)
+    check_parties(contract, registry, account.address, issuances, next_block_time())
     with click.progressbar(length=len(issuances), label="issuing") as bar:
-        report = issue_all(contract, account, issuances, now=lambda: chain.pending_timestamp, progress=bar.update)
+        report = issue_all(contract, account, issuances, now=next_block_time, progress=bar.update)
     for issuance in report.skipped:
         click.echo(f"skipped line {issuance.line}: {issuance.isin} ({issuance.symbol}) is already issued")
     click.echo(f"{len(report.issued)} issued, {len(report.offerings)} offerings opened, {len(report.skipped)} skipped")

@@ -46,6 +46,7 @@ def cli(account, security_name, dividend_id, batch_size, holders_file, from_bloc
 
     from keiretsu.dividends import holders_from_transfers, pay_dividend, unpaid_holders
     from keiretsu.manifest import contract_address, load_manifest
+    from keiretsu.network import next_block_time
 
     dividends = project.Dividends.at(dividends_address or contract_address("Dividends", chain.chain_id, deployments))
     if int(dividends.factory(), 16) == 0:
@@ -57,7 +58,8 @@ def cli(account, security_name, dividend_id, batch_size, holders_file, from_bloc
         declared = {0: "no dividend", 1: "dividend 1"}.get(count, f"dividends 1 to {count}")
         raise UserError(f"{security.symbol} has no dividend {dividend_id} (it has {declared})")
     dividend = dividends.dividend(token, dividend_id)
-    if chain.pending_timestamp < dividend.payment_date:
+    # No margin: the next block is at least as late as the latest, so a refusal here is never wrong.
+    if next_block_time(margin=0) < dividend.payment_date:
         raise UserError(f"dividend {dividend_id} of {security.symbol} is payable from {utc(dividend.payment_date)}")
     cash = project.CashToken.at(dividend.cash)
     currency, decimals = cash.symbol(), cash.decimals()
