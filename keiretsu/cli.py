@@ -52,16 +52,18 @@ def _as_user_errors(command):
         from keiretsu.manifest import ManifestError
         from keiretsu.network import NetworkSettingsError, configured_fees, install_poa_middleware
         from keiretsu.onboarding import FileRejected
+        from keiretsu.transactions import NodeLost, TransactionFailed, send_settings
 
         try:
             install_poa_middleware(chain.provider)
             configured_fees(chain.provider.network.name)
+            send_settings()
             if "account" in kwargs:
                 kwargs["account"] = signing_account(kwargs["account"])
             return command(*args, **kwargs)
         except ContractLogicError as revert:
             raise UserError(f"refused by the chain: {revert.message}") from None
-        except (ManifestError, FileRejected, NetworkSettingsError) as refusal:
+        except (ManifestError, FileRejected, NetworkSettingsError, NodeLost, TransactionFailed) as refusal:
             raise UserError(str(refusal)) from None
 
     return run

@@ -19,7 +19,7 @@ from eth_utils import keccak
 
 from keiretsu.manifest import DEPLOYMENTS, load_manifest, save_manifest
 from keiretsu.clones import clone_at
-from keiretsu.network import send_options
+from keiretsu.transactions import Journal, Step, call, creation
 
 VERSION = "1"
 REGISTRAR_ROLE = keccak(text="REGISTRAR_ROLE")
@@ -91,6 +91,12 @@ def deploy_platform(
     implementation (which is also the identity registry, recorded under both names), market and
     offering implementations, issuance factory, dividends, shareholder votes. `registrar`, `agent`
     and `treasury` (the cash token's minter) default to the deployer.
+
+    Every transaction goes through the manifest's journal (keiretsu/transactions.py): a run that
+    stopped anywhere is resumed by the next one. What depends on nothing unmined is sent in one
+    wave: the five independent contracts, then the dividends and the roles, then the factory,
+    then its naming in the corporate-action contracts. Each piece of wiring is sent only while
+    the chain lacks it, so a resumed run completes what an interrupted one began.
     """
     chain_id = chain.chain_id
     manifest = load_manifest(chain_id, directory) or {
@@ -103,65 +109,61 @@ def deploy_platform(
     agent = agent or deployer.address
     treasury = treasury or deployer.address
 
-    def ensure(name: str, build: Callable[[], Any], configure: Callable[[Any], int] = lambda _: 0) -> str:
+    def mined(entry: dict[str, Any], receipt: Any) -> None:
+        if name := entry.get("contract"):
+            manifest["contracts"][name] = {"address": receipt.contract_address, "version": VERSION}
+            run.deployed.append(name)
+
+    journal = Journal(manifest, lambda: save_manifest(manifest, directory), log, on_mined=mined)
+    journal.resume()
+
+    def send(steps: list[Step]) -> None:
+        journal.send(deployer, steps)
+        run.transactions += len(steps)
+
+    def present(name: str) -> bool:
         entry = manifest["contracts"].get(name)
         code = bytes(chain.provider.get_code(entry["address"])) if entry else b""
-        if code:
-            # A stablecoin given with --cash is someone else's code.
-            if entry.get("version") != "external" and not _matches_build(name, code):
-                raise StaleDeploymentError(
-                    f"{name} at {entry['address']} runs other code than this checkout builds: the chain and its "
-                    f"manifest ({directory}) hold an older version of the platform, which is not upgraded in place"
-                )
-            return entry["address"]
-        log(f"deploying {name}")
-        instance = build()
-        run.transactions += 1 + configure(instance)
-        manifest["contracts"][name] = {"address": instance.address, "version": VERSION}
-        run.deployed.append(name)
-        save_manifest(manifest, directory)
-        return instance.address
+        # A stablecoin given with --cash is someone else's code.
+        if code and entry.get("version") != "external" and not _matches_build(name, code):
+            raise StaleDeploymentError(
+                f"{name} at {entry['address']} runs other code than this checkout builds: the chain and its "
+                f"manifest ({directory}) hold an older version of the platform, which is not upgraded in place"
+            )
+        return bool(code)
 
     if cash:
         if not _has_code(cash):
             raise ValueError(f"no contract at the cash token address {cash}")
         manifest["contracts"]["CashToken"] = {"address": cash, "version": "external"}
-    else:
-        def appoint_treasury(token: Any) -> int:
-            if treasury == deployer.address:
-                return 0  # the owner already mints
-            token.set_minter(treasury, True, **send_options(deployer))
-            return 1
+    independent = (["CashToken"] if not cash else []) + ["SecurityToken", "OrderBook", "Offering", "ShareholderVotes"]
+    constructor_arguments = {"CashToken": ("Digital Peso", "DPESO", 6)}
+    send([creation(name, *constructor_arguments.get(name, ())) for name in independent if not present(name)])
 
-        ensure("CashToken", lambda: project.CashToken.deploy("Digital Peso", "DPESO", 6, **send_options(deployer)), appoint_treasury)
-
-    def grant_registrar(registry: Any) -> int:
-        registry.grantRole(REGISTRAR_ROLE, registrar, **send_options(deployer))
-        return 1
-
-    token_implementation = ensure("SecurityToken", lambda: project.SecurityToken.deploy(**send_options(deployer)), grant_registrar)
+    registry = run.contract("SecurityToken")
     manifest["contracts"]["IdentityRegistry"] = {
-        "address": token_implementation, "version": VERSION, "contract_type": REGISTRY_CONTRACT,
+        "address": registry.address, "version": VERSION, "contract_type": REGISTRY_CONTRACT,
     }
-    cash_token = manifest["contracts"]["CashToken"]["address"]
-    market_implementation = ensure("OrderBook", lambda: project.OrderBook.deploy(**send_options(deployer)))
-    offering_implementation = ensure("Offering", lambda: project.Offering.deploy(**send_options(deployer)))
-    # Platform-wide corporate actions; the factory gives them each security's RECORDER_ROLE.
-    dividends = ensure("Dividends", lambda: project.Dividends.deploy(cash_token, **send_options(deployer)))
-    votes = ensure("ShareholderVotes", lambda: project.ShareholderVotes.deploy(**send_options(deployer)))
-    factory = ensure(
-        "IssuanceFactory",
-        lambda: project.IssuanceFactory.deploy(
-            token_implementation, market_implementation, offering_implementation,
-            cash_token, dividends, votes, agent, **send_options(deployer),
-        ),
-    )
+    wiring = [] if present("Dividends") else [creation("Dividends", run.address("CashToken"))]
+    if not registry.hasRole(REGISTRAR_ROLE, registrar):
+        wiring.append(call(f"grant REGISTRAR_ROLE to {registrar}", registry.grantRole, REGISTRAR_ROLE, registrar))
+    if not cash and treasury != deployer.address:  # the owner already mints
+        cash_token = run.contract("CashToken")
+        if not cash_token.is_minter(treasury):
+            wiring.append(call(f"appoint {treasury} treasury", cash_token.set_minter, treasury, True))
+    send(wiring)
+
+    if not present("IssuanceFactory"):
+        send([creation(
+            "IssuanceFactory",
+            *(run.address(name) for name in ("SecurityToken", "OrderBook", "Offering", "CashToken", "Dividends", "ShareholderVotes")),
+            agent,
+        )])
     # Dividends and votes serve only the securities this factory lists; they learn it once.
-    for name, address in (("Dividends", dividends), ("ShareholderVotes", votes)):
-        corporate_actions = project.get_contract(name).at(address)
-        if int(corporate_actions.factory(), 16) == 0:
-            log(f"naming the factory in {name}")
-            corporate_actions.set_factory(factory, **send_options(deployer))
-            run.transactions += 1
+    factory = run.address("IssuanceFactory")
+    send([
+        call(f"name the factory in {name}", run.contract(name).set_factory, factory)
+        for name in ("Dividends", "ShareholderVotes") if int(run.contract(name).factory(), 16) == 0
+    ])
     save_manifest(manifest, directory)
     return run

@@ -19,10 +19,10 @@ import yaml
 
 from keiretsu.countries import country_code
 from keiretsu.isin import is_valid_isin
-from keiretsu.network import send_options
 from keiretsu.onboarding import FileRejected
 from keiretsu.records import issuer_problem
 from keiretsu.rules import SYMBOL_RULE, parse_symbol
+from keiretsu.transactions import Journal, call, script_journal
 
 COUNTRY_RULES = {"allow": 1, "block": 2}
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -319,26 +319,31 @@ def issue_all(
     issuances: list[Issuance],
     now: Callable[[], int],
     progress: Callable[[int], None] = lambda _: None,
+    journal: Journal | None = None,
 ) -> IssuanceReport:
-    """Issues every security not listed yet and creates each missing offering; a re-run sends nothing."""
+    """Issues every security not listed yet and creates each missing offering; a re-run sends
+    nothing. The issuances are sent together, then the offerings of the new tokens, through
+    `journal` (default: the scripts' journal, keiretsu/transactions.py): a transaction an earlier
+    run left in flight is resolved before the listing is read, so none is sent twice."""
+    journal = journal or script_journal(log=lambda _: None)
+    journal.resume()
     report = IssuanceReport()
     listed = {factory.security_at(i).isin: factory.security_at(i) for i in range(factory.security_count())}
     zero = "0x" + "0" * 40
-    for issuance in issuances:
-        listing = listed.get(issuance.isin)
-        if listing is None:
-            factory.issue_security(issuance.request(), **send_options(sender))
-            # From the listing, not the call's return value: that needs debug tracing, which production
-            # nodes do not expose.
-            token = factory.security_by_isin(issuance.isin).token
-            report.issued.append(issuance)
-            offering = zero
-        else:
-            token, offering = listing.token, listing.offering
-        if issuance.offering and offering == zero:
-            factory.create_offering(token, issuance.offering.terms(now()), **send_options(sender))
-            report.offerings.append(issuance)
-        elif listing is not None:
-            report.skipped.append(issuance)
+    new = [issuance for issuance in issuances if issuance.isin not in listed]
+    journal.send(sender, [
+        call(f"issue {issuance.symbol} ({issuance.isin})", factory.issue_security, issuance.request()) for issuance in new
+    ])
+    report.issued = new
+    # From the listing, not the call's return value: that needs debug tracing, which production
+    # nodes do not expose.
+    listings = {issuance.isin: listed.get(issuance.isin) or factory.security_by_isin(issuance.isin) for issuance in issuances}
+    report.offerings = [i for i in issuances if i.offering and listings[i.isin].offering == zero]
+    journal.send(sender, [
+        call(f"open the offering of {i.symbol}", factory.create_offering, listings[i.isin].token, i.offering.terms(now()))
+        for i in report.offerings
+    ])
+    report.skipped = [i for i in issuances if i.isin in listed and i not in report.offerings]
+    for _ in issuances:
         progress(1)
     return report

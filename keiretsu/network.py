@@ -71,13 +71,18 @@ def configured_fees(network: str) -> Fees | None:
     return None if settings is None else Fees.from_settings(network, settings)
 
 
-def send_options(sender: Any) -> dict[str, Any]:
-    """The keyword arguments of every transaction a script sends: its sender and the connected
-    network's configured fees."""
+def fee_options() -> dict[str, Any]:
+    """The connected network's configured fees as transaction keyword arguments (none: Ape's own)."""
     from ape import chain
 
     fees = configured_fees(chain.provider.network.name)
-    return {"sender": sender, **(fees.transaction_kwargs() if fees else {})}
+    return fees.transaction_kwargs() if fees else {}
+
+
+def send_options(sender: Any) -> dict[str, Any]:
+    """The keyword arguments of every transaction a script sends: its sender and the connected
+    network's configured fees."""
+    return {"sender": sender, **fee_options()}
 
 
 def install_poa_middleware(provider: Any) -> bool:

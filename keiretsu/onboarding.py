@@ -10,8 +10,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from keiretsu.countries import country_code
-from keiretsu.network import send_options
 from keiretsu.rules import FLAG_ISSUER, FLAG_QUALIFIED, KINDS, issuer_kind_problem
+from keiretsu.transactions import Journal, call, script_journal
 
 COLUMNS = ["wallet", "kyc_hash", "kind", "country", "kyc_expiry", "qualified", "issuer"]
 YES_NO = {"yes": True, "no": False}
@@ -116,21 +116,31 @@ def onboard(
     investors: list[Investor],
     batch_size: int = 50,
     progress: Callable[[int], None] = lambda _: None,
+    journal: Journal | None = None,
 ) -> OnboardingReport:
-    """Registers the investors not registered yet, in batches; a re-run registers nothing twice."""
+    """Registers the investors not registered yet, in batches sent together through `journal`
+    (default: the scripts' journal, keiretsu/transactions.py); a re-run registers nothing twice,
+    even after a crash with batches in flight: they are resolved before the registry is read."""
     if not 1 <= batch_size <= 100:
         raise ValueError("batch size must be between 1 and 100")
+    journal = journal or script_journal(log=lambda _: None)
+    journal.resume()
     pending = [investor for investor in investors if not registry.contains(investor.wallet)]
     skipped = [investor for investor in investors if investor not in pending]
-    for batch in batches(pending, batch_size):
-        registry.batch_register_investors(
+    steps = [
+        call(
+            f"register {len(batch)} investors (lines {batch[0].line}-{batch[-1].line})",
+            registry.batch_register_investors,
             [i.wallet for i in batch],
             [i.kyc_hash for i in batch],
             [i.kind for i in batch],
             [i.country for i in batch],
             [i.kyc_expiry for i in batch],
             [i.flags for i in batch],
-            **send_options(registrar),
         )
+        for batch in batches(pending, batch_size)
+    ]
+    journal.send(registrar, steps)
+    for batch in batches(pending, batch_size):
         progress(len(batch))
     return OnboardingReport(registered=pending, skipped=skipped)

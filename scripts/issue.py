@@ -24,14 +24,15 @@ def cli(account, path, factory):
     from keiretsu.issuance import check_parties, issue_all, parse_issuances
     from keiretsu.manifest import contract_address
     from keiretsu.network import next_block_time
+    from keiretsu.transactions import script_journal
 
     contract = project.IssuanceFactory.at(factory or contract_address("IssuanceFactory", chain.chain_id))
     cash = project.CashToken.at(contract.CASH_TOKEN())
     issuances = parse_issuances(path, cash_decimals=cash.decimals())
     registry = Deployment.registry_at(contract.REGISTRY())
     check_parties(contract, registry, account.address, issuances, next_block_time())
-    with click.progressbar(length=len(issuances), label="issuing") as bar:
-        report = issue_all(contract, account, issuances, now=next_block_time, progress=bar.update)
+    # Each transaction is reported as it is sent and mined (what, hash, block).
+    report = issue_all(contract, account, issuances, now=next_block_time, journal=script_journal(log=click.echo))
     for issuance in report.skipped:
         click.echo(f"skipped line {issuance.line}: {issuance.isin} ({issuance.symbol}) is already issued")
     click.echo(f"{len(report.issued)} issued, {len(report.offerings)} offerings opened, {len(report.skipped)} skipped")

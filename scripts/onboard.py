@@ -23,12 +23,12 @@ def cli(account, path, batch_size, registry):
     from keiretsu.deploy import Deployment
     from keiretsu.manifest import contract_address
     from keiretsu.onboarding import onboard, parse_investors
+    from keiretsu.transactions import script_journal
 
     investors = parse_investors(path)
     contract = Deployment.registry_at(registry or contract_address("IdentityRegistry", chain.chain_id))
-    pending = sum(1 for investor in investors if not contract.contains(investor.wallet))
-    with click.progressbar(length=pending, label="registering") as bar:
-        report = onboard(contract, account, investors, batch_size, progress=bar.update)
+    # Each transaction is reported as it is sent and mined (what, hash, block).
+    report = onboard(contract, account, investors, batch_size, journal=script_journal(log=click.echo))
     for investor in report.skipped:
         click.echo(f"skipped line {investor.line}: {investor.wallet} is already registered")
     click.echo(f"{len(report.registered)} registered, {len(report.skipped)} skipped")
