@@ -50,13 +50,15 @@ def read_in_batches(url: str, views: list[View], block: int) -> Iterator[Any]:
         yield from read_views(url, views[start : start + VIEWS_PER_BATCH], hex(block))
 
 
-def fresh_index_differences(url: str, roots: list[str], start_block: int) -> list[str]:
-    """Indexes the chain at `url` from `start_block` into a new SQLite file in a temporary folder
-    (Follower backfill from `roots`) and returns its `differences` with the chain: the check the
-    invariant fuzzer and `make load` end with. The folder is removed afterwards."""
+def fresh_index_differences(url: str, roots: list[str], start_block: int, database_url: str | None = None) -> list[str]:
+    """Indexes the chain at `url` from `start_block` into a fresh index (Follower backfill from
+    `roots`) and returns its `differences` with the chain: the check the invariant fuzzer and
+    `make load` end with. The index is a new SQLite file in a temporary folder, removed afterwards,
+    or, given `database_url`, that database emptied first."""
     with tempfile.TemporaryDirectory(prefix="keiretsu-reconcile-") as folder:
-        engine = engine_for(f"sqlite:///{Path(folder) / 'index.sqlite'}")
+        engine = engine_for(database_url or f"sqlite:///{Path(folder) / 'index.sqlite'}")
         try:
+            schema.metadata.drop_all(engine)
             Follower(url, engine, roots, start_block, log=lambda line: None).backfill()
             return differences(url, engine)
         finally:
