@@ -79,6 +79,8 @@ def differences(url: str, engine: Engine) -> list[str]:
         subscriptions = rows(connection, schema.subscriptions)
         votes = rows(connection, schema.votes)
         ballots = rows(connection, schema.ballots)
+        documents = rows(connection, schema.documents)
+        fee_changes = rows(connection, schema.fee_changes)
         registry_of = _registries(connection)
     security_tokens = {s["token"] for s in securities}
     on_securities = [a for a in accounts if a["token"] in security_tokens]
@@ -109,6 +111,10 @@ def differences(url: str, engine: Engine) -> list[str]:
     views += [View(v["contract"], "tally(address,uint256)", (v["token"], v["vote_id"]), ("uint256[]",)) for v in votes]
     views += [View(b["contract"], "ballot(address,uint256,address)", (b["token"], b["vote_id"], b["voter"]),
                    ("(bool,uint256,uint256)",)) for b in ballots]
+    views += [View(d["token"], "getDocument(bytes32)", (bytes.fromhex(d["name"][2:]),), ("string", "bytes32", "uint256"))
+              for d in documents]
+    fee_schedules = {f["market"]: f for f in fee_changes}  # rows in chain order: the last change of each market stands
+    views += [View(market, "fees()", (), ("uint256", "uint256")) for market in fee_schedules]
     values = read_in_batches(url, views, position["last_block"])
 
     problems: list[str] = []
@@ -158,6 +164,13 @@ def differences(url: str, engine: Engine) -> list[str]:
     for b in ballots:
         compare(f"ballot of {b['voter']} in vote {b['vote_id']} on {b['token']} (voted, choice, weight)",
                 tuple(next(values)), (True, b["choice"], b["weight"]))
+    for d in documents:
+        uri, document_hash, updated = next(values)
+        # A withdrawn document reads as empty on the token.
+        indexed = ("", "0x" + "00" * 32, 0) if d["removed"] else (d["uri"], d["document_hash"], d["updated_time"])
+        compare(f"document {d['name']} of {d['token']} (uri, hash, updated)", (uri, "0x" + document_hash.hex(), updated), indexed)
+    for market, schedule in fee_schedules.items():
+        compare(f"fees of {market} (maker, taker bps)", tuple(next(values)), (schedule["maker_fee_bps"], schedule["taker_fee_bps"]))
     return problems
 
 
