@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
 from typing import Annotated, Literal
@@ -14,7 +14,7 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, Select, and_, event, or_, select, tuple_
+from sqlalchemy import Connection, Engine, Row, Select, and_, event, or_, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
@@ -328,16 +328,17 @@ def create_app(engine: Engine) -> FastAPI:
                         balances.c.account, balances.c.balance, balances.c.held, balances.c.frozen, balances.c.wallet_frozen)
                  .select_from(holders).where(supplies.c.token == security["token"]).order_by(balances.c.account))
 
-        def holder(row) -> Holder:
-            return Holder(account=row.account, balance=str(row.balance), held=str(row.held), frozen=str(row.frozen),
-                          wallet_frozen=row.wallet_frozen, percentage=_percentage(row.balance, row.supply))
+        def holder(row) -> tuple:  # in Holder's field order
+            return (row.account, str(row.balance), str(row.held), str(row.frozen), row.wallet_frozen,
+                    _percentage(row.balance, row.supply))
 
         if format == "csv":
-            return _csv(_streamed(db.engine, query, holder), f"{security['symbol']}-register.csv", Holder)
+            # Rows straight to CSV lines, without a model each: a download has thousands.
+            return _csv_lines(map(holder, _streamed(db.engine, query)), f"{security['symbol']}-register.csv", list(Holder.model_fields))
         rows = db.execute(query.limit(limit + 1)).all()
         supply, holder_count, block = rows[0][:3] if rows else (0, 0, _indexed_block(db))
         found = [r for r in rows if r.account is not None]  # the outer join's empty row: no holder after the cursor
-        page = [holder(r) for r in found[:limit]]
+        page = [Holder(**dict(zip(Holder.model_fields, holder(r)))) for r in found[:limit]]
         return Register(symbol=security["symbol"], token=security["token"], as_of_block=block, supply=str(supply),
                         holder_count=holder_count, holders=page, next_cursor=page[-1].account if len(found) > limit else None)
 
@@ -499,16 +500,17 @@ def _past_register(db: Connection, security: dict, at: int | None, record_date: 
              .where(snapshot.c.token == token, snapshot.c.record_date_id == record_date).order_by(snapshot.c.account))
     supply = record["supply"]
 
-    def holder(row) -> PastHolder:
-        return PastHolder(account=row.account, balance=str(row.balance), percentage=_percentage(row.balance, supply))
+    def holder(row) -> tuple:  # in PastHolder's field order
+        return row.account, str(row.balance), _percentage(row.balance, supply)
 
     if format == "csv":
         # A snapshot never changes once written: no need to read it in the same statement as the supply.
-        return _csv(_streamed(db.engine, query, holder), f"{symbol}-register-{record['timestamp']}.csv", PastHolder)
+        return _csv_lines(map(holder, _streamed(db.engine, query)), f"{symbol}-register-{record['timestamp']}.csv",
+                          list(PastHolder.model_fields))
     if after is not None:
         query = query.where(snapshot.c.account > after)
     rows = db.execute(query.limit(limit + 1)).all()
-    page = [holder(r) for r in rows[:limit]]
+    page = [PastHolder(**dict(zip(PastHolder.model_fields, holder(r)))) for r in rows[:limit]]
     return PastRegister(symbol=symbol, token=token, at=record["timestamp"], record_date_id=record_date, supply=str(supply),
                         holder_count=record["holder_count"], holders=page,
                         next_cursor=page[-1].account if len(rows) > limit else None)
@@ -535,13 +537,12 @@ def _account_cursor(cursor: str | None) -> str | None:
     return None if cursor is None else cursor.lower()
 
 
-def _streamed(engine: Engine, query: Select, to_model) -> Iterator[BaseModel]:
-    """The query's rows as models, fetched STREAM_ROWS at a time on a connection of their own: a
-    download is sent while it is read (after the route's own connection is closed), never whole in
-    memory. One statement: one consistent state of the index on SQLite (WAL) and PostgreSQL."""
+def _streamed(engine: Engine, query: Select) -> Iterator[Row]:
+    """The query's rows, fetched STREAM_ROWS at a time on a connection of their own: a download is
+    sent while it is read (after the route's own connection is closed), never whole in memory. One
+    statement: one consistent state of the index on SQLite (WAL) and PostgreSQL."""
     with engine.connect() as connection:
-        for row in connection.execution_options(yield_per=STREAM_ROWS).execute(query):
-            yield to_model(row)
+        yield from connection.execution_options(yield_per=STREAM_ROWS).execute(query)
 
 
 def _wallet(address: str) -> str:
@@ -671,13 +672,18 @@ def _csv_or(rows: list[BaseModel], format: str, filename: str, model: type[BaseM
 
 def _csv(rows: Iterable[BaseModel], filename: str, model: type[BaseModel]) -> StreamingResponse:
     columns = list(model.model_fields)
+    return _csv_lines(([getattr(row, c) for c in columns] for row in rows), filename, columns)
+
+
+def _csv_lines(rows: Iterable[Sequence], filename: str, columns: list[str]) -> StreamingResponse:
+    """A CSV download of `rows`, each a row's values in the order of `columns`."""
 
     def lines() -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(columns)
         for count, row in enumerate(rows, 1):
-            writer.writerow(getattr(row, c) for c in columns)
+            writer.writerow(row)
             if count % STREAM_ROWS == 0:  # sent as it goes: a long download is never whole in memory
                 yield buffer.getvalue()
                 buffer.seek(0)
