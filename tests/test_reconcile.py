@@ -1,7 +1,8 @@
 """`ape run reconcile` as a user runs it, on a SQLite index and on a PostgreSQL one: a freshly indexed
 platform reconciles; one corrupted row of each kind (a balance, a hold, a partial freeze, a wallet
 freeze, a resting order, its escrow, an order wrongly closed, a dividend's claimed total, an
-offering's total and state) is reported as exactly that difference, and the script lists them all
+offering's total and state, a token's supply and holder count, a balance and the supply in a record
+date's snapshot) is reported as exactly that difference, and the script lists them all
 and exits non-zero; an index that is missing or of another chain is refused in one line."""
 
 import os
@@ -95,6 +96,10 @@ def test_a_fresh_index_reconciles_and_each_corrupted_row_is_reported(chain, aren
     bid = next(o for o in rows(follower, schema.orders) if o["status"] in ("open", "partially_filled") and o["escrow"] > 0)
     dividend = next(d for d in rows(follower, schema.dividends) if d["paid"] > 0)
     [offering] = rows(follower, schema.offerings)
+    [supply] = rows(follower, schema.supplies, schema.supplies.c.token == token)
+    record_date = rows(follower, schema.record_dates, schema.record_dates.c.snapshot_block.is_not(None))[0]
+    at_record = f"at record date {record_date['record_date_id']}"
+    snapshot = rows(follower, schema.record_balances, schema.record_balances.c.record_date_id == record_date["record_date_id"])[0]
     order = f"order {bid['order_id']} on {market}"
     corruptions = [  # (table, row, wrong values, the difference reported)
         (schema.balances, held, {"balance": held["balance"] + 1}, f"balance of {held['account']} on {token}"),
@@ -107,6 +112,10 @@ def test_a_fresh_index_reconciles_and_each_corrupted_row_is_reported(chain, aren
         (schema.dividends, dividend, {"paid": dividend["paid"] - 1}, f"dividend {dividend['dividend_id']} of {token} (amount, claimed)"),
         (schema.offerings, offering, {"total_subscribed": 1}, f"offering {offering['address']} (total subscribed, state)"),
         (schema.offerings, offering, {"status": "failed"}, f"offering {offering['address']} (total subscribed, state)"),
+        (schema.supplies, supply, {"supply": supply["supply"] + 1}, f"supply of {token}"),
+        (schema.supplies, supply, {"holder_count": supply["holder_count"] - 1}, f"holder count of {token}"),
+        (schema.record_balances, snapshot, {"balance": snapshot["balance"] + 1}, f"balance of {snapshot['account']} on {token} {at_record}"),
+        (schema.record_dates, record_date, {"supply": record_date["supply"] - 1}, f"supply of {token} {at_record}"),
     ]
 
     assert lines == [] and differences(url, engine) == []
