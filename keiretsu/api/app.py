@@ -168,7 +168,9 @@ class Order(BaseModel):
     remaining: int
     escrow: str
     status: ORDER_STATUSES
+    cancel_reason: int | None  # OrderCancelled.reason: below 100 an ERC-1404 code
     placed_block: int
+    placed_tx: str  # a taker fill in this transaction traded the order before its remainder rested
     placed_time: int
     updated_time: int
 
@@ -180,6 +182,7 @@ class Fill(BaseModel):
     log_index: int
     block_time: int
     tx_hash: str
+    maker_order_id: str  # the resting order met: the wallet's own when it is the maker
     role: Literal["maker", "taker"]
     side: Literal["buy", "sell"]  # the wallet's side
     tick: int
@@ -202,6 +205,7 @@ class Investor(BaseModel):
     kyc_expiry: int
     flags: int
     registered: bool
+    frozen_in: list[str]  # symbols of the securities whose transfer agent froze this wallet
 
 
 class InvestorPage(BaseModel):
@@ -262,6 +266,8 @@ RecordDate = Annotated[int | None, Query(ge=1, description="A record date's id: 
 
 def create_app(engine: Engine) -> FastAPI:
     """The API over the index in `engine` (see `read_only_engine`)."""
+    from keiretsu.api import people  # here: its routes use this module's Db
+
     app = FastAPI(title="Keiretsu index", version=str(schema.SCHEMA_VERSION),
                   summary="Read-only view of every platform event indexed from the chain.")
 
@@ -444,9 +450,12 @@ def create_app(engine: Engine) -> FastAPI:
         if cursor is not None:
             query = query.where(table.c.wallet > cursor.lower())
         rows = list(db.execute(query.order_by(table.c.wallet).limit(limit + 1)).mappings())
-        page = [Investor(**{name: r[name] for name in Investor.model_fields}) for r in rows[:limit]]
+        frozen = people.frozen_symbols(db, [r["wallet"] for r in rows[:limit]])
+        page = [Investor(**{name: r[name] for name in Investor.model_fields if name != "frozen_in"}, frozen_in=frozen.get(r["wallet"], []))
+                for r in rows[:limit]]
         return InvestorPage(items=page, next_cursor=page[-1].wallet if len(rows) > limit else None)
 
+    app.include_router(people.router)
     return app
 
 
@@ -505,8 +514,8 @@ def _statement_lines(positions: list[Position], movements: list[Movement], start
 def _order(row, symbols: dict[str, str]) -> Order:
     return Order(market=row["market"], symbol=symbols.get(row["market"], ""), order_id=str(row["order_id"]),
                  side=SIDES[row["side"]], tick=row["tick"], lots=row["lots"], remaining=row["remaining"],
-                 escrow=str(row["escrow"]), status=row["status"], placed_block=row["placed_block"],
-                 placed_time=row["placed_time"], updated_time=row["updated_time"])
+                 escrow=str(row["escrow"]), status=row["status"], cancel_reason=row["cancel_reason"], placed_block=row["placed_block"],
+                 placed_tx=row["placed_tx"], placed_time=row["placed_time"], updated_time=row["updated_time"])
 
 
 def _fill(row, wallet: str, symbols: dict[str, str]) -> Fill:
@@ -514,7 +523,8 @@ def _fill(row, wallet: str, symbols: dict[str, str]) -> Fill:
     role = "taker" if row["taker"] == wallet else "maker"
     side = row["taker_side"] if role == "taker" else 1 - row["taker_side"]
     return Fill(market=row["market"], symbol=symbols.get(row["market"], ""), block_number=row["block_number"],
-                log_index=row["log_index"], block_time=row["block_time"], tx_hash=row["tx_hash"], role=role,
+                log_index=row["log_index"], block_time=row["block_time"], tx_hash=row["tx_hash"],
+                maker_order_id=str(row["maker_order_id"]), role=role,
                 side=SIDES[side], tick=row["tick"], lots=row["lots"], cash=str(row["cash"]),
                 fee=str(row["taker_fee"] if role == "taker" else row["maker_fee"]))
 
