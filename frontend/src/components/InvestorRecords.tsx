@@ -146,7 +146,7 @@ export function IdentityWallets({ identity, current }: { identity: Address; curr
             <tr key={wallet.wallet} data-testid="identity-wallet" data-wallet={wallet.wallet}>
               <td><AddressCell address={wallet.wallet} />{wallet.wallet === current.toLowerCase() && <span className="muted small"> (this one)</span>}</td>
               <td>since {formatDate(wallet.registered_time)}</td>
-              <td><Flags investor={wallet} />{wallet.registered && investorFlags(wallet).length === 0 && <Badge tone="ok">active</Badge>}</td>
+              <td>{investorFlags(wallet).length === 0 ? <Badge tone="ok">active</Badge> : <Flags investor={wallet} />}</td>
             </tr>
           ))}
         </tbody>

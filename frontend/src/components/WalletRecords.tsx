@@ -126,7 +126,7 @@ export function Statement({ wallet, securities, cash, now }: { wallet: Address; 
                 <thead><tr><th>Time (UTC)</th><th>Cause</th><th className="hide-phone">Counterparty</th><th className="num">Amount</th></tr></thead>
                 <tbody>
                   {statement.movements.map((movement) => (
-                    <tr key={`${movement.block_number}-${movement.log_index}`} data-testid="statement-movement" data-tx={movement.tx_hash}>
+                    <tr key={`${movement.block_number}-${movement.log_index}`} data-testid="statement-movement" data-tx={movement.tx_hash} data-cause={movement.cause}>
                       <td>{time(movement.block_time)}</td>
                       <td data-testid="movement-cause">{causeLabel(movement.cause)}</td>
                       <td className="hide-phone" title={movement.counterparty} data-testid="movement-counterparty">{counterparty(movement.counterparty)}</td>
