@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, event, or_, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from keiretsu.api import history, listing
+from keiretsu.api import history, listing, people
 from keiretsu.api.common import Db, security_row
 from keiretsu.index import schema
 from keiretsu.index.database import engine_for
@@ -260,8 +260,6 @@ RecordDate = Annotated[int | None, Query(ge=1, description="A record date's id: 
 
 def create_app(engine: Engine) -> FastAPI:
     """The API over the index in `engine` (see `read_only_engine`)."""
-    from keiretsu.api import people  # here: its routes use this module's Db
-
     app = FastAPI(title="Keiretsu index", version=str(schema.SCHEMA_VERSION),
                   summary="Read-only view of every platform event indexed from the chain.")
 
@@ -280,6 +278,7 @@ def create_app(engine: Engine) -> FastAPI:
         return response
 
     app.include_router(listing.router)
+    app.include_router(people.router)
 
     @app.get("/securities", response_model=list[Security])
     def list_securities(db: Db, format: Format = "json"):
@@ -451,7 +450,6 @@ def create_app(engine: Engine) -> FastAPI:
                 for r in rows[:limit]]
         return InvestorPage(items=page, next_cursor=page[-1].wallet if len(rows) > limit else None)
 
-    app.include_router(people.router)
     return app
 
 

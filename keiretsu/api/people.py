@@ -4,6 +4,7 @@ wallet and its replacement) with the recoveries between them, and which securiti
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -11,8 +12,11 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
-from keiretsu.api.app import ADDRESS_PATTERN, Db
+from keiretsu.api.common import Db
 from keiretsu.index import schema
+
+# An identity key is the first 20 bytes of the investor's KYC hash, written as an address is.
+IDENTITY_PATTERN = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
 class IdentityWallet(BaseModel):
@@ -52,7 +56,7 @@ def identity_wallets(identity: str, db: Db) -> IdentityWallets:
     """Every wallet the registry ever gave this identity (the first 20 bytes of its KYC hash), removed
     ones included, and each security recovered from one of them to another. Not paged: an identity
     has the few wallets a registrar added to it by hand."""
-    if not ADDRESS_PATTERN.fullmatch(identity):
+    if not IDENTITY_PATTERN.fullmatch(identity):
         raise HTTPException(400, f"{identity!r} is not an identity key (0x and 40 hexadecimal digits)")
     key = identity.lower()
     table = schema.investors
