@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, Row, Select, and_, event, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from keiretsu.api import history, listing
+from keiretsu.api import history, listing, people
 from keiretsu.api.common import Db, security_row
 from keiretsu.index import schema
 from keiretsu.index.database import engine_for
@@ -174,7 +174,9 @@ class Order(BaseModel):
     remaining: int
     escrow: str
     status: ORDER_STATUSES
+    cancel_reason: int | None  # OrderCancelled.reason: below 100 an ERC-1404 code
     placed_block: int
+    placed_tx: str  # a taker fill in this transaction traded the order before its remainder rested
     placed_time: int
     updated_time: int
 
@@ -186,6 +188,7 @@ class Fill(BaseModel):
     log_index: int
     block_time: int
     tx_hash: str
+    maker_order_id: str  # the resting order met: the wallet's own when it is the maker
     role: Literal["maker", "taker"]
     side: Literal["buy", "sell"]  # the wallet's side
     tick: int
@@ -208,6 +211,7 @@ class Investor(BaseModel):
     kyc_expiry: int
     flags: int
     registered: bool
+    frozen_in: list[str]  # symbols of the securities whose transfer agent froze this wallet
 
 
 class InvestorPage(BaseModel):
@@ -285,6 +289,7 @@ def create_app(engine: Engine) -> FastAPI:
         return response
 
     app.include_router(listing.router)
+    app.include_router(people.router)
 
     @app.get("/securities", response_model=list[Security])
     def list_securities(db: Db, format: Format = "json"):
@@ -469,7 +474,9 @@ def create_app(engine: Engine) -> FastAPI:
         if cursor is not None:
             query = query.where(table.c.wallet > cursor.lower())
         rows = list(db.execute(query.order_by(table.c.wallet).limit(limit + 1)).mappings())
-        page = [Investor(**{name: r[name] for name in Investor.model_fields}) for r in rows[:limit]]
+        frozen = people.frozen_symbols(db, [r["wallet"] for r in rows[:limit]])
+        page = [Investor(**{name: r[name] for name in Investor.model_fields if name != "frozen_in"}, frozen_in=frozen.get(r["wallet"], []))
+                for r in rows[:limit]]
         return InvestorPage(items=page, next_cursor=page[-1].wallet if len(rows) > limit else None)
 
     return app
@@ -572,8 +579,8 @@ def _statement_lines(positions: list[Position], movements: list[Movement], start
 def _order(row, symbols: dict[str, str]) -> Order:
     return Order(market=row["market"], symbol=symbols.get(row["market"], ""), order_id=str(row["order_id"]),
                  side=SIDES[row["side"]], tick=row["tick"], lots=row["lots"], remaining=row["remaining"],
-                 escrow=str(row["escrow"]), status=row["status"], placed_block=row["placed_block"],
-                 placed_time=row["placed_time"], updated_time=row["updated_time"])
+                 escrow=str(row["escrow"]), status=row["status"], cancel_reason=row["cancel_reason"], placed_block=row["placed_block"],
+                 placed_tx=row["placed_tx"], placed_time=row["placed_time"], updated_time=row["updated_time"])
 
 
 def _fill(row, wallet: str, symbols: dict[str, str]) -> Fill:
@@ -581,7 +588,8 @@ def _fill(row, wallet: str, symbols: dict[str, str]) -> Fill:
     role = "taker" if row["taker"] == wallet else "maker"
     side = row["taker_side"] if role == "taker" else 1 - row["taker_side"]
     return Fill(market=row["market"], symbol=symbols.get(row["market"], ""), block_number=row["block_number"],
-                log_index=row["log_index"], block_time=row["block_time"], tx_hash=row["tx_hash"], role=role,
+                log_index=row["log_index"], block_time=row["block_time"], tx_hash=row["tx_hash"],
+                maker_order_id=str(row["maker_order_id"]), role=role,
                 side=SIDES[side], tick=row["tick"], lots=row["lots"], cash=str(row["cash"]),
                 fee=str(row["taker_fee"] if role == "taker" else row["maker_fee"]))
 
