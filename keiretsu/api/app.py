@@ -447,6 +447,8 @@ def create_app(engine: Engine) -> FastAPI:
         page = [Investor(**{name: r[name] for name in Investor.model_fields}) for r in rows[:limit]]
         return InvestorPage(items=page, next_cursor=page[-1].wallet if len(rows) > limit else None)
 
+    from keiretsu.api.issuer import router as issuer_router  # here: that module imports this one's helpers
+    app.include_router(issuer_router)
     return app
 
 
