@@ -552,10 +552,3 @@ export async function loadActivity(client: PublicClient, wallet: Address, trades
   return entries.sort((a, b) => (a.blockNumber === b.blockNumber ? 0 : a.blockNumber > b.blockNumber ? -1 : 1));
 }
 
-/** Subscribers of an offering not settled yet (from its Subscribed events), for a settlement batch. */
-export async function loadUnsettled(client: PublicClient, offering: Address): Promise<Address[]> {
-  const logs = await client.getContractEvents({ address: offering, abi: OfferingAbi, eventName: 'Subscribed', fromBlock });
-  const investors = [...new Set(logs.map((log) => getAddress(log.args.investor!)))];
-  const subscriptions = await Promise.all(investors.map((investor) => loadSubscription(client, offering, investor)));
-  return investors.filter((_, index) => subscriptions[index]!.subscribed > 0n && !subscriptions[index]!.settled);
-}
