@@ -1,5 +1,6 @@
 // The issuer's records, read from the platform's index through the read API: the shareholder
 // register (today or at a record date), the offering's subscribers and a dividend's unpaid holders.
+// Amount cells carry the base units in data-value, so that a test compares them with the chain exactly.
 import { useState } from 'react';
 import { deployment } from '../config/deployment';
 import type { CashInfo, DividendView, Security } from '../data/platform';
@@ -67,7 +68,7 @@ export function ShareholderRegister({ security, now }: { security: Security; now
               {value.holders.map((holder) => (
                 <tr key={holder.account} data-testid="register-row" data-account={holder.account}>
                   <td><Account address={holder.account} />{holder.wallet_frozen && <> <Badge tone="error">frozen</Badge></>}</td>
-                  <td className="num" data-testid="register-balance">{shares(holder.balance)}</td>
+                  <td className="num" data-testid="register-balance" data-value={holder.balance}>{shares(holder.balance)}</td>
                   <td className="num">{formatPercent(BigInt(holder.balance), supply)}</td>
                   {today && <><td className="num hide-phone">{shares(holder.held)}</td><td className="num hide-phone">{shares(holder.frozen)}</td></>}
                 </tr>
@@ -91,15 +92,15 @@ export function OfferingSubscribers({ security, cash }: { security: Security; ca
       {rows.length > 0 && (
         <table className="table table--compact small">
           <thead>
-            <tr><th>Investor</th><th className="num">Subscribed</th><th className="num hide-phone">Paid in</th><th className="num">Allocated</th><th className="num hide-phone">Refunded</th><th>State</th></tr>
+            <tr><th>Investor</th><th className="num">Subscribed</th><th className="num hide-phone">Paid in</th><th className="num hide-phone">Allocated</th><th className="num hide-phone">Refunded</th><th>State</th></tr>
           </thead>
           <tbody>
             {rows.map((row) => (
               <tr key={row.investor} data-testid="subscriber-row" data-investor={row.investor}>
                 <td><Account address={row.investor} /></td>
-                <td className="num" data-testid="subscriber-subscribed">{unit.shares(BigInt(row.subscribed))}</td>
+                <td className="num" data-testid="subscriber-subscribed" data-value={row.subscribed}>{unit.shares(BigInt(row.subscribed))}</td>
                 <td className="num hide-phone">{unit.cash(BigInt(row.cash_paid))}</td>
-                <td className="num" data-testid="subscriber-allocated">{unit.shares(BigInt(row.allocated))}</td>
+                <td className="num hide-phone" data-testid="subscriber-allocated" data-value={row.allocated}>{unit.shares(BigInt(row.allocated))}</td>
                 <td className="num hide-phone">{unit.cash(BigInt(row.refunded))}</td>
                 <td><Badge tone={SUBSCRIPTION_STATE[row.state].tone}>{SUBSCRIPTION_STATE[row.state].label}</Badge></td>
               </tr>
@@ -122,10 +123,13 @@ export function DividendOutstanding({ security, cash, dividend, now }: { securit
     <details className="small" data-testid="dividend-outstanding" data-dividend={dividend.id.toString()}>
       <summary>
         #{dividend.id.toString()}:{' '}
-        {value ? (
-          <span data-testid="outstanding-total">{unit.cash(BigInt(value.outstanding_total))} outstanding to {plural(value.outstanding_count, 'holder')}</span>
-        ) : (
+        {!value ? (
           'reading the payments…'
+        ) : value.record_date_reached ? (
+          <span data-testid="outstanding-total" data-value={value.outstanding_total}>{unit.cash(BigInt(value.outstanding_total))} outstanding to {plural(value.outstanding_count, 'holder')}</span>
+        ) : (
+          // The index dates its answers by the platform events it has read: until one comes after the record date, it cannot tell who held then.
+          'the index has not yet read past the record date'
         )}
       </summary>
       <IndexState error={payments.error} behind={payments.behind} />
@@ -137,8 +141,8 @@ export function DividendOutstanding({ security, cash, dividend, now }: { securit
               <tr key={row.holder} data-testid="unpaid-holder" data-holder={row.holder}>
                 <td><Account address={row.holder} /></td>
                 <td className="num hide-phone">{unit.shares(BigInt(row.record_balance))}</td>
-                <td className="num">{unit.cash(BigInt(row.entitled))}</td>
-                <td className="num" data-testid="unpaid-amount">{unit.cash(BigInt(row.outstanding))}</td>
+                <td className="num" data-testid="unpaid-due" data-value={row.entitled}>{unit.cash(BigInt(row.entitled))}</td>
+                <td className="num" data-testid="unpaid-amount" data-value={row.outstanding}>{unit.cash(BigInt(row.outstanding))}</td>
               </tr>
             ))}
           </tbody>
