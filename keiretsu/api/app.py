@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
@@ -18,7 +18,8 @@ from sqlalchemy import Connection, Engine, event, or_, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from keiretsu.api import history
+from keiretsu.api import history, listing
+from keiretsu.api.common import Db, security_row
 from keiretsu.index import schema
 from keiretsu.index.database import engine_for
 
@@ -248,13 +249,6 @@ class TradePage(BaseModel):
     next_cursor: str | None  # pass as ?cursor= for the next page; null on the last page
 
 
-def _connection(request: Request) -> Iterator[Connection]:
-    with request.app.state.engine.connect() as connection:
-        yield connection
-
-
-# Module level: FastAPI resolves the routes' (postponed) annotations in this module's namespace.
-Db = Annotated[Connection, Depends(_connection)]
 Format = Annotated[Literal["json", "csv"], Query(description="csv: a spreadsheet download instead of JSON.")]
 At = Annotated[int | None, Query(ge=0, description="Unix time: the register after every block timed at or before it.")]
 RecordDate = Annotated[int | None, Query(ge=1, description="A record date's id: the register the token keeps for it.")]
@@ -279,6 +273,8 @@ def create_app(engine: Engine) -> FastAPI:
             response.headers[INDEX_BLOCK_HEADER] = str(block)
         return response
 
+    app.include_router(listing.router)
+
     @app.get("/securities", response_model=list[Security])
     def list_securities(db: Db, format: Format = "json"):
         """Every security listed by the factory, in listing order."""
@@ -291,14 +287,14 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.get("/securities/{symbol}", response_model=Security)
     def one_security(symbol: str, db: Db):
-        return _security(_security_row(db, symbol))
+        return _security(security_row(db, symbol))
 
     @app.get("/securities/{symbol}/register", response_model=Register | PastRegister)
     def register(symbol: str, db: Db, format: Format = "json", at: At = None, record_date: RecordDate = None):
         """The holders of a security now (as far as the index has read): balance, what of it an
         order book holds, what is frozen, and the share of the supply; or the balances at a moment
         (`at`) or a record date, rebuilt from the transfers."""
-        security = _security_row(db, symbol)
+        security = security_row(db, symbol)
         if at is not None or record_date is not None:
             return _past_register(db, security, at, record_date, format)
         balances = schema.balances
@@ -322,7 +318,7 @@ def create_app(engine: Engine) -> FastAPI:
                cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
                format: Format = "json"):
         """The trades of a security's market, oldest first, `limit` at a time."""
-        security = _security_row(db, symbol)
+        security = security_row(db, symbol)
         table = schema.trades
         query = select(table).where(table.c.market == security["market"])
         if cursor is not None:
@@ -347,7 +343,7 @@ def create_app(engine: Engine) -> FastAPI:
         in it; intervals without a trade are left out."""
         if interval not in CANDLE_INTERVALS:
             raise HTTPException(400, f"interval {interval} is not one of {', '.join(map(str, CANDLE_INTERVALS))}")
-        security = _security_row(db, symbol)
+        security = security_row(db, symbol)
         table = schema.trades
         query = (select(table.c.block_time, table.c.tick, table.c.lots, table.c.cash).where(table.c.market == security["market"])
                  .order_by(table.c.block_number, table.c.log_index))
@@ -356,7 +352,7 @@ def create_app(engine: Engine) -> FastAPI:
     @app.get("/securities/{symbol}/corporate-actions", response_model=list[CorporateAction])
     def corporate_actions(symbol: str, db: Db, status: ACTION_STATUSES | None = None):
         """The security's dividends and votes, oldest first, each with its status at the index's last block."""
-        security = _security_row(db, symbol)
+        security = security_row(db, symbol)
         now = history.indexed_time(db) or 0
         actions = [_dividend_action(r, now) for r in db.execute(
             select(schema.dividends).where(schema.dividends.c.token == security["token"])
@@ -550,13 +546,6 @@ def _vote_action(row, now: int) -> CorporateAction:
                            record_timestamp=row["record_timestamp"], status=status, declared_time=row["opened_time"],
                            cash=None, amount=None, paid=None, reclaimed=None, payment_date=None, expiry=None,
                            question=row["question"], closes_at=row["closes_at"])
-
-
-def _security_row(db: Connection, symbol: str) -> dict:
-    row = db.execute(select(schema.securities).where(schema.securities.c.symbol == symbol)).mappings().first()
-    if row is None:
-        raise HTTPException(404, f"no security with the symbol {symbol!r} in the index")
-    return dict(row)
 
 
 def _security(row) -> Security:

@@ -4,9 +4,9 @@ rebuilds the ledger: each change is taken from the event that states it (a bid's
 frozen shares from `HoldingsRecovered`, an investor's data from the registry's packed record).
 
 Rows that change (balances, orders, dividends, securities, investors, offerings, subscriptions,
-votes, ballots) are kept in a cache of the rows
+votes, ballots, documents) are kept in a cache of the rows
 touched so far and written at the end of each range, in the range's transaction; rows that are only
-appended (events, transfers, trades, payments, investor changes, subscription events) are written in bulk. `forget()` drops the cache
+appended (events, transfers, trades, payments, investor changes, subscription events, fee changes) are written in bulk. `forget()` drops the cache
 when a transaction is rolled back or the index rebuilt.
 """
 
@@ -131,13 +131,14 @@ class Projection:
     subscriptions: RowCache = field(default_factory=lambda: RowCache(schema.subscriptions))
     votes: RowCache = field(default_factory=lambda: RowCache(schema.votes))
     ballots: RowCache = field(default_factory=lambda: RowCache(schema.ballots))
+    documents: RowCache = field(default_factory=lambda: RowCache(schema.documents))
     appended: dict[Table, list[dict]] = field(default_factory=dict)
     # token -> the first market given MARKET_ROLE on it, which a listing logged later names.
     market_of: dict[str, str] = field(default_factory=dict)
 
     def caches(self) -> list[RowCache]:
         return [self.balances, self.orders, self.dividends, self.securities, self.investors, self.offerings,
-                self.subscriptions, self.votes, self.ballots]
+                self.subscriptions, self.votes, self.ballots, self.documents]
 
     def _append(self, table: Table, row: dict) -> None:
         self.appended.setdefault(table, []).append(row)
@@ -245,6 +246,27 @@ class Projection:
         if listing is not None:
             listing["status"] = a["status"]
             self.securities.touch((a["token"],))
+
+    # --- documents and fee schedules ---
+
+    def _document(self, log: Log, a: dict, removed: bool) -> None:
+        key = (log.contract, a["name"])
+        row = self.documents.get(self._connection, key, lambda: {})
+        row.update(uri=a["uri"], document_hash=a["document_hash"], removed=removed, updated_block=log.block_number,
+                   updated_time=log.timestamp)
+        self.documents.touch(key)
+
+    def _on_DocumentUpdated(self, log: Log, a: dict) -> None:
+        self._document(log, a, removed=False)
+
+    def _on_DocumentRemoved(self, log: Log, a: dict) -> None:
+        self._document(log, a, removed=True)
+
+    def _on_FeesChanged(self, log: Log, a: dict) -> None:
+        self._append(schema.fee_changes, {
+            "block_number": log.block_number, "log_index": log.log_index, "block_time": log.timestamp, "market": log.contract,
+            "maker_fee_bps": a["maker_fee_bps"], "taker_fee_bps": a["taker_fee_bps"], "fee_recipient": a["fee_recipient"],
+        })
 
     # --- orders and trades ---
 

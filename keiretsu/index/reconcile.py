@@ -50,13 +50,15 @@ def read_in_batches(url: str, views: list[View], block: int) -> Iterator[Any]:
         yield from read_views(url, views[start : start + VIEWS_PER_BATCH], hex(block))
 
 
-def fresh_index_differences(url: str, roots: list[str], start_block: int) -> list[str]:
-    """Indexes the chain at `url` from `start_block` into a new SQLite file in a temporary folder
-    (Follower backfill from `roots`) and returns its `differences` with the chain: the check the
-    invariant fuzzer and `make load` end with. The folder is removed afterwards."""
+def fresh_index_differences(url: str, roots: list[str], start_block: int, database_url: str | None = None) -> list[str]:
+    """Indexes the chain at `url` from `start_block` into a fresh index (Follower backfill from
+    `roots`) and returns its `differences` with the chain: the check the invariant fuzzer and
+    `make load` end with. The index is a new SQLite file in a temporary folder, removed afterwards,
+    or, given `database_url`, that database emptied first."""
     with tempfile.TemporaryDirectory(prefix="keiretsu-reconcile-") as folder:
-        engine = engine_for(f"sqlite:///{Path(folder) / 'index.sqlite'}")
+        engine = engine_for(database_url or f"sqlite:///{Path(folder) / 'index.sqlite'}")
         try:
+            schema.metadata.drop_all(engine)
             Follower(url, engine, roots, start_block, log=lambda line: None).backfill()
             return differences(url, engine)
         finally:
@@ -77,6 +79,8 @@ def differences(url: str, engine: Engine) -> list[str]:
         subscriptions = rows(connection, schema.subscriptions)
         votes = rows(connection, schema.votes)
         ballots = rows(connection, schema.ballots)
+        documents = rows(connection, schema.documents)
+        fee_changes = rows(connection, schema.fee_changes)
         registry_of = _registries(connection)
     security_tokens = {s["token"] for s in securities}
     on_securities = [a for a in accounts if a["token"] in security_tokens]
@@ -107,6 +111,10 @@ def differences(url: str, engine: Engine) -> list[str]:
     views += [View(v["contract"], "tally(address,uint256)", (v["token"], v["vote_id"]), ("uint256[]",)) for v in votes]
     views += [View(b["contract"], "ballot(address,uint256,address)", (b["token"], b["vote_id"], b["voter"]),
                    ("(bool,uint256,uint256)",)) for b in ballots]
+    views += [View(d["token"], "getDocument(bytes32)", (bytes.fromhex(d["name"][2:]),), ("string", "bytes32", "uint256"))
+              for d in documents]
+    fee_schedules = {f["market"]: f for f in fee_changes}  # rows in chain order: the last change of each market stands
+    views += [View(market, "fees()", (), ("uint256", "uint256")) for market in fee_schedules]
     values = read_in_batches(url, views, position["last_block"])
 
     problems: list[str] = []
@@ -156,6 +164,13 @@ def differences(url: str, engine: Engine) -> list[str]:
     for b in ballots:
         compare(f"ballot of {b['voter']} in vote {b['vote_id']} on {b['token']} (voted, choice, weight)",
                 tuple(next(values)), (True, b["choice"], b["weight"]))
+    for d in documents:
+        uri, document_hash, updated = next(values)
+        # A withdrawn document reads as empty on the token.
+        indexed = ("", "0x" + "00" * 32, 0) if d["removed"] else (d["uri"], d["document_hash"], d["updated_time"])
+        compare(f"document {d['name']} of {d['token']} (uri, hash, updated)", (uri, "0x" + document_hash.hex(), updated), indexed)
+    for market, schedule in fee_schedules.items():
+        compare(f"fees of {market} (maker, taker bps)", tuple(next(values)), (schedule["maker_fee_bps"], schedule["taker_fee_bps"]))
     return problems
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
     BigInteger, Boolean, Column, Index, Integer, MetaData, Numeric, String, Table, Text, TypeDecorator,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 ADDRESS = String(42)
 HASH = String(66)
@@ -93,6 +93,31 @@ markets = Table(
     Column("token", ADDRESS, nullable=False),
     Column("lot_size", Amount, nullable=False),
     Column("tick_size", Amount, nullable=False),
+)
+
+# A security's published documents (ERC-1643) as they stand; a removed one is kept, marked removed.
+documents = Table(
+    "documents", metadata,
+    Column("token", ADDRESS, primary_key=True),
+    Column("name", HASH, primary_key=True),  # the bytes32 name, 0x hex
+    Column("uri", String(256), nullable=False),
+    Column("document_hash", HASH, nullable=False),
+    Column("removed", Boolean, nullable=False),
+    Column("updated_block", BigInteger, nullable=False),
+    Column("updated_time", BigInteger, nullable=False),
+)
+
+# Every change of a market's fee schedule (FeesChanged), the first one set when it was created.
+fee_changes = Table(
+    "fee_changes", metadata,
+    Column("block_number", BigInteger, primary_key=True),
+    Column("log_index", Integer, primary_key=True),
+    Column("block_time", BigInteger, nullable=False),
+    Column("market", ADDRESS, nullable=False),
+    Column("maker_fee_bps", Integer, nullable=False),
+    Column("taker_fee_bps", Integer, nullable=False),
+    Column("fee_recipient", ADDRESS, nullable=False),
+    Index("fee_changes_by_market", "market", "block_number"),
 )
 
 events = Table(
