@@ -20,7 +20,8 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, and_, select
 
 from keiretsu.api import history
-from keiretsu.api.app import ADDRESS_PATTERN, DEFAULT_PAGE, MAX_PAGE, Db, Format, _csv, _security_row, _wallet
+from keiretsu.api.app import ADDRESS_PATTERN, DEFAULT_PAGE, MAX_PAGE, Format, _csv, _wallet
+from keiretsu.api.common import Db, security_row
 from keiretsu.index import schema
 
 SUBSCRIPTION_STATES = Literal["withdrawn", "unsettled", "allocated", "refunded"]
@@ -113,7 +114,7 @@ def subscriptions(symbol: str, db: Db, offering: Annotated[str | None, Query(
                   format: Format = "json"):
     """An offering's subscribers in address order, `limit` at a time: what each subscribed, paid and
     withdrew, and how settlement allocated or refunded it. The CSV holds every subscriber."""
-    security = _security_row(db, symbol)
+    security = security_row(db, symbol)
     row = _offering_row(db, security, offering)
     table = schema.subscriptions
     # Filtered in Python: the state is derived from amounts that SQLite stores as text.
@@ -149,7 +150,7 @@ def dividend_payments(symbol: str, dividend_id: int, db: Db,
     """Every holder entitled to a dividend at its record date, in address order, `limit` at a time:
     what each is due (as the contract computes it), what was paid and what is outstanding, with the
     totals over all holders. The CSV holds every holder."""
-    security = _security_row(db, symbol)
+    security = security_row(db, symbol)
     dividend = _dividend_row(db, security, dividend_id)
     now = history.indexed_time(db) or 0
     reached = not dividend["cancelled"] and dividend["record_timestamp"] <= now
