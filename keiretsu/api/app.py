@@ -479,6 +479,8 @@ def create_app(engine: Engine) -> FastAPI:
                 for r in rows[:limit]]
         return InvestorPage(items=page, next_cursor=page[-1].wallet if len(rows) > limit else None)
 
+    from keiretsu.api.issuer import router as issuer_router  # here: that module imports this one's helpers
+    app.include_router(issuer_router)
     return app
 
 

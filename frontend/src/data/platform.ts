@@ -503,10 +503,3 @@ export async function detectRestriction(client: PublicClient, token: Address, fr
   return { code: Number(code), message };
 }
 
-/** Subscribers of an offering not settled yet (from its Subscribed events), for a settlement batch. */
-export async function loadUnsettled(client: PublicClient, offering: Address): Promise<Address[]> {
-  const logs = await client.getContractEvents({ address: offering, abi: OfferingAbi, eventName: 'Subscribed', fromBlock });
-  const investors = [...new Set(logs.map((log) => getAddress(log.args.investor!)))];
-  const subscriptions = await Promise.all(investors.map((investor) => loadSubscription(client, offering, investor)));
-  return investors.filter((_, index) => subscriptions[index]!.subscribed > 0n && !subscriptions[index]!.settled);
-}

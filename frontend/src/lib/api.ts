@@ -194,6 +194,8 @@ export interface ApiRegister {
   symbol: string;
   token: Address;
   supply: string;
+  /** Holders in the whole register, when the API pages it. */
+  holder_count?: number;
   holders: ApiHolder[];
   /** Today's register: the block it is as of. */
   as_of_block?: number;
@@ -251,4 +253,46 @@ export interface ApiCorporateAction {
   expiry: number | null;
   question: string | null;
   closes_at: number | null;
+}
+
+export interface ApiSubscription {
+  investor: Address;
+  state: 'withdrawn' | 'unsettled' | 'allocated' | 'refunded';
+  subscribed: string;
+  cash_paid: string;
+  withdrawn: string;
+  allocated: string;
+  proceeds: string;
+  refunded: string;
+  refund_restriction: number | null;
+  updated_time: number;
+}
+
+export interface ApiDividendPayment {
+  holder: Address;
+  record_balance: string;
+  entitled: string;
+  paid: string;
+  outstanding: string;
+}
+
+export interface ApiDividendPayments {
+  symbol: string;
+  contract: Address;
+  dividend_id: number;
+  amount: string;
+  record_date_id: number;
+  record_timestamp: number;
+  record_date_reached: boolean;
+  cancelled: boolean;
+  excluded: Address[];
+  eligible_supply: string;
+  holder_count: number;
+  entitled_total: string;
+  paid_total: string;
+  outstanding_total: string;
+  outstanding_count: number;
+  dust: string;
+  items: ApiDividendPayment[];
+  next_cursor: string | null;
 }
