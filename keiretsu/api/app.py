@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
 from typing import Annotated, Literal
@@ -18,21 +16,19 @@ from sqlalchemy import Connection, Engine, Row, Select, and_, event, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from keiretsu.api import history, listing, people
-from keiretsu.api.common import Db, security_row
+from keiretsu.api import history, issuer, listing, people
+from keiretsu.api.common import (
+    DEFAULT_PAGE, MAX_PAGE, STREAM_ROWS, Db, Format, csv_download, csv_lines_download, security_row, wallet_address,
+)
 from keiretsu.index import schema
 from keiretsu.index.database import engine_for
 
-DEFAULT_PAGE = 100
-MAX_PAGE = 1_000
-STREAM_ROWS = 1_000  # rows a download reads from the database, and writes out, at a time
 # Percentages of supply are given to 1e-6 %: one share in 100 million still shows.
 PERCENT_QUANTUM = Decimal("0.000001")
 SIDES = {0: "buy", 1: "sell"}
 CANDLE_INTERVALS = (60, 300, 3600, 86400)
 ORDER_STATUSES = Literal["open", "partially_filled", "filled", "cancelled"]
 ACTION_STATUSES = Literal["cancelled", "upcoming", "payable", "expired", "open", "closed"]
-ADDRESS_PATTERN = re.compile(r"0x[0-9a-fA-F]{40}")
 DAY_SECONDS = 86_400
 # Every answer names the last block the index had read when it was asked, so that a client can tell
 # whether its data already includes a transaction it has just seen confirmed.
@@ -258,7 +254,6 @@ class TradePage(BaseModel):
     next_cursor: str | None  # pass as ?cursor= for the next page; null on the last page
 
 
-Format = Annotated[Literal["json", "csv"], Query(description="csv: a spreadsheet download instead of JSON.")]
 At = Annotated[int | None, Query(ge=0, description=(
     "Unix time: the register after every block timed at or before it, rebuilt by folding every transfer of the "
     "security up to then (slower on a long history than a record date, which is read from its snapshot)."))]
@@ -290,6 +285,7 @@ def create_app(engine: Engine) -> FastAPI:
 
     app.include_router(listing.router)
     app.include_router(people.router)
+    app.include_router(issuer.router)
 
     @app.get("/securities", response_model=list[Security])
     def list_securities(db: Db, format: Format = "json"):
@@ -335,7 +331,7 @@ def create_app(engine: Engine) -> FastAPI:
 
         if format == "csv":
             # Rows straight to CSV lines, without a model each: a download has thousands.
-            return _csv_lines(map(holder, _streamed(db.engine, query)), f"{security['symbol']}-register.csv", list(Holder.model_fields))
+            return csv_lines_download(map(holder, _streamed(db.engine, query)), f"{security['symbol']}-register.csv", list(Holder.model_fields))
         rows = db.execute(query.limit(limit + 1)).all()
         supply, holder_count, block = rows[0][:3] if rows else (0, 0, _indexed_block(db))
         found = [r for r in rows if r.account is not None]  # the outer join's empty row: no holder after the cursor
@@ -361,7 +357,7 @@ def create_app(engine: Engine) -> FastAPI:
         rows = list(db.execute(query.order_by(table.c.block_number, table.c.log_index).limit(limit + 1)).mappings())
         page = [_trade(r) for r in rows[:limit]]
         if format == "csv":
-            return _csv(page, f"{security['symbol']}-trades.csv", Trade)
+            return csv_download(page, f"{security['symbol']}-trades.csv", Trade)
         more = len(rows) > limit
         return TradePage(items=page, next_cursor=f"{page[-1].block_number}-{page[-1].log_index}" if more else None)
 
@@ -403,7 +399,7 @@ def create_app(engine: Engine) -> FastAPI:
                   format: Format = "json"):
         """A wallet's positions in every security and cash token at the start and end of a period and
         every movement between, each with its cause."""
-        wallet = _wallet(address)
+        wallet = wallet_address(address)
         until = period_to if period_to is not None else (history.indexed_time(db) or 0)
         if until < period_from:
             raise HTTPException(400, f"the period ends ({until}) before it starts ({period_from})")
@@ -423,7 +419,7 @@ def create_app(engine: Engine) -> FastAPI:
         positions = [Position(token=token, asset=assets.get(token, "cash"), opening=str(opening.get(token, 0)), closing=str(closing[token]))
                      for token in sorted(closing)]
         if format == "csv":
-            return _csv(_statement_lines(positions, movements, period_from, until), f"{wallet}-statement.csv", StatementLine)
+            return csv_download(_statement_lines(positions, movements, period_from, until), f"{wallet}-statement.csv", StatementLine)
         return Statement(wallet=wallet, period_from=period_from, period_to=until, positions=positions, movements=movements)
 
     @app.get("/wallets/{address}/statement.csv", response_class=StreamingResponse, include_in_schema=False)
@@ -435,7 +431,7 @@ def create_app(engine: Engine) -> FastAPI:
     def wallet_orders(address: str, db: Db, status: ORDER_STATUSES | None = None):
         """A wallet's orders on every market (optionally of one status) and every fill it took part in,
         oldest first."""
-        wallet = _wallet(address)
+        wallet = wallet_address(address)
         symbols = {r["market"]: r["symbol"] for r in db.execute(select(schema.securities)).mappings()}
         orders = schema.orders
         query = select(orders).where(orders.c.owner == wallet).order_by(orders.c.placed_block, orders.c.order_id)
@@ -479,8 +475,6 @@ def create_app(engine: Engine) -> FastAPI:
                 for r in rows[:limit]]
         return InvestorPage(items=page, next_cursor=page[-1].wallet if len(rows) > limit else None)
 
-    from keiretsu.api.issuer import router as issuer_router  # here: that module imports this one's helpers
-    app.include_router(issuer_router)
     return app
 
 
@@ -510,7 +504,7 @@ def _past_register(db: Connection, security: dict, at: int | None, record_date: 
 
     if format == "csv":
         # A snapshot never changes once written: no need to read it in the same statement as the supply.
-        return _csv_lines(map(holder, _streamed(db.engine, query)), f"{symbol}-register-{record['timestamp']}.csv",
+        return csv_lines_download(map(holder, _streamed(db.engine, query)), f"{symbol}-register-{record['timestamp']}.csv",
                           list(PastHolder.model_fields))
     if after is not None:
         query = query.where(snapshot.c.account > after)
@@ -528,7 +522,7 @@ def _register_at(db: Connection, security: dict, at: int, format: str, limit: in
     accounts = sorted(balances)
     if format == "csv":
         holders = (PastHolder(account=a, balance=str(balances[a]), percentage=_percentage(balances[a], supply)) for a in accounts)
-        return _csv(holders, f"{security['symbol']}-register-{at}.csv", PastHolder)
+        return csv_download(holders, f"{security['symbol']}-register-{at}.csv", PastHolder)
     listed = [a for a in accounts if after is None or a > after]
     page = [PastHolder(account=a, balance=str(balances[a]), percentage=_percentage(balances[a], supply)) for a in listed[:limit]]
     return PastRegister(symbol=security["symbol"], token=security["token"], at=at, record_date_id=None, supply=str(supply),
@@ -548,12 +542,6 @@ def _streamed(engine: Engine, query: Select) -> Iterator[Row]:
     statement: one consistent state of the index on SQLite (WAL) and PostgreSQL."""
     with engine.connect() as connection:
         yield from connection.execution_options(yield_per=STREAM_ROWS).execute(query)
-
-
-def _wallet(address: str) -> str:
-    if not ADDRESS_PATTERN.fullmatch(address):
-        raise HTTPException(400, f"{address!r} is not an address (0x and 40 hexadecimal digits)")
-    return address.lower()
 
 
 def _assets(db: Connection) -> dict[str, str]:
@@ -666,28 +654,4 @@ def _parse_cursor(cursor: str) -> tuple[int, int]:
 
 
 def _csv_or(rows: list[BaseModel], format: str, filename: str, model: type[BaseModel]):
-    return _csv(rows, filename, model) if format == "csv" else rows
-
-
-def _csv(rows: Iterable[BaseModel], filename: str, model: type[BaseModel]) -> StreamingResponse:
-    columns = list(model.model_fields)
-    return _csv_lines(([getattr(row, c) for c in columns] for row in rows), filename, columns)
-
-
-def _csv_lines(rows: Iterable[Sequence], filename: str, columns: list[str]) -> StreamingResponse:
-    """A CSV download of `rows`, each a row's values in the order of `columns`."""
-
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        for count, row in enumerate(rows, 1):
-            writer.writerow(row)
-            if count % STREAM_ROWS == 0:  # sent as it goes: a long download is never whole in memory
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    return StreamingResponse(lines(), media_type="text/csv",
-                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(rows, filename, model) if format == "csv" else rows

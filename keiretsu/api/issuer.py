@@ -20,8 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, and_, select
 
 from keiretsu.api import history
-from keiretsu.api.app import ADDRESS_PATTERN, DEFAULT_PAGE, MAX_PAGE, Format, _csv, _wallet
-from keiretsu.api.common import Db, security_row
+from keiretsu.api.common import ADDRESS_PATTERN, DEFAULT_PAGE, MAX_PAGE, csv_download, Db, Format, security_row, wallet_address
 from keiretsu.index import schema
 
 SUBSCRIPTION_STATES = Literal["withdrawn", "unsettled", "allocated", "refunded"]
@@ -121,7 +120,7 @@ def subscriptions(symbol: str, db: Db, offering: Annotated[str | None, Query(
     rows = [r for r in db.execute(select(table).where(table.c.offering == row["address"]).order_by(table.c.investor)).mappings()
             if state is None or _subscription_state(r) == state]
     if format == "csv":
-        return _csv([_subscription(r) for r in rows], f"{security['symbol']}-subscriptions.csv", Subscription)
+        return csv_download([_subscription(r) for r in rows], f"{security['symbol']}-subscriptions.csv", Subscription)
     page, next_cursor = _page_after(rows, cursor, limit, lambda r: r["investor"])
     return SubscriptionPage(symbol=security["symbol"], offering=row["address"], offering_status=row["status"],
                             items=[_subscription(r) for r in page], next_cursor=next_cursor)
@@ -136,7 +135,7 @@ def _offering_row(db: Connection, security: dict, offering: str | None) -> dict:
     table = schema.offerings
     query = select(table).where(table.c.token == security["token"])
     if offering is not None:
-        query = query.where(table.c.address == _wallet(offering))
+        query = query.where(table.c.address == wallet_address(offering))
     row = db.execute(query.order_by(table.c.initialized_block.desc()).limit(1)).mappings().first()
     if row is None:
         raise HTTPException(404, f"{security['symbol']} has no offering {offering}" if offering else f"{security['symbol']} has had no offering")
@@ -170,7 +169,7 @@ def dividend_payments(symbol: str, dividend_id: int, db: Db,
     owed = [r for r in rows if r.outstanding != "0"]
     listed = owed if outstanding_only else rows
     if format == "csv":
-        return _csv(listed, f"{security['symbol']}-dividend-{dividend_id}-payments.csv", DividendPayment)
+        return csv_download(listed, f"{security['symbol']}-dividend-{dividend_id}-payments.csv", DividendPayment)
     page, next_cursor = _page_after(listed, cursor, limit, lambda r: r.holder)
     return DividendPayments(
         symbol=security["symbol"], contract=dividend["contract"], dividend_id=dividend_id, cash=dividend["cash"],
