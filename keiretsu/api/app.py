@@ -232,6 +232,7 @@ class Trade(BaseModel):
     block_number: int
     log_index: int
     tx_hash: str
+    block_time: int
     maker_order_id: str
     maker: str
     taker: str
@@ -447,6 +448,9 @@ def create_app(engine: Engine) -> FastAPI:
         page = [Investor(**{name: r[name] for name in Investor.model_fields}) for r in rows[:limit]]
         return InvestorPage(items=page, next_cursor=page[-1].wallet if len(rows) > limit else None)
 
+    from keiretsu.api.market import router as market_router  # here: that module builds on this one's models
+
+    app.include_router(market_router)
     return app
 
 
@@ -562,7 +566,7 @@ def _security(row) -> Security:
 
 
 def _trade(row) -> Trade:
-    return Trade(block_number=row["block_number"], log_index=row["log_index"], tx_hash=row["tx_hash"],
+    return Trade(block_number=row["block_number"], log_index=row["log_index"], tx_hash=row["tx_hash"], block_time=row["block_time"],
                  maker_order_id=str(row["maker_order_id"]), maker=row["maker"], taker=row["taker"],
                  taker_side=SIDES[row["taker_side"]], tick=row["tick"], lots=row["lots"], cash=str(row["cash"]),
                  maker_fee=str(row["maker_fee"]), taker_fee=str(row["taker_fee"]))
