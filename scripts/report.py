@@ -43,9 +43,14 @@ def _index():
     from keiretsu.reports import IndexedRecords, NoIndex
 
     try:
-        return IndexedRecords(engine_for(), chain.chain_id, chain.blocks[0].hash.hex())
+        index = IndexedRecords(engine_for(), chain.chain_id, chain.blocks[0].hash.hex())
     except NoIndex as missing:
         raise UserError(str(missing)) from None
+    head = chain.blocks.head.number
+    if index.last_block < head:
+        # On stderr, so that it never lands in a report piped to a file.
+        click.echo(f"note: the index has read up to block {index.last_block} of {head}; later blocks are not in this report", err=True)
+    return index
 
 
 def _emit(report, csv_path: Path | None) -> None:
