@@ -149,12 +149,14 @@ def test_report_script_writes_trades_as_csv(operator, accounts, chain, project, 
     index_url = f"sqlite:///{tmp_path / 'index.sqlite'}"
     environment = {**os.environ, "APE_FOUNDRY_HOST": chain.provider.uri, "KEIRETSU_DEPLOYMENTS": str(tmp_path), "KEIRETSU_DATABASE_URL": index_url}
 
-    def report(*arguments: str) -> subprocess.CompletedProcess:
-        command = [str(Path(sys.executable).with_name("ape")), "run", "report", *arguments, "--network", "ethereum:local:foundry"]
+    def report(*arguments: str, network: bool = True) -> subprocess.CompletedProcess:
+        connect = ["--network", "ethereum:local:foundry"] if network else []  # the group itself takes no network
+        command = [str(Path(sys.executable).with_name("ape")), "run", "report", *arguments, *connect]
         return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
 
     usage = report("trades", "--help")
     assert usage.returncode == 0 and "--from-logs" in usage.stdout and "index" in usage.stdout
+    assert "python -m keiretsu.index backfill" in " ".join(report("--help", network=False).stdout.split())
     refused = report("trades", "acme")
     assert refused.returncode == 1 and refused.stdout == ""
     [line] = [text for text in refused.stderr.splitlines() if text.strip()]
