@@ -5,25 +5,27 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, event, or_, select, tuple_
+from sqlalchemy import Connection, Engine, Row, Select, and_, event, or_, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from keiretsu.api import history
+from keiretsu.api import history, listing, people
+from keiretsu.api.common import Db, security_row
 from keiretsu.index import schema
 from keiretsu.index.database import engine_for
 
 DEFAULT_PAGE = 100
 MAX_PAGE = 1_000
+STREAM_ROWS = 1_000  # rows a download reads from the database, and writes out, at a time
 # Percentages of supply are given to 1e-6 %: one share in 100 million still shows.
 PERCENT_QUANTUM = Decimal("0.000001")
 SIDES = {0: "buy", 1: "sell"}
@@ -87,7 +89,9 @@ class Register(BaseModel):
     token: str
     as_of_block: int  # the last block the index has read
     supply: str
-    holders: list[Holder]
+    holder_count: int  # in the whole register
+    holders: list[Holder]  # one page, in account order
+    next_cursor: str | None  # pass as ?cursor= for the next page; null on the last page
 
 
 class PastHolder(BaseModel):
@@ -104,7 +108,9 @@ class PastRegister(BaseModel):
     at: int  # Unix time: every block timed at or before it is counted
     record_date_id: int | None  # when asked by record date: its blocks timed before it are counted, as the token does
     supply: str
-    holders: list[PastHolder]
+    holder_count: int  # in the whole register
+    holders: list[PastHolder]  # one page, in account order
+    next_cursor: str | None  # pass as ?cursor= for the next page; null on the last page
 
 
 class Position(BaseModel):
@@ -168,7 +174,9 @@ class Order(BaseModel):
     remaining: int
     escrow: str
     status: ORDER_STATUSES
+    cancel_reason: int | None  # OrderCancelled.reason: below 100 an ERC-1404 code
     placed_block: int
+    placed_tx: str  # a taker fill in this transaction traded the order before its remainder rested
     placed_time: int
     updated_time: int
 
@@ -180,6 +188,7 @@ class Fill(BaseModel):
     log_index: int
     block_time: int
     tx_hash: str
+    maker_order_id: str  # the resting order met: the wallet's own when it is the maker
     role: Literal["maker", "taker"]
     side: Literal["buy", "sell"]  # the wallet's side
     tick: int
@@ -202,6 +211,7 @@ class Investor(BaseModel):
     kyc_expiry: int
     flags: int
     registered: bool
+    frozen_in: list[str]  # symbols of the securities whose transfer agent froze this wallet
 
 
 class InvestorPage(BaseModel):
@@ -249,16 +259,15 @@ class TradePage(BaseModel):
     next_cursor: str | None  # pass as ?cursor= for the next page; null on the last page
 
 
-def _connection(request: Request) -> Iterator[Connection]:
-    with request.app.state.engine.connect() as connection:
-        yield connection
-
-
-# Module level: FastAPI resolves the routes' (postponed) annotations in this module's namespace.
-Db = Annotated[Connection, Depends(_connection)]
 Format = Annotated[Literal["json", "csv"], Query(description="csv: a spreadsheet download instead of JSON.")]
-At = Annotated[int | None, Query(ge=0, description="Unix time: the register after every block timed at or before it.")]
-RecordDate = Annotated[int | None, Query(ge=1, description="A record date's id: the register the token keeps for it.")]
+At = Annotated[int | None, Query(ge=0, description=(
+    "Unix time: the register after every block timed at or before it, rebuilt by folding every transfer of the "
+    "security up to then (slower on a long history than a record date, which is read from its snapshot)."))]
+RecordDate = Annotated[int | None, Query(ge=1, description=(
+    "A record date's id: the register the token keeps for it, read from the index's snapshot once the index has "
+    "read a block timed at or after it (409 before)."))]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+HolderCursor = Annotated[str | None, Query(description="next_cursor of the previous page: the last account it listed.")]
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -280,6 +289,12 @@ def create_app(engine: Engine) -> FastAPI:
             response.headers[INDEX_BLOCK_HEADER] = str(block)
         return response
 
+    app.include_router(listing.router)
+    app.include_router(people.router)
+    from keiretsu.api.market import router as market_router  # here: that module builds on this one's Trade
+
+    app.include_router(market_router)
+
     @app.get("/securities", response_model=list[Security])
     def list_securities(db: Db, format: Format = "json"):
         """Every security listed by the factory, in listing order."""
@@ -292,27 +307,45 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.get("/securities/{symbol}", response_model=Security)
     def one_security(symbol: str, db: Db):
-        return _security(_security_row(db, symbol))
+        return _security(security_row(db, symbol))
 
     @app.get("/securities/{symbol}/register", response_model=Register | PastRegister)
-    def register(symbol: str, db: Db, format: Format = "json", at: At = None, record_date: RecordDate = None):
+    def register(symbol: str, db: Db, format: Format = "json", at: At = None, record_date: RecordDate = None,
+                 limit: Limit = DEFAULT_PAGE, cursor: HolderCursor = None):
         """The holders of a security now (as far as the index has read): balance, what of it an
-        order book holds, what is frozen, and the share of the supply; or the balances at a moment
-        (`at`) or a record date, rebuilt from the transfers."""
-        security = _security_row(db, symbol)
+        order book holds, what is frozen, and the share of the supply; or the balances at a record
+        date or a moment (`at`). `limit` holders a page, in account order; the CSV is always the
+        whole register."""
+        security = security_row(db, symbol)
+        after = _account_cursor(cursor)
         if at is not None or record_date is not None:
-            return _past_register(db, security, at, record_date, format)
-        balances = schema.balances
-        rows = list(db.execute(select(balances).where(balances.c.token == security["token"], balances.c.balance > 0)
-                               .order_by(balances.c.account)).mappings())
-        # Summed in Python: on SQLite amounts are stored as text (schema.Amount).
-        supply = sum(r["balance"] for r in rows)
-        holders = [Holder(account=r["account"], balance=str(r["balance"]), held=str(r["held"]), frozen=str(r["frozen"]),
-                          wallet_frozen=r["wallet_frozen"], percentage=_percentage(r["balance"], supply)) for r in rows]
+            return _past_register(db, security, at, record_date, format, limit, after)
+        balances, supplies = schema.balances, schema.supplies
+        held = [balances.c.token == supplies.c.token, balances.c.balance > 0]
+        if after is not None and format == "json":
+            held.append(balances.c.account > after)
+        # One statement, so that the supply the percentages divide by is the one of the same index
+        # state as the balances (the follower may commit in between). A page joins outer: its one
+        # empty row still carries the supply when no holder is left after the cursor; no row at all:
+        # never minted.
+        holders = supplies.join(balances, and_(*held), isouter=format == "json")
+        query = (select(supplies.c.supply, supplies.c.holder_count, select(schema.meta.c.last_block).scalar_subquery().label("block"),
+                        balances.c.account, balances.c.balance, balances.c.held, balances.c.frozen, balances.c.wallet_frozen)
+                 .select_from(holders).where(supplies.c.token == security["token"]).order_by(balances.c.account))
+
+        def holder(row) -> tuple:  # in Holder's field order
+            return (row.account, str(row.balance), str(row.held), str(row.frozen), row.wallet_frozen,
+                    _percentage(row.balance, row.supply))
+
         if format == "csv":
-            return _csv(holders, f"{security['symbol']}-register.csv", Holder)
-        return Register(symbol=security["symbol"], token=security["token"], as_of_block=_indexed_block(db),
-                        supply=str(supply), holders=holders)
+            # Rows straight to CSV lines, without a model each: a download has thousands.
+            return _csv_lines(map(holder, _streamed(db.engine, query)), f"{security['symbol']}-register.csv", list(Holder.model_fields))
+        rows = db.execute(query.limit(limit + 1)).all()
+        supply, holder_count, block = rows[0][:3] if rows else (0, 0, _indexed_block(db))
+        found = [r for r in rows if r.account is not None]  # the outer join's empty row: no holder after the cursor
+        page = [Holder(**dict(zip(Holder.model_fields, holder(r)))) for r in found[:limit]]
+        return Register(symbol=security["symbol"], token=security["token"], as_of_block=block, supply=str(supply),
+                        holder_count=holder_count, holders=page, next_cursor=page[-1].account if len(found) > limit else None)
 
     @app.get("/securities/{symbol}/register.csv", response_class=StreamingResponse, include_in_schema=False)
     def register_csv(symbol: str, db: Db, at: At = None, record_date: RecordDate = None):
@@ -323,7 +356,7 @@ def create_app(engine: Engine) -> FastAPI:
                cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
                format: Format = "json"):
         """The trades of a security's market, oldest first, `limit` at a time."""
-        security = _security_row(db, symbol)
+        security = security_row(db, symbol)
         table = schema.trades
         query = select(table).where(table.c.market == security["market"])
         if cursor is not None:
@@ -348,7 +381,7 @@ def create_app(engine: Engine) -> FastAPI:
         in it; intervals without a trade are left out."""
         if interval not in CANDLE_INTERVALS:
             raise HTTPException(400, f"interval {interval} is not one of {', '.join(map(str, CANDLE_INTERVALS))}")
-        security = _security_row(db, symbol)
+        security = security_row(db, symbol)
         table = schema.trades
         query = (select(table.c.block_time, table.c.tick, table.c.lots, table.c.cash).where(table.c.market == security["market"])
                  .order_by(table.c.block_number, table.c.log_index))
@@ -357,7 +390,7 @@ def create_app(engine: Engine) -> FastAPI:
     @app.get("/securities/{symbol}/corporate-actions", response_model=list[CorporateAction])
     def corporate_actions(symbol: str, db: Db, status: ACTION_STATUSES | None = None):
         """The security's dividends and votes, oldest first, each with its status at the index's last block."""
-        security = _security_row(db, symbol)
+        security = security_row(db, symbol)
         now = history.indexed_time(db) or 0
         actions = [_dividend_action(r, now) for r in db.execute(
             select(schema.dividends).where(schema.dividends.c.token == security["token"])
@@ -445,37 +478,77 @@ def create_app(engine: Engine) -> FastAPI:
         if cursor is not None:
             query = query.where(table.c.wallet > cursor.lower())
         rows = list(db.execute(query.order_by(table.c.wallet).limit(limit + 1)).mappings())
-        page = [Investor(**{name: r[name] for name in Investor.model_fields}) for r in rows[:limit]]
+        frozen = people.frozen_symbols(db, [r["wallet"] for r in rows[:limit]])
+        page = [Investor(**{name: r[name] for name in Investor.model_fields if name != "frozen_in"}, frozen_in=frozen.get(r["wallet"], []))
+                for r in rows[:limit]]
         return InvestorPage(items=page, next_cursor=page[-1].wallet if len(rows) > limit else None)
-
-    from keiretsu.api.market import router as market_router  # here: that module builds on this one's models
-
-    app.include_router(market_router)
     return app
 
 
 
-def _past_register(db: Connection, security: dict, at: int | None, record_date: int | None, format: str):
+def _past_register(db: Connection, security: dict, at: int | None, record_date: int | None, format: str, limit: int,
+                   after: str | None):
     if at is not None and record_date is not None:
         raise HTTPException(400, "ask for a register at a time or at a record date, not both")
-    token = security["token"]
-    if record_date is not None:
-        found = history.record_date_time(db, token, record_date)
-        if found is None:
-            raise HTTPException(404, f"{security['symbol']} has no record date {record_date}")
-        at, cancelled = found
-        if cancelled:
-            raise HTTPException(409, f"record date {record_date} of {security['symbol']} was cancelled")
-        # The token counts a change in a block timed at the record date as after it.
-        condition = schema.transfers.c.block_time < at
-    else:
-        condition = schema.transfers.c.block_time <= at
-    balances = history.balances_until(db, token, condition)
-    supply = sum(balances.values())
-    holders = [PastHolder(account=a, balance=str(b), percentage=_percentage(b, supply)) for a, b in sorted(balances.items())]
+    token, symbol = security["token"], security["symbol"]
+    if record_date is None:
+        return _register_at(db, security, at, format, limit, after)
+    record = history.record_date(db, token, record_date)
+    if record is None:
+        raise HTTPException(404, f"{symbol} has no record date {record_date}")
+    if record["cancelled"]:
+        raise HTTPException(409, f"record date {record_date} of {symbol} was cancelled")
+    if record["snapshot_block"] is None:
+        raise HTTPException(409, f"record date {record_date} of {symbol} (at {record['timestamp']}) has not passed yet: "
+                                 f"the index has read no block timed at or after it")
+    snapshot = schema.record_balances
+    query = (select(snapshot.c.account, snapshot.c.balance)
+             .where(snapshot.c.token == token, snapshot.c.record_date_id == record_date).order_by(snapshot.c.account))
+    supply = record["supply"]
+
+    def holder(row) -> tuple:  # in PastHolder's field order
+        return row.account, str(row.balance), _percentage(row.balance, supply)
+
     if format == "csv":
+        # A snapshot never changes once written: no need to read it in the same statement as the supply.
+        return _csv_lines(map(holder, _streamed(db.engine, query)), f"{symbol}-register-{record['timestamp']}.csv",
+                          list(PastHolder.model_fields))
+    if after is not None:
+        query = query.where(snapshot.c.account > after)
+    rows = db.execute(query.limit(limit + 1)).all()
+    page = [PastHolder(**dict(zip(PastHolder.model_fields, holder(r)))) for r in rows[:limit]]
+    return PastRegister(symbol=symbol, token=token, at=record["timestamp"], record_date_id=record_date, supply=str(supply),
+                        holder_count=record["holder_count"], holders=page,
+                        next_cursor=page[-1].account if len(rows) > limit else None)
+
+
+def _register_at(db: Connection, security: dict, at: int, format: str, limit: int, after: str | None):
+    """The register after every block timed at or before `at`: every transfer up to then folded."""
+    balances = history.balances_until(db, security["token"], schema.transfers.c.block_time <= at)
+    supply = sum(balances.values())
+    accounts = sorted(balances)
+    if format == "csv":
+        holders = (PastHolder(account=a, balance=str(balances[a]), percentage=_percentage(balances[a], supply)) for a in accounts)
         return _csv(holders, f"{security['symbol']}-register-{at}.csv", PastHolder)
-    return PastRegister(symbol=security["symbol"], token=token, at=at, record_date_id=record_date, supply=str(supply), holders=holders)
+    listed = [a for a in accounts if after is None or a > after]
+    page = [PastHolder(account=a, balance=str(balances[a]), percentage=_percentage(balances[a], supply)) for a in listed[:limit]]
+    return PastRegister(symbol=security["symbol"], token=security["token"], at=at, record_date_id=None, supply=str(supply),
+                        holder_count=len(accounts), holders=page, next_cursor=page[-1].account if len(listed) > limit else None)
+
+
+def _account_cursor(cursor: str | None) -> str | None:
+    """A register's cursor: the last account of the previous page."""
+    if cursor is not None and not ADDRESS_PATTERN.fullmatch(cursor):
+        raise HTTPException(400, f"cursor {cursor!r} is not a next_cursor this API gave")
+    return None if cursor is None else cursor.lower()
+
+
+def _streamed(engine: Engine, query: Select) -> Iterator[Row]:
+    """The query's rows, fetched STREAM_ROWS at a time on a connection of their own: a download is
+    sent while it is read (after the route's own connection is closed), never whole in memory. One
+    statement: one consistent state of the index on SQLite (WAL) and PostgreSQL."""
+    with engine.connect() as connection:
+        yield from connection.execution_options(yield_per=STREAM_ROWS).execute(query)
 
 
 def _wallet(address: str) -> str:
@@ -509,8 +582,8 @@ def _statement_lines(positions: list[Position], movements: list[Movement], start
 def _order(row, symbols: dict[str, str]) -> Order:
     return Order(market=row["market"], symbol=symbols.get(row["market"], ""), order_id=str(row["order_id"]),
                  side=SIDES[row["side"]], tick=row["tick"], lots=row["lots"], remaining=row["remaining"],
-                 escrow=str(row["escrow"]), status=row["status"], placed_block=row["placed_block"],
-                 placed_time=row["placed_time"], updated_time=row["updated_time"])
+                 escrow=str(row["escrow"]), status=row["status"], cancel_reason=row["cancel_reason"], placed_block=row["placed_block"],
+                 placed_tx=row["placed_tx"], placed_time=row["placed_time"], updated_time=row["updated_time"])
 
 
 def _fill(row, wallet: str, symbols: dict[str, str]) -> Fill:
@@ -518,7 +591,8 @@ def _fill(row, wallet: str, symbols: dict[str, str]) -> Fill:
     role = "taker" if row["taker"] == wallet else "maker"
     side = row["taker_side"] if role == "taker" else 1 - row["taker_side"]
     return Fill(market=row["market"], symbol=symbols.get(row["market"], ""), block_number=row["block_number"],
-                log_index=row["log_index"], block_time=row["block_time"], tx_hash=row["tx_hash"], role=role,
+                log_index=row["log_index"], block_time=row["block_time"], tx_hash=row["tx_hash"],
+                maker_order_id=str(row["maker_order_id"]), role=role,
                 side=SIDES[side], tick=row["tick"], lots=row["lots"], cash=str(row["cash"]),
                 fee=str(row["taker_fee"] if role == "taker" else row["maker_fee"]))
 
@@ -552,13 +626,6 @@ def _vote_action(row, now: int) -> CorporateAction:
                            record_timestamp=row["record_timestamp"], status=status, declared_time=row["opened_time"],
                            cash=None, amount=None, paid=None, reclaimed=None, payment_date=None, expiry=None,
                            question=row["question"], closes_at=row["closes_at"])
-
-
-def _security_row(db: Connection, symbol: str) -> dict:
-    row = db.execute(select(schema.securities).where(schema.securities.c.symbol == symbol)).mappings().first()
-    if row is None:
-        raise HTTPException(404, f"no security with the symbol {symbol!r} in the index")
-    return dict(row)
 
 
 def _security(row) -> Security:
@@ -605,13 +672,22 @@ def _csv_or(rows: list[BaseModel], format: str, filename: str, model: type[BaseM
 
 def _csv(rows: Iterable[BaseModel], filename: str, model: type[BaseModel]) -> StreamingResponse:
     columns = list(model.model_fields)
+    return _csv_lines(([getattr(row, c) for c in columns] for row in rows), filename, columns)
+
+
+def _csv_lines(rows: Iterable[Sequence], filename: str, columns: list[str]) -> StreamingResponse:
+    """A CSV download of `rows`, each a row's values in the order of `columns`."""
 
     def lines() -> Iterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(columns)
-        for row in rows:
-            writer.writerow(getattr(row, c) for c in columns)
+        for count, row in enumerate(rows, 1):
+            writer.writerow(row)
+            if count % STREAM_ROWS == 0:  # sent as it goes: a long download is never whole in memory
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
         yield buffer.getvalue()
 
     return StreamingResponse(lines(), media_type="text/csv",

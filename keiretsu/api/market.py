@@ -12,7 +12,8 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, or_, select
 
 from keiretsu.api import history
-from keiretsu.api.app import DAY_SECONDS, MAX_PAGE, Db, Trade, _security_row, _trade, _wallet
+from keiretsu.api.app import DAY_SECONDS, MAX_PAGE, Trade, _trade, _wallet
+from keiretsu.api.common import Db, security_row
 from keiretsu.index import schema
 
 TAPE_LENGTH = 25
@@ -54,7 +55,7 @@ def latest_trades(symbol: str, db: Db, limit: Annotated[int, Query(ge=1, le=MAX_
                   wallet: Annotated[str | None, Query(description="Only the trades this wallet made or took.")] = None):
     """The last `limit` trades of a security's market, newest first: the tape. Older trades are
     read oldest first, page by page, from /securities/{symbol}/trades."""
-    security = _security_row(db, symbol)
+    security = security_row(db, symbol)
     table = schema.trades
     query = select(table).where(table.c.market == security["market"])
     if wallet is not None:

@@ -61,7 +61,8 @@ const PAGES: Record<string, (page: Page, role: Role) => Promise<void>> = {
     else await page.getByTestId('portfolio-address').waitFor();
     if (role === 'investor') {
       await page.getByTestId('holding-ACME').waitFor();
-      await page.getByTestId('history-row').first().waitFor();
+      await page.getByTestId('order-row').first().waitFor();
+      await page.getByTestId('statement-movement').first().waitFor();
       await page.getByTestId('dividend-row').first().waitFor();
     }
   },
@@ -75,7 +76,7 @@ const PAGES: Record<string, (page: Page, role: Role) => Promise<void>> = {
   registrar: async (page, role) => {
     await go(page, 'registrar');
     if (role === 'visitor') await page.locator('main').getByText('Connect a wallet', { exact: false }).first().waitFor();
-    else if (role === 'operator') await page.getByTestId('registrar-desk').waitFor();
+    else if (role === 'operator') await page.getByTestId('investor-row').first().waitFor();
     else await page.getByTestId('not-registrar').waitFor();
   },
 };

@@ -11,16 +11,14 @@ import type { Security, Trade } from './platform';
 // The index follows the chain within a second; past this it is stopped or far behind, and the page says so.
 const CATCH_UP_MS = 500;
 const CATCH_UP_TRIES = 20;
-// The history shows the wallet's latest 40 entries: no more of its trades per market can show.
-const WALLET_TRADES = 40;
 
 /** GETs a path of the API once the index has read `block` (asking again every CATCH_UP_MS until then). */
-export async function apiGetAt<T>(path: string, params: QueryParams, block: bigint): Promise<T> {
+async function apiGetAt<T>(path: string, params: QueryParams, block: bigint): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const answer = await apiGet<T>(deployment.apiUrl, path, params);
     if (answer.indexBlock === undefined || answer.indexBlock >= block) return answer.data;
     if (attempt === CATCH_UP_TRIES) {
-      throw new ApiError(`The platform's index has read up to block ${answer.indexBlock} of ${block}: prices and trades would be out of date.`, undefined);
+      throw new ApiError(`The platform's index has read up to block ${answer.indexBlock} of ${block}: prices would be out of date.`, undefined);
     }
     await new Promise((resolve) => setTimeout(resolve, CATCH_UP_MS));
   }
@@ -43,22 +41,8 @@ export function tradeOf(trade: ApiTrade, market: Address): Trade {
   };
 }
 
-/**
- * From the index, as of chain time `now`: each security's prices for the valuation (by symbol), and the
- * wallet's latest trades on every market, for its history.
- */
-export async function loadIndexedTrades(client: PublicClient, securities: Security[], wallet: Address, now: bigint) {
-  const block = await client.getBlockNumber();
-  const traded = securities.filter((security) => security.market);
-  const [summaries, walletTrades] = await Promise.all([
-    apiGetAt<ApiMarketSummary[]>('/markets', { at: now }, block),
-    Promise.all(
-      traded.map(async (security) => {
-        const trades = await apiGetAt<ApiTrade[]>(`/securities/${encodeURIComponent(security.symbol)}/trades/latest`, { wallet, limit: WALLET_TRADES }, block);
-        return trades.map((trade) => tradeOf(trade, security.market!));
-      }),
-    ),
-  ]);
-  const prices = new Map<string, PricePoint[]>(traded.map((security) => [security.symbol, pricePointsOf(summaryOf(summaries, security.symbol))]));
-  return { prices, trades: walletTrades.flat() };
+/** Each security's prices for the valuation (by symbol), from the index, as of chain time `now`. */
+export async function loadIndexedPrices(client: PublicClient, securities: Security[], now: bigint): Promise<Map<string, PricePoint[]>> {
+  const summaries = await apiGetAt<ApiMarketSummary[]>('/markets', { at: now }, await client.getBlockNumber());
+  return new Map(securities.map((security) => [security.symbol, pricePointsOf(summaryOf(summaries, security.symbol))]));
 }

@@ -12,7 +12,7 @@ import {
 } from '@generated/abis';
 import { getAddress, hexToString, keccak256, stringToHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { deployment } from '../config/deployment';
-import { BUY, CANCELLED_BY_OWNER, SELL, type Level, type TradePoint } from '../lib/market';
+import { BUY, SELL, type Level, type TradePoint } from '../lib/market';
 
 // The identity registry is the token implementation contract (contracts/lib/identity_registry.vy).
 export const registryAbi = SecurityTokenAbi;
@@ -167,19 +167,7 @@ export async function loadSecurities(client: PublicClient): Promise<Security[]> 
   return Promise.all(Array.from({ length: Number(count) }, (_, index) => loadSecurityAt(client, index)));
 }
 
-const blockTimes = new Map<bigint, bigint>();
-
-async function timestampsOf(client: PublicClient, blocks: bigint[]): Promise<Map<bigint, bigint>> {
-  const missing = [...new Set(blocks)].filter((block) => !blockTimes.has(block));
-  await Promise.all(
-    missing.map(async (blockNumber) => {
-      const block = await client.getBlock({ blockNumber });
-      blockTimes.set(blockNumber, block.timestamp);
-    }),
-  );
-  return blockTimes;
-}
-
+/** A trade of a market, as the index gives it (data/indexed.ts tradeOf). */
 export interface Trade extends TradePoint {
   market: Address;
   taker: Address;
@@ -470,55 +458,6 @@ export async function detectRestriction(client: PublicClient, token: Address, fr
   const code = await client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'detectTransferRestriction', args: [from, to, amount] });
   const message = await client.readContract({ address: token, abi: SecurityTokenAbi, functionName: 'messageForTransferRestriction', args: [code] });
   return { code: Number(code), message };
-}
-
-export type Activity =
-  | { kind: 'trade'; timestamp: bigint; blockNumber: bigint; key: string; trade: Trade }
-  | { kind: 'subscribed'; timestamp: bigint; blockNumber: bigint; key: string; offering: Address; shares: bigint; cash: bigint }
-  | { kind: 'dividend'; timestamp: bigint; blockNumber: bigint; key: string; token: Address; amount: bigint }
-  | { kind: 'cancelled'; timestamp: bigint; blockNumber: bigint; key: string; market: Address; lots: bigint; reason: number };
-
-/**
- * The wallet's history, newest first: its trades, offering subscriptions, dividends received, and its
- * orders that someone or something else cancelled (the book, the operator or the transfer agent).
- */
-export async function loadActivity(client: PublicClient, wallet: Address, trades: Trade[], offerings: Address[], markets: Address[]): Promise<Activity[]> {
-  const [subscribed, paid, cancelled] = await Promise.all([
-    offerings.length ? client.getContractEvents({ address: offerings, abi: OfferingAbi, eventName: 'Subscribed', args: { investor: wallet }, fromBlock }) : [],
-    contracts.dividends ? client.getContractEvents({ address: contracts.dividends, abi: DividendsAbi, eventName: 'DividendPaid', args: { holder: wallet }, fromBlock }) : [],
-    markets.length ? client.getContractEvents({ address: markets, abi: OrderBookAbi, eventName: 'OrderCancelled', args: { owner: wallet }, fromBlock }) : [],
-  ]);
-  const notMine = cancelled.filter((log) => log.args.reason !== CANCELLED_BY_OWNER);
-  const times = await timestampsOf(client, [...subscribed, ...paid, ...notMine].map((log) => log.blockNumber));
-  const stampOf = (log: { blockNumber: bigint; transactionHash: string; logIndex: number }, blockTimes: Map<bigint, bigint>) => ({
-    timestamp: blockTimes.get(log.blockNumber) ?? 0n,
-    blockNumber: log.blockNumber,
-    key: `${log.transactionHash}-${log.logIndex}`,
-  });
-  const entries: Activity[] = [
-    ...trades.map((trade): Activity => ({ kind: 'trade', timestamp: trade.timestamp, blockNumber: trade.blockNumber, key: `${trade.transactionHash}-${trade.logIndex}`, trade })),
-    ...subscribed.map((log): Activity => ({
-      kind: 'subscribed',
-      ...stampOf(log, times),
-      offering: getAddress(log.address),
-      shares: log.args.shares!,
-      cash: log.args.cash!,
-    })),
-    ...paid.map((log): Activity => ({
-      kind: 'dividend',
-      ...stampOf(log, times),
-      token: getAddress(log.args.token!),
-      amount: log.args.amount!,
-    })),
-    ...notMine.map((log): Activity => ({
-      kind: 'cancelled',
-      ...stampOf(log, times),
-      market: getAddress(log.address),
-      lots: log.args.lots!,
-      reason: log.args.reason!,
-    })),
-  ];
-  return entries.sort((a, b) => (a.blockNumber === b.blockNumber ? 0 : a.blockNumber > b.blockNumber ? -1 : 1));
 }
 
 /** Subscribers of an offering not settled yet (from its Subscribed events), for a settlement batch. */

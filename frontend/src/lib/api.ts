@@ -145,7 +145,10 @@ export interface ApiOrder {
   remaining: number;
   escrow: string;
   status: 'open' | 'partially_filled' | 'filled' | 'cancelled';
+  /** OrderCancelled.reason (lib/market.ts cancelReason says it in words). */
+  cancel_reason: number | null;
   placed_block: number;
+  placed_tx: Hash;
   placed_time: number;
   updated_time: number;
 }
@@ -157,6 +160,7 @@ export interface ApiFill {
   log_index: number;
   block_time: number;
   tx_hash: Hash;
+  maker_order_id: string;
   role: 'maker' | 'taker';
   side: 'buy' | 'sell';
   tick: number;
@@ -228,6 +232,28 @@ export interface ApiInvestor {
   kyc_expiry: number;
   flags: number;
   registered: boolean;
+  /** Symbols of the securities that froze this wallet. */
+  frozen_in: string[];
+}
+
+export interface ApiIdentityWallet extends Omit<ApiInvestor, 'identity'> {
+  registered_time: number;
+  updated_time: number;
+}
+
+export interface ApiRecovery {
+  symbol: string;
+  token: Address;
+  lost_wallet: Address;
+  new_wallet: Address;
+  block_time: number;
+  tx_hash: Hash;
+}
+
+export interface ApiIdentityWallets {
+  identity: Address;
+  wallets: ApiIdentityWallet[];
+  recoveries: ApiRecovery[];
 }
 
 export interface ApiCorporateAction {
