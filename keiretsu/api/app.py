@@ -16,20 +16,20 @@ from sqlalchemy import Connection, Engine, Row, Select, and_, event, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from keiretsu.api import history, issuer, listing, people
+from keiretsu.api import history, issuer, listing, market, people
 from keiretsu.api.common import (
-    DEFAULT_PAGE, MAX_PAGE, STREAM_ROWS, Db, Format, csv_download, csv_lines_download, security_row, wallet_address,
+    ADDRESS_PATTERN, DAY_SECONDS, DEFAULT_PAGE, MAX_PAGE, SIDES, STREAM_ROWS, Db, Format, csv_download, csv_lines_download,
+    security_row, wallet_address,
 )
+from keiretsu.api.market import Trade, trade_of
 from keiretsu.index import schema
 from keiretsu.index.database import engine_for
 
 # Percentages of supply are given to 1e-6 %: one share in 100 million still shows.
 PERCENT_QUANTUM = Decimal("0.000001")
-SIDES = {0: "buy", 1: "sell"}
 CANDLE_INTERVALS = (60, 300, 3600, 86400)
 ORDER_STATUSES = Literal["open", "partially_filled", "filled", "cancelled"]
 ACTION_STATUSES = Literal["cancelled", "upcoming", "payable", "expired", "open", "closed"]
-DAY_SECONDS = 86_400
 # Every answer names the last block the index had read when it was asked, so that a client can tell
 # whether its data already includes a transaction it has just seen confirmed.
 INDEX_BLOCK_HEADER = "X-Index-Block"
@@ -234,21 +234,6 @@ class CorporateAction(BaseModel):
     closes_at: int | None
 
 
-class Trade(BaseModel):
-    block_number: int
-    log_index: int
-    tx_hash: str
-    maker_order_id: str
-    maker: str
-    taker: str
-    taker_side: Literal["buy", "sell"]
-    tick: int
-    lots: int
-    cash: str
-    maker_fee: str
-    taker_fee: str
-
-
 class TradePage(BaseModel):
     items: list[Trade]
     next_cursor: str | None  # pass as ?cursor= for the next page; null on the last page
@@ -286,6 +271,7 @@ def create_app(engine: Engine) -> FastAPI:
     app.include_router(listing.router)
     app.include_router(people.router)
     app.include_router(issuer.router)
+    app.include_router(market.router)
 
     @app.get("/securities", response_model=list[Security])
     def list_securities(db: Db, format: Format = "json"):
@@ -355,7 +341,7 @@ def create_app(engine: Engine) -> FastAPI:
             query = query.where(tuple_(table.c.block_number, table.c.log_index) > _parse_cursor(cursor))
         # One more row than asked tells whether there is a next page.
         rows = list(db.execute(query.order_by(table.c.block_number, table.c.log_index).limit(limit + 1)).mappings())
-        page = [_trade(r) for r in rows[:limit]]
+        page = [trade_of(r) for r in rows[:limit]]
         if format == "csv":
             return csv_download(page, f"{security['symbol']}-trades.csv", Trade)
         more = len(rows) > limit
@@ -617,13 +603,6 @@ def _vote_action(row, now: int) -> CorporateAction:
 
 def _security(row) -> Security:
     return Security(**{name: row[name] for name in Security.model_fields})
-
-
-def _trade(row) -> Trade:
-    return Trade(block_number=row["block_number"], log_index=row["log_index"], tx_hash=row["tx_hash"],
-                 maker_order_id=str(row["maker_order_id"]), maker=row["maker"], taker=row["taker"],
-                 taker_side=SIDES[row["taker_side"]], tick=row["tick"], lots=row["lots"], cash=str(row["cash"]),
-                 maker_fee=str(row["maker_fee"]), taker_fee=str(row["taker_fee"]))
 
 
 def _index_block_or_none(engine: Engine) -> int | None:

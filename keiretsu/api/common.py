@@ -21,6 +21,8 @@ DEFAULT_PAGE = 100
 MAX_PAGE = 1_000
 STREAM_ROWS = 1_000  # rows a download reads from the database, and writes out, at a time
 ADDRESS_PATTERN = re.compile(r"0x[0-9a-fA-F]{40}")
+SIDES = {0: "buy", 1: "sell"}
+DAY_SECONDS = 86_400
 
 
 def _connection(request: Request) -> Iterator[Connection]:

@@ -167,19 +167,7 @@ export async function loadSecurities(client: PublicClient): Promise<Security[]> 
   return Promise.all(Array.from({ length: Number(count) }, (_, index) => loadSecurityAt(client, index)));
 }
 
-const blockTimes = new Map<bigint, bigint>();
-
-async function timestampsOf(client: PublicClient, blocks: bigint[]): Promise<Map<bigint, bigint>> {
-  const missing = [...new Set(blocks)].filter((block) => !blockTimes.has(block));
-  await Promise.all(
-    missing.map(async (blockNumber) => {
-      const block = await client.getBlock({ blockNumber });
-      blockTimes.set(blockNumber, block.timestamp);
-    }),
-  );
-  return blockTimes;
-}
-
+/** A trade of a market, as the index gives it (data/indexed.ts tradeOf). */
 export interface Trade extends TradePoint {
   market: Address;
   taker: Address;
@@ -188,37 +176,6 @@ export interface Trade extends TradePoint {
   blockNumber: bigint;
   transactionHash: Hex;
   logIndex: number;
-}
-
-/** Every trade on the given markets, oldest first. */
-export async function loadTrades(client: PublicClient, markets: Address[], party?: Address): Promise<Trade[]> {
-  if (markets.length === 0) return [];
-  const query = async (args?: { taker?: Address; maker?: Address }) =>
-    client.getContractEvents({ address: markets, abi: OrderBookAbi, eventName: 'Trade', fromBlock, ...(args ? { args } : {}) });
-  const logs = party ? [...(await query({ taker: party })), ...(await query({ maker: party }))] : await query();
-  const times = await timestampsOf(client, logs.map((log) => log.blockNumber));
-  const seen = new Set<string>();
-  return logs
-    .filter((log) => {
-      const key = `${log.transactionHash}:${log.logIndex}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .map((log) => ({
-      market: getAddress(log.address),
-      taker: log.args.taker!,
-      maker: log.args.maker!,
-      takerSide: Number(log.args.taker_side),
-      tick: log.args.tick!,
-      lots: log.args.lots!,
-      cash: log.args.cash!,
-      timestamp: times.get(log.blockNumber) ?? 0n,
-      blockNumber: log.blockNumber,
-      transactionHash: log.transactionHash,
-      logIndex: log.logIndex,
-    }))
-    .sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1));
 }
 
 export interface Book {

@@ -92,6 +92,7 @@ export interface ApiTrade {
   block_number: number;
   log_index: number;
   tx_hash: Hash;
+  block_time: number;
   maker_order_id: string;
   maker: Address;
   taker: Address;
@@ -101,6 +102,26 @@ export interface ApiTrade {
   cash: string;
   maker_fee: string;
   taker_fee: string;
+}
+
+export interface ApiTradeTick {
+  block_time: number;
+  tick: number;
+}
+
+/** GET /markets: a market's figures as of `at` (keiretsu/api/market.py). */
+export interface ApiMarketSummary {
+  symbol: string;
+  market: Address;
+  at: number;
+  last: ApiTradeTick | null;
+  /** The last trade at or before `at` − 24 h: the price a day before. */
+  day_before: ApiTradeTick | null;
+  /** The base of the 24 h change: the last trade before the window, else the window's first. */
+  reference_tick: number | null;
+  volume_lots: number;
+  volume_cash: string;
+  trades: number;
 }
 
 export interface ApiCandle {

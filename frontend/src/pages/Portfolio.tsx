@@ -13,7 +13,6 @@ import {
   loadHolding,
   loadOpenOrders,
   loadSubscription,
-  loadTrades,
   loadVotes,
   loadWalletDividends,
   loadWithdrawable,
@@ -21,6 +20,7 @@ import {
   type DividendView,
   type Security,
 } from '../data/platform';
+import { loadIndexedPrices } from '../data/indexed';
 import { useCash, useChainNow, useLive, useSecurities } from '../hooks/useLive';
 import { useTx } from '../hooks/useTx';
 import { formatCash, formatDate, formatShares, formatTokenAmount, shortenAddress } from '../lib/format';
@@ -31,8 +31,7 @@ import { useWallet } from '../wallet/useWallet';
 
 /** Everything the wallet has on the platform, read in one go per block. */
 async function loadPortfolio(client: PublicClient, wallet: Address, securities: Security[], now: bigint) {
-  const markets = securities.flatMap((security) => (security.market ? [security.market] : []));
-  const [cash, positions, marketTrades] = await Promise.all([
+  const [cash, positions, prices] = await Promise.all([
     loadCashPosition(client, wallet, null),
     Promise.all(
       securities.map(async (security) => {
@@ -47,10 +46,10 @@ async function loadPortfolio(client: PublicClient, wallet: Address, securities: 
         return { security, holding, orders, credited, subscription, dividends, votes };
       }),
     ),
-    // Every trade on the markets, not only the wallet's: a holding is priced at its book's last trade.
-    loadTrades(client, markets),
+    // From the index: each book's last trade and its last a day before, a holding's prices.
+    loadIndexedPrices(client, securities, now),
   ]);
-  return { cash, positions, marketTrades };
+  return { cash, positions, prices };
 }
 
 type Portfolio = Awaited<ReturnType<typeof loadPortfolio>>;
@@ -75,7 +74,7 @@ function WalletFacts({ wallet, cash }: { wallet: Address; cash?: { balance: bigi
 /** A security's price history for the valuation: its book's trades, and its offering before them. */
 function priceSource(security: Security, data: Portfolio): PriceSource {
   return {
-    trades: data.marketTrades.filter((trade) => trade.market === security.market),
+    trades: data.prices.get(security.symbol) ?? [],
     tickSize: security.tickSize,
     lotSize: security.lotSize,
     offering: security.offering ? { price: security.offering.price, lot: security.offering.lot } : null,
