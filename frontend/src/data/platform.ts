@@ -10,7 +10,7 @@ import {
   SecurityTokenAbi,
   ShareholderVotesAbi,
 } from '@generated/abis';
-import { getAddress, hexToString, keccak256, stringToHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { hexToString, keccak256, stringToHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { deployment } from '../config/deployment';
 import { BUY, SELL, type Level, type TradePoint } from '../lib/market';
 
