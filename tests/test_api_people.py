@@ -1,7 +1,8 @@
 """The registrar's routes of the read API (keiretsu/api/people.py): the wallets of an identity after a
 recovery (the lost wallet, removed, and its replacement) with the recovery between them, and the
-securities that froze a wallet, in that route and in the investor list, compared with the chain; a
-malformed or unknown identity is refused with a sentence that says why.
+securities that froze a wallet, in that route and in the investor list, compared with the chain; the
+recoveries into a wallet along a chain of two; a malformed or unknown identity is refused with a
+sentence that says why.
 
 Runs on SQLite and on a real PostgreSQL (the `database_url` fixture)."""
 
@@ -63,3 +64,14 @@ def test_the_wallets_of_an_identity_and_its_recoveries_match_the_chain(
     document = api.get("/openapi.json").json()
     assert document["paths"]["/identities/{identity}/wallets"]["get"]["summary"] == (
         "The wallets of one investor's identity and the recoveries between them")
+
+    # Dave loses his new wallet too: the third wallet inherits both recoveries, the second only its own.
+    third = arena.people[7]
+    registry.add_wallet(spare, third, sender=registrar)
+    token.recoveryAddress(spare, third, sender=agent)
+    api = indexed_api(chain, arena, database_url)
+    chained = api.get(f"/wallets/{third.address}/recovered-from").json()
+    assert [(r["lost_wallet"], r["new_wallet"]) for r in chained] == [(dave, spare), (spare, third.address.lower())]
+    assert [r["lost_wallet"] for r in api.get(f"/wallets/{spare}/recovered-from").json()] == [dave]
+    assert api.get(f"/wallets/{alice}/recovered-from").json() == []
+    assert api.get("/wallets/dave/recovered-from").status_code == 400

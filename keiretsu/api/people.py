@@ -1,5 +1,6 @@
 """The registrar's routes of the read API: the wallets of one identity (after a recovery, the lost
-wallet and its replacement) with the recoveries between them, and which securities froze a wallet."""
+wallet and its replacement) with the recoveries between them, and which securities froze a wallet;
+and for an investor's portfolio, the wallets whose holdings were recovered into its wallet."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
 from sqlalchemy import Connection, select
 
-from keiretsu.api.common import Db
+from keiretsu.api.common import Db, wallet_address
 from keiretsu.index import schema
 
 # An identity key is the first 20 bytes of the investor's KYC hash, written as an address is.
@@ -36,6 +37,7 @@ class Recovery(BaseModel):
     token: str
     lost_wallet: str
     new_wallet: str
+    identity: str
     block_time: int
     tx_hash: str
 
@@ -68,7 +70,25 @@ def identity_wallets(identity: str, db: Db) -> IdentityWallets:
     wallets = [IdentityWallet(wallet=r["wallet"], kind=r["kind"], country=r["country"], kyc_expiry=r["kyc_expiry"],
                               flags=r["flags"], registered=r["registered"], registered_time=r["registered_time"],
                               updated_time=r["updated_time"], frozen_in=frozen.get(r["wallet"], [])) for r in rows]
-    return IdentityWallets(identity=key, wallets=wallets, recoveries=_recoveries(db, key))
+    return IdentityWallets(identity=key, wallets=wallets, recoveries=[r for r in _recoveries(db) if r.identity == key])
+
+
+@router.get("/wallets/{address}/recovered-from", response_model=list[Recovery],
+            summary="The recoveries that brought holdings into a wallet, along chains of recoveries")
+def recovered_from(address: str, db: Db) -> list[Recovery]:
+    """Every recovery into this wallet, then into each lost wallet found, and so on (a wallet lost
+    twice has its earlier recoveries too), oldest first: whose dividends the wallet may now claim."""
+    wallet = wallet_address(address)
+    recoveries = _recoveries(db)
+    found: list[Recovery] = []
+    reached, frontier = {wallet}, {wallet}
+    # Each turn follows one step back; a wallet recovered to itself or in a loop is met only once.
+    while frontier:
+        step = [r for r in recoveries if r.new_wallet in frontier and r.lost_wallet not in reached]
+        found += step
+        frontier = {r.lost_wallet for r in step}
+        reached |= frontier
+    return sorted(found, key=lambda r: (r.block_time, r.tx_hash))
 
 
 def frozen_symbols(db: Connection, wallets: Iterable[str]) -> dict[str, list[str]]:
@@ -83,17 +103,18 @@ def frozen_symbols(db: Connection, wallets: Iterable[str]) -> dict[str, list[str
     return dict(frozen)
 
 
-def _recoveries(db: Connection, identity: str) -> list[Recovery]:
+def _recoveries(db: Connection) -> list[Recovery]:
+    """Every recovery on a listed security, oldest first. The wallets and identity are in the event's
+    JSON arguments, which SQL cannot index portably: callers filter here (recoveries are rare: one per
+    lost wallet and security)."""
     events, securities = schema.events, schema.securities
     symbols = {token: symbol for token, symbol in db.execute(select(securities.c.token, securities.c.symbol))}
     query = (select(events).where(events.c.name == "RecoverySuccess", events.c.contract.in_(list(symbols)))
              .order_by(events.c.block_number, events.c.log_index))
     found = []
-    # The identity is in the event's JSON arguments, which SQL cannot index portably: filtered here
-    # (recoveries are rare: one per lost wallet and security).
     for row in db.execute(query).mappings():
         args = json.loads(row["args"])
-        if args["identity"] == identity:
-            found.append(Recovery(symbol=symbols[row["contract"]], token=row["contract"], lost_wallet=args["lost_wallet"],
-                                  new_wallet=args["new_wallet"], block_time=row["block_time"], tx_hash=row["tx_hash"]))
+        found.append(Recovery(symbol=symbols[row["contract"]], token=row["contract"], lost_wallet=args["lost_wallet"],
+                              new_wallet=args["new_wallet"], identity=args["identity"], block_time=row["block_time"],
+                              tx_hash=row["tx_hash"]))
     return found

@@ -3,7 +3,7 @@
 // the chain at, so that no figure is shown from an index still behind that block.
 import { getAddress, type Address, type PublicClient } from 'viem';
 import { deployment } from '../config/deployment';
-import { ApiError, apiGet, type ApiMarketSummary, type ApiTrade, type QueryParams } from '../lib/api';
+import { ApiError, apiGet, type ApiMarketSummary, type ApiRecovery, type ApiTrade, type QueryParams } from '../lib/api';
 import { BUY, SELL, type PricePoint } from '../lib/market';
 import { pricePointsOf, summaryOf } from '../lib/marketFigures';
 import type { Security, Trade } from './platform';
@@ -18,7 +18,7 @@ async function apiGetAt<T>(path: string, params: QueryParams, block: bigint): Pr
     const answer = await apiGet<T>(deployment.apiUrl, path, params);
     if (answer.indexBlock === undefined || answer.indexBlock >= block) return answer.data;
     if (attempt === CATCH_UP_TRIES) {
-      throw new ApiError(`The platform's index has read up to block ${answer.indexBlock} of ${block}: prices would be out of date.`, undefined);
+      throw new ApiError(`The platform's index has read up to block ${answer.indexBlock} of ${block}: its figures would be out of date.`, undefined);
     }
     await new Promise((resolve) => setTimeout(resolve, CATCH_UP_MS));
   }
@@ -45,4 +45,18 @@ export function tradeOf(trade: ApiTrade, market: Address): Trade {
 export async function loadIndexedPrices(client: PublicClient, securities: Security[], now: bigint): Promise<Map<string, PricePoint[]>> {
   const summaries = await apiGetAt<ApiMarketSummary[]>('/markets', { at: now }, await client.getBlockNumber());
   return new Map(securities.map((security) => [security.symbol, pricePointsOf(summaryOf(summaries, security.symbol))]));
+}
+
+/**
+ * Per security token, the wallets whose holdings were recovered into `wallet`, along chains of
+ * recoveries (their unclaimed dividends are the wallet's to claim), from the index.
+ */
+export async function loadRecoveredFrom(client: PublicClient, wallet: Address): Promise<Map<Address, Address[]>> {
+  const recoveries = await apiGetAt<ApiRecovery[]>(`/wallets/${wallet}/recovered-from`, {}, await client.getBlockNumber());
+  const byToken = new Map<Address, Address[]>();
+  for (const recovery of recoveries) {
+    const token = getAddress(recovery.token);
+    byToken.set(token, [...(byToken.get(token) ?? []), getAddress(recovery.lost_wallet)]);
+  }
+  return byToken;
 }

@@ -1,6 +1,7 @@
-// Reads of the platform's state, shaped for the pages. Every function takes a viem public client,
-// so that a page asks for what it shows and nothing else. Events give the history (trades, documents
-// are read from state); block timestamps are cached because they never change.
+// Reads of the platform's live state from the chain, shaped for the pages. Every function takes a viem
+// public client, so that a page asks for what it shows and nothing else. No history is read from
+// event logs here: histories come from the platform's index through the read API (data/indexed.ts,
+// hooks/useApi.ts), as a production node serves logs only over short block ranges.
 import {
   CashTokenAbi,
   DividendsAbi,
@@ -31,8 +32,6 @@ export const ROLE = {
   agent: keccak256(stringToHex('AGENT_ROLE')),
   issuer: keccak256(stringToHex('ISSUER_ROLE')),
 };
-
-const fromBlock = deployment.deploymentBlock;
 
 export interface CashInfo {
   address: Address;
@@ -315,24 +314,9 @@ export async function loadDividends(client: PublicClient, token: Address, holder
   );
 }
 
-/** How far back a chain of recoveries is followed; longer chains are left to the operator console. */
-const MAX_RECOVERY_DEPTH = 4;
-
-/** The wallets whose holdings of `token` were recovered to `wallet`, directly or along a chain of recoveries. */
-export async function loadRecoveredFrom(client: PublicClient, token: Address, wallet: Address): Promise<Address[]> {
-  const found: Address[] = [];
-  let newWallets: Address[] = [wallet];
-  for (let depth = 0; depth < MAX_RECOVERY_DEPTH && newWallets.length > 0; depth += 1) {
-    const logs = await client.getContractEvents({ address: token, abi: SecurityTokenAbi, eventName: 'RecoverySuccess', args: { new_wallet: newWallets }, fromBlock });
-    newWallets = logs.flatMap((log) => (log.args.lost_wallet && log.args.lost_wallet !== wallet && !found.includes(log.args.lost_wallet) ? [log.args.lost_wallet] : []));
-    found.push(...newWallets);
-  }
-  return found;
-}
-
-/** The dividends of `token` due to `wallet`, and those of the wallets recovered to it. */
-export async function loadWalletDividends(client: PublicClient, token: Address, wallet: Address): Promise<DividendView[]> {
-  const [own, lostWallets] = await Promise.all([loadDividends(client, token, wallet), loadRecoveredFrom(client, token, wallet)]);
+/** The dividends of `token` due to `wallet`, and those of `lostWallets`, whose holdings were recovered to it. */
+export async function loadWalletDividends(client: PublicClient, token: Address, wallet: Address, lostWallets: Address[]): Promise<DividendView[]> {
+  const own = await loadDividends(client, token, wallet);
   const inherited = await Promise.all(
     lostWallets.map(async (lostWallet) => (await loadDividends(client, token, lostWallet)).map((dividend) => ({ ...dividend, recoveredFrom: lostWallet }))),
   );

@@ -248,6 +248,7 @@ export interface ApiRecovery {
   token: Address;
   lost_wallet: Address;
   new_wallet: Address;
+  identity: Address;
   block_time: number;
   tx_hash: Hash;
 }

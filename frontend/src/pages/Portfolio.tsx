@@ -20,7 +20,7 @@ import {
   type DividendView,
   type Security,
 } from '../data/platform';
-import { loadIndexedPrices } from '../data/indexed';
+import { loadIndexedPrices, loadRecoveredFrom } from '../data/indexed';
 import { useCash, useChainNow, useLive, useSecurities } from '../hooks/useLive';
 import { useTx } from '../hooks/useTx';
 import { formatCash, formatDate, formatShares, formatTokenAmount, shortenAddress } from '../lib/format';
@@ -31,6 +31,7 @@ import { useWallet } from '../wallet/useWallet';
 
 /** Everything the wallet has on the platform, read in one go per block. */
 async function loadPortfolio(client: PublicClient, wallet: Address, securities: Security[], now: bigint) {
+  const recoveredFrom = await loadRecoveredFrom(client, wallet);
   const [cash, positions, prices] = await Promise.all([
     loadCashPosition(client, wallet, null),
     Promise.all(
@@ -40,7 +41,7 @@ async function loadPortfolio(client: PublicClient, wallet: Address, securities: 
           security.market ? loadOpenOrders(client, security.market, wallet) : [],
           security.market ? loadWithdrawable(client, security.market, wallet) : 0n,
           security.offering ? loadSubscription(client, security.offering.address, wallet) : null,
-          loadWalletDividends(client, security.token, wallet),
+          loadWalletDividends(client, security.token, wallet, recoveredFrom.get(security.token) ?? []),
           loadVotes(client, security.token, wallet, now),
         ]);
         return { security, holding, orders, credited, subscription, dividends, votes };
