@@ -74,19 +74,7 @@ export async function apiGetAll<T>(
   return { data: items, indexBlock };
 }
 
-// The API's models (keiretsu/api/app.py), as it sends them.
-
-export interface ApiSecurity {
-  symbol: string;
-  isin: string;
-  token: Address;
-  issuer: Address;
-  market: Address | null;
-  offering: Address | null;
-  status: number | null;
-  issued_block: number;
-  issued_tx: Hash;
-}
+// The models of the API (keiretsu/api/*.py) the pages read, as it sends them.
 
 export interface ApiTrade {
   block_number: number;
