@@ -8,7 +8,7 @@ import type { ApiIdentityWallets, ApiInvestor } from '../lib/api';
 import { formatDate, shortenAddress } from '../lib/format';
 import { countryLetters, investorFlags } from '../lib/investors';
 import { INVESTOR_KINDS, parseCountry } from '../lib/validation';
-import { Badge, Card, Field, TextField } from './ui';
+import { Badge, Card, Field, FirstShown, TextField } from './ui';
 
 const PAGE_SIZE = 25;
 const KYC_QUEUE_DAYS = 30;
@@ -127,6 +127,7 @@ export function KycQueue({ onRenew }: { onRenew: (wallet: Address) => void }) {
           </tbody>
         </table>
       )}
+      <FirstShown count={due.length} more={queue.more} />
     </Card>
   );
 }

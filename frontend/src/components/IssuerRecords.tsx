@@ -8,7 +8,7 @@ import { useApi } from '../hooks/useApi';
 import { apiUrl, type ApiCorporateAction, type ApiDividendPayments, type ApiRegister, type ApiSubscription } from '../lib/api';
 import { formatPercent, shortenAddress } from '../lib/format';
 import { SUBSCRIPTION_STATE, recordDateChoices } from '../lib/issuerRecords';
-import { Badge, Card, units } from './ui';
+import { Badge, Card, FirstShown, units } from './ui';
 
 /** The API's largest page: the screen shows that many holders, the CSV every one. */
 const PAGE = 1_000;
@@ -108,6 +108,7 @@ export function OfferingSubscribers({ security, cash }: { security: Security; ca
           </tbody>
         </table>
       )}
+      <FirstShown count={rows.length} more={subscriptions.more} download={apiUrl(deployment.apiUrl, `securities/${security.symbol}/subscriptions.csv`)} />
     </Card>
   );
 }

@@ -7,6 +7,8 @@ import type { Address, Hash } from 'viem';
 export interface Indexed<T> {
   data: T;
   indexBlock: bigint | undefined;
+  /** A list read page by page stopped at its page limit with more left on the index. */
+  more?: boolean;
 }
 
 /** A refusal or failure of the API, in one sentence. */
@@ -71,7 +73,7 @@ export async function apiGetAll<T>(
     cursor = answer.data.next_cursor;
     if (!cursor) break;
   }
-  return { data: items, indexBlock };
+  return { data: items, indexBlock, more: Boolean(cursor) };
 }
 
 // The models of the API (keiretsu/api/*.py) the pages read, as it sends them.
