@@ -26,6 +26,9 @@ def derived(results: dict[str, float]) -> dict[str, float]:
     extra: dict[str, float] = {}
     if "take_1_fill" in results:
         extra["fills_per_second_at_30m_gas"] = round(BLOCK_GAS / results["take_1_fill"], 1)
+    if "index_follow_peak_rss_mb" in results and "api_peak_rss_mb" in results:
+        # Each process's own peak, added: never less than what they hold together at any moment.
+        extra["index_and_api_peak_rss_mb"] = round(results["index_follow_peak_rss_mb"] + results["api_peak_rss_mb"], 1)
     return extra
 
 

@@ -52,5 +52,7 @@ TARGETS: list[Target] = [
     Target("dividend_claim_at_10000_holders", baseline="dividend_claim", factor=1.02),
     Target("index_backfill_events_per_second", limit=2_000, at_least=True, note="on SQLite, at 20,000 events"),
     Target("api_statement_ms_at_100k_trades", limit=50, note="p95, SQLite, one wallet over 30 days"),
-    Target("api_register_ms_at_10k_holders", limit=50, note="p95, SQLite, now and at a record date"),
+    Target("api_register_ms_at_10k_holders", limit=50, note="p95, SQLite, a page of 100, now and at a record date"),
+    Target("index_lag_ms", limit=1_000, note="median, a trade's receipt to its row in the API"),
+    Target("index_and_api_peak_rss_mb", limit=300, note="the follower's and the API's peaks added"),
 ]

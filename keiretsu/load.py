@@ -299,12 +299,13 @@ def reconcile(setup: LoadSetup) -> list[str]:
     return problems
 
 
-def index_differences(setup: LoadSetup) -> list[str]:
-    """Indexes the load's chain into a fresh SQLite index from its own manifest's roots and returns
-    what differs between index and chain (keiretsu/index/reconcile.py); none: they agree."""
+def index_differences(setup: LoadSetup, database_url: str | None = None) -> list[str]:
+    """Indexes the load's chain into a fresh index (a new SQLite file, or the database at
+    `database_url` emptied) from its own manifest's roots and returns what differs between index
+    and chain (keiretsu/index/reconcile.py); none: they agree."""
     chain_id = int(rpc_batch(setup.url, [("eth_chainId", [])])[0], 16)
     roots, start_block = manifest_roots(chain_id, Path(setup.deployments))
-    return fresh_index_differences(setup.url, roots, start_block)
+    return fresh_index_differences(setup.url, roots, start_block, database_url)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -339,6 +339,9 @@ def tool_environment(settings: Settings) -> str:
     variables = f"APE_FOUNDRY_HOST={settings.rpc_url}"
     if settings.deployments != DEPLOYMENTS:
         variables += f" KEIRETSU_DEPLOYMENTS={settings.deployments}"
+    if settings.chain_dir != DEFAULT_CHAIN_DIR.resolve():
+        # `ape run report` reads the index beside the chain's state.
+        variables += f" KEIRETSU_CHAIN_DIR={settings.chain_dir}"
     return variables
 
 

@@ -1,6 +1,7 @@
 """The read API over the index (issue 14, keiretsu/api/): a traded platform is indexed, then the API
 is called in-process and every answer is compared with the chain: the securities, a register
-(balances, holds, freezes, shares of the supply) now, at a record date and at a past moment, the
+(balances, holds, freezes, shares of the supply) now, at a record date and at a past moment, each
+page by page (every page together is the chain's holders, no one twice), the
 trade tape page by page, candles, wallets' statements and orders, the investors filtered and paged,
 the corporate actions, the CSV downloads and the OpenAPI document; an unknown symbol, a forged
 cursor, a cancelled record date and an odd interval are refused with a line that says why; the
@@ -23,6 +24,8 @@ from sqlalchemy import delete
 from sqlalchemy.exc import DBAPIError
 
 from keiretsu.api import create_app, read_only_engine
+from keiretsu.chain import rpc
+from keiretsu.index.decoding import decoders
 from keiretsu.index import schema
 from keiretsu.index.database import engine_for
 from keiretsu.index.follower import Follower
@@ -52,6 +55,40 @@ class Api:
 def indexed_api(chain, p, database_url: str) -> Api:
     Follower(provider_url(chain), engine_for(database_url), roots_of(p), p.start_block, log=print).backfill()
     return Api(create_app(read_only_engine(database_url)))
+
+
+def holders_on_chain(chain, token, record_date_id: int | None = None) -> dict[str, int]:
+    """Every account the token's Transfer logs ever credited, with its balance now (or at the
+    record date) where positive: the register as the chain alone tells it."""
+    [topic] = {t for t, d in decoders().items() if d.name == "Transfer"}
+    logs = rpc(provider_url(chain), "eth_getLogs", [{"address": token.address, "fromBlock": "0x0", "toBlock": "latest", "topics": [topic]}])
+    balances = {account: token.balanceOf(account) if record_date_id is None else token.balanceOfAt(account, record_date_id)
+                for account in {"0x" + log["topics"][2][-40:] for log in logs}}
+    return {account: balance for account, balance in balances.items() if balance > 0}
+
+
+def register_pages(api: Api, symbol: str, limit: int, **params) -> list[dict]:
+    """Every page of a register, following next_cursor; each page is asserted the same when asked again."""
+    pages, cursor = [], None
+    while True:
+        asked = params | {"limit": limit} | ({"cursor": cursor} if cursor else {})
+        page = api.get(f"/securities/{symbol}/register", params=asked).json()
+        assert page == api.get(f"/securities/{symbol}/register", params=asked).json()
+        pages.append(page)
+        if (cursor := page["next_cursor"]) is None:
+            return pages
+
+
+def assert_pages_are_the_register(pages: list[dict], limit: int, on_chain: dict[str, int]) -> None:
+    """The pages, `limit` holders each but the last, are the chain's holders in account order, each
+    once, with the whole register's holder count and supply on every page."""
+    holders = [h for page in pages for h in page["holders"]]
+    accounts = [h["account"] for h in holders]
+    assert accounts == sorted(set(accounts))  # in order, no one twice
+    assert all(len(page["holders"]) == limit for page in pages[:-1]) and 0 < len(pages[-1]["holders"]) <= limit
+    assert {h["account"]: int(h["balance"]) for h in holders} == on_chain
+    assert {(page["holder_count"], int(page["supply"])) for page in pages} == {(len(on_chain), sum(on_chain.values()))}
+    assert all(page["next_cursor"] == page["holders"][-1]["account"] for page in pages[:-1])
 
 
 def parsed_csv(response) -> list[dict]:
@@ -89,6 +126,14 @@ def test_the_api_answers_what_the_chain_says(chain, arena, registrar, agent, iss
     # The holders' balances add up to the supply: nobody holding shares is missing from the register.
     assert sum(int(h["balance"]) for h in holders) == token.totalSupply()
     assert any(h["frozen"] != "0" for h in holders) and any(h["wallet_frozen"] for h in holders)
+    assert register["holder_count"] == len(holders) and register["next_cursor"] is None
+    # Two holders a page: every page together is the chain's register, no one twice.
+    on_chain = holders_on_chain(chain, token)
+    assert len(on_chain) >= 5
+    pages = register_pages(api, symbol, 2)
+    assert len(pages) == (len(on_chain) + 1) // 2
+    assert_pages_are_the_register(pages, 2, on_chain)
+    assert [h for page in pages for h in page["holders"]] == holders
     as_csv = parsed_csv(api.get(f"/securities/{symbol}/register.csv"))
     assert as_csv == parsed_csv(api.get(f"/securities/{symbol}/register", params={"format": "csv"}))
     assert [(r["account"], r["balance"], r["percentage"]) for r in as_csv] == [(h["account"], h["balance"], h["percentage"]) for h in holders]
@@ -120,8 +165,10 @@ def test_unknown_symbols_forged_cursors_and_writes_are_refused(chain, arena, dat
     for path in ("/securities/NOPE", "/securities/NOPE/register", "/securities/NOPE/register.csv", "/securities/NOPE/trades"):
         response = api.get(path)
         assert (response.status_code, response.json()) == (404, {"detail": "no security with the symbol 'NOPE' in the index"})
-    response = api.get(f"/securities/{symbol}/trades", params={"cursor": "yesterday"})
-    assert (response.status_code, response.json()) == (400, {"detail": "cursor 'yesterday' is not a next_cursor this API gave"})
+    for path in ("trades", "register"):
+        response = api.get(f"/securities/{symbol}/{path}", params={"cursor": "yesterday"})
+        assert (response.status_code, response.json()) == (400, {"detail": "cursor 'yesterday' is not a next_cursor this API gave"})
+    assert api.get(f"/securities/{symbol}/register", params={"limit": 1001}).status_code == 422
     assert api.get(f"/securities/{symbol}/trades", params={"limit": 0}).status_code == 422
     with read_only_engine(database_url).connect() as connection, pytest.raises(DBAPIError):
         connection.execute(delete(schema.trades))
@@ -137,28 +184,46 @@ def test_the_past_statements_candles_orders_investors_and_actions_match_the_chai
     arena.dividends.declare(arena.token, arena.cash, 10**6, boundary, boundary + 60, boundary + 10 * DAY, [], sender=issuer)
     chain.pending_timestamp = boundary
     arena.token.transfer(bob_account, 7, sender=alice_account)
+    # Then a record date not yet reached, and one cancelled for good (the latest pending can be cancelled).
+    for record_time in (boundary + 600, boundary + 1200):
+        arena.dividends.declare(arena.token, arena.cash, 10**6, record_time, record_time + 60, record_time + 10 * DAY, [], sender=issuer)
+    arena.dividends.cancel(arena.token, arena.dividends.dividend_count(arena.token), sender=issuer)
     api = indexed_api(chain, arena, database_url)
     token, cash, people = arena.token, arena.cash, [person.address.lower() for person in arena.people]
     symbol = token.symbol()
     head = chain.blocks.head
 
-    # At the first dividend's record date: the token's own balanceOfAt for every wallet, and not today's register.
-    [first, cancelled, last] = [a for a in api.get(f"/securities/{symbol}/corporate-actions").json() if a["kind"] == "dividend"]
+    # At each record date passed: the token's own balanceOfAt for every wallet, page by page, and not today's register.
+    [first, cancelled, last, pending, gone] = [a for a in api.get(f"/securities/{symbol}/corporate-actions").json() if a["kind"] == "dividend"]
+    [vote] = [a for a in api.get(f"/securities/{symbol}/corporate-actions").json() if a["kind"] == "vote"]
     assert last["record_timestamp"] == boundary
-    for action in (first, last):
-        at_record = api.get(f"/securities/{symbol}/register", params={"record_date": action["record_date_id"]}).json()
+    # The cancelled dividend freed its record date, which the vote then scheduled again for its own time.
+    assert vote["record_date_id"] == cancelled["record_date_id"]
+    for action in (first, vote, last):
+        on_chain = holders_on_chain(chain, token, action["record_date_id"])
+        pages = register_pages(api, symbol, 2, record_date=action["record_date_id"])
+        assert_pages_are_the_register(pages, 2, on_chain)
+        assert {(p["at"], p["record_date_id"]) for p in pages} == {(action["record_timestamp"], action["record_date_id"])}
+        assert int(pages[0]["supply"]) == token.totalSupplyAt(action["record_date_id"])
+        at_record = api.get(f"/securities/{symbol}/register", params={"record_date": action["record_date_id"], "limit": 1000}).json()
         balances = {h["account"]: int(h["balance"]) for h in at_record["holders"]}
-        for person in people:
-            assert balances.get(person, 0) == token.balanceOfAt(person, action["record_date_id"])
-        assert int(at_record["supply"]) == token.totalSupplyAt(action["record_date_id"]) == sum(balances.values())
+        for h in at_record["holders"]:
+            assert Decimal(h["percentage"]) == round(Decimal(h["balance"]) * 100 / Decimal(at_record["supply"]), 6)
+        downloaded = parsed_csv(api.get(f"/securities/{symbol}/register.csv", params={"record_date": action["record_date_id"]}))
+        assert [(r["account"], r["balance"], r["percentage"]) for r in downloaded] == [
+            (h["account"], h["balance"], h["percentage"]) for h in at_record["holders"]]
     assert balances[people[0]] == token.balanceOf(people[0]) + 7
+    not_yet = api.get(f"/securities/{symbol}/register", params={"record_date": pending["record_date_id"]})
+    assert (not_yet.status_code, not_yet.json()["detail"]) == (
+        409, f"record date {pending['record_date_id']} of {symbol} (at {pending['record_timestamp']}) has not passed yet: "
+             "the index has read no block timed at or after it")
     at_record = api.get(f"/securities/{symbol}/register", params={"record_date": first["record_date_id"]}).json()
     balances = {h["account"]: int(h["balance"]) for h in at_record["holders"]}
     now = {h["account"]: h["balance"] for h in api.get(f"/securities/{symbol}/register").json()["holders"]}
     assert {a: str(b) for a, b in balances.items()} != now
     assert {h["account"]: h["balance"] for h in api.get(f"/securities/{symbol}/register", params={"at": head.timestamp}).json()["holders"]} == now
-    refused = api.get(f"/securities/{symbol}/register", params={"record_date": cancelled["record_date_id"]})
-    assert (refused.status_code, refused.json()["detail"]) == (409, f"record date {cancelled['record_date_id']} of {symbol} was cancelled")
+    refused = api.get(f"/securities/{symbol}/register", params={"record_date": gone["record_date_id"]})
+    assert (refused.status_code, refused.json()["detail"]) == (409, f"record date {gone['record_date_id']} of {symbol} was cancelled")
     assert api.get(f"/securities/{symbol}/register", params={"record_date": 99}).status_code == 404
 
     # A moment in the past: the chain's balances at the last block timed then. Blocks can share a
@@ -171,6 +236,8 @@ def test_the_past_statements_candles_orders_investors_and_actions_match_the_chai
     past_balances = {h["account"]: int(h["balance"]) for h in past["holders"]}
     for person in people:
         assert past_balances.get(person, 0) == token.balanceOf(person, block_id=middle - 1)
+    assert [h for page in register_pages(api, symbol, 3, at=before) for h in page["holders"]] == past["holders"]
+    assert past["holder_count"] == len(past["holders"])
     csv_rows = parsed_csv(api.get(f"/securities/{symbol}/register.csv", params={"at": before}))
     assert [(r["account"], r["balance"]) for r in csv_rows] == [(h["account"], h["balance"]) for h in past["holders"]]
 
@@ -250,11 +317,11 @@ def test_the_past_statements_candles_orders_investors_and_actions_match_the_chai
         assert found == wanted and found, name
 
     # Corporate actions: the paid dividend is payable with what the chain paid, the cancelled one says so, and the vote.
-    assert (first["status"], cancelled["status"], last["status"]) == ("payable", "cancelled", "upcoming")
+    assert (first["status"], cancelled["status"], last["status"], gone["status"]) == ("payable", "cancelled", "upcoming", "cancelled")
     assert int(first["paid"]) > 0 and int(first["paid"]) == sum(
         int(m["amount"]) for p in people for m in api.get(f"/wallets/{p}/statement").json()["movements"]
         if m["cause"] == "dividend" and m["token"] == arena.cash.address.lower() and int(m["amount"]) > 0)
-    assert [a["kind"] for a in api.get(f"/securities/{symbol}/corporate-actions", params={"status": "cancelled"}).json()] == ["dividend"]
+    assert [a["kind"] for a in api.get(f"/securities/{symbol}/corporate-actions", params={"status": "cancelled"}).json()] == ["dividend"] * 2
     assert any(a["kind"] == "vote" for a in api.get(f"/securities/{symbol}/corporate-actions").json())
     assert {"/wallets/{address}/statement", "/securities/{symbol}/candles", "/investors", "/wallets/{address}/orders",
             "/securities/{symbol}/corporate-actions"} <= set(api.get("/openapi.json").json()["paths"])

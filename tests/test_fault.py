@@ -7,7 +7,8 @@ clean exit; SIGKILL skips the exit dump. So a transaction is durable once a peri
 after its receipt: one confirmed at least one interval (plus the time of a dump) before the kill
 is still there after the restart, with the same block and status. Whatever was confirmed later
 may or may not be; if it is, it is the same transaction in the same block. In every case the
-restored chain is a consistent prefix: the books reconcile with its events, and trading goes on.
+restored chain is a consistent prefix: the books reconcile with its events, trading goes on, and
+a fresh index of it on PostgreSQL (`make load` ends with one on SQLite) reconciles with it.
 """
 
 import dataclasses
@@ -18,7 +19,7 @@ import sys
 import time
 
 from keiretsu.chain import REPO, STATE_INTERVAL_SECONDS, LocalChain
-from keiretsu.load import LoadSetup, Trading, reconcile
+from keiretsu.load import LoadSetup, Trading, index_differences, reconcile
 from keiretsu.rpc_batch import rpc_batch
 
 DUMP_MARGIN_SECONDS = 1.5  # one dump of this small state takes milliseconds; the margin is generous
@@ -34,7 +35,7 @@ def receipts(url: str, hashes: list[str]) -> list[dict | None]:
     return rpc_batch(url, [("eth_getTransactionReceipt", [h]) for h in hashes])
 
 
-def test_confirmed_transactions_survive_a_hard_kill(tmp_path):
+def test_confirmed_transactions_survive_a_hard_kill(tmp_path, postgresql_database):
     node = LocalChain(port=free_port(), state_dir=tmp_path / "chain")
     node.start(log_path=tmp_path / "anvil.log")
     try:
@@ -62,9 +63,10 @@ def test_confirmed_transactions_survive_a_hard_kill(tmp_path):
                 assert (int(receipt["blockNumber"], 16), int(receipt["status"], 16)) == (confirmed.block, confirmed.status)
         assert reconcile(setup) == []
 
-        # The restored chain trades on, and its books still balance.
+        # The restored chain trades on, its books still balance, and an index of it on PostgreSQL agrees with it.
         Trading(setup, seed=8).run(rounds=3)
         assert reconcile(setup) == []
+        assert index_differences(setup, postgresql_database) == []
         # The reconciliation does see a unit out of place.
         first = setup.traders[0]
         skewed = dataclasses.replace(setup, shares={**setup.shares, first: setup.shares[first] + 1})

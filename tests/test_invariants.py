@@ -23,8 +23,9 @@ a price level, recoveries in any order) over the real contracts, issued through 
 * a taker whose order stops short while the book still crosses its price met as many resting
   orders as its fill bound allowed: the bound was not spent on holes;
 * a stranger's call on the factory changes no listing;
-* at the end of each example, a fresh index of the chain (keiretsu/index, SQLite in a temporary
-  folder) reconciles with it: keiretsu/index/reconcile.py finds no difference.
+* at the end of each example, a fresh index of the chain (keiretsu/index) reconciles with it:
+  keiretsu/index/reconcile.py finds no difference. The examples take turns on SQLite (a file in a
+  temporary folder) and on the session's PostgreSQL server.
 
 Each example starts from the same chain snapshot. HYPOTHESIS_PROFILE picks "ci" (bounded) or
 "fuzz" (`make fuzz`), see tests/hypothesis_profiles.py. The test prints how often each call went
@@ -36,6 +37,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
+from itertools import cycle
 
 from ape.exceptions import VirtualMachineError
 from eth_utils import to_checksum_address
@@ -62,12 +64,14 @@ HOLES = st.sampled_from([32, 40])
 HOSTILE_ACTIONS = ["claim", "cancel", "place", "withdraw", "subscribe", "settle", "withdraw_credit"]
 
 
-def build_machine(chain, arena, registrar, agent, issuer):
+def build_machine(chain, arena, registrar, agent, issuer, postgresql_database: str | None = None):
     p = arena
     token, cash, market, offering, dividends, registry = p.token, p.cash, p.market, p.offering, p.dividends, p.registry
     factory, votes, impostor, hostile, stranger = p.factory, p.votes, p.impostor, p.hostile, p.outsider
     people = p.people
     url = provider_url(chain)
+    # The database each example's fresh index goes into: None is a new SQLite file.
+    index_databases = cycle([None, postgresql_database] if postgresql_database else [None])
     holders = [a.address for a in people] + [stranger.address, issuer.address, agent.address, hostile.address]
     cash_holders = holders + [market.address, offering.address, dividends.address, p.fee_recipient.address]
     lot, price, lot_size = offering.lot(), offering.price(), market.lot_size()
@@ -97,7 +101,7 @@ def build_machine(chain, arena, registrar, agent, issuer):
             # already reported and is not reconciled; one that ran to its end must leave a chain
             # that a fresh index of it agrees with, to the unit.
             try:
-                problems = [] if sys.exc_info()[0] else fresh_index_differences(url, roots_of(p), p.start_block)
+                problems = [] if sys.exc_info()[0] else fresh_index_differences(url, roots_of(p), p.start_block, next(index_databases))
             finally:
                 chain.restore(self.snapshot_id)
             assert not problems, "a fresh index of the example's chain differs from it:\n" + "\n".join(problems)
@@ -659,9 +663,9 @@ def build_machine(chain, arena, registrar, agent, issuer):
 OUTCOMES: Counter = Counter()
 
 
-def test_platform_invariants(chain, arena, registrar, agent, issuer, capsys):
+def test_platform_invariants(chain, arena, registrar, agent, issuer, postgresql_database, capsys):
     OUTCOMES.clear()
-    run_state_machine_as_test(build_machine(chain, arena, registrar, agent, issuer))
+    run_state_machine_as_test(build_machine(chain, arena, registrar, agent, issuer, postgresql_database))
     done = sum(n for outcome, n in OUTCOMES.items() if outcome.endswith(": done"))
     refused = sum(n for outcome, n in OUTCOMES.items() if ": " in outcome) - done
     with capsys.disabled():

@@ -1,4 +1,4 @@
-"""Reports rebuilt from events match the on-chain state exactly."""
+"""Reports rebuilt from events match the on-chain state exactly (from the index: tests/test_reports_index.py)."""
 
 import csv
 import os
@@ -10,6 +10,9 @@ from eth_utils import keccak
 
 from keiretsu.clones import clone_at
 from keiretsu.deploy import deploy_platform
+from keiretsu.index.database import engine_for
+from keiretsu.index.follower import Follower
+from keiretsu.index.roots import manifest_roots
 from keiretsu.money import Currency
 from keiretsu.reports import (
     balances_from_transfers,
@@ -123,7 +126,9 @@ def test_dividends_report_matches_the_dividend_contract(security, declare, divid
 
 
 def test_report_script_writes_trades_as_csv(operator, accounts, chain, project, tmp_path):
-    """`ape run report trades SYMBOL --csv FILE` on a deployed platform, the symbol in any case: the rows of trade_records."""
+    """`ape run report trades SYMBOL --csv FILE` on a deployed platform, the symbol in any case: the rows of
+    trade_records, read from the index by default (refused in one line while there is none) and from the
+    logs with --from-logs; `--help` says both."""
     run = deploy_platform(operator, directory=tmp_path, log=lambda _: None)
     issuer, seller, buyer = accounts[2], accounts[4], accounts[5]
     expiry = chain.pending_timestamp + 86400
@@ -141,14 +146,32 @@ def test_report_script_writes_trades_as_csv(operator, accounts, chain, project, 
     place(market, seller, SELL, 1234, 40)
     place(market, buyer, BUY, 1234, 25)
 
-    environment = {**os.environ, "APE_FOUNDRY_HOST": chain.provider.uri, "KEIRETSU_DEPLOYMENTS": str(tmp_path)}
-    output = tmp_path / "trades.csv"
-    command = [str(Path(sys.executable).with_name("ape")), "run", "report", "trades", "acme", "--csv", str(output),
-               "--network", "ethereum:local:foundry"]
-    result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
+    index_url = f"sqlite:///{tmp_path / 'index.sqlite'}"
+    environment = {**os.environ, "APE_FOUNDRY_HOST": chain.provider.uri, "KEIRETSU_DEPLOYMENTS": str(tmp_path), "KEIRETSU_DATABASE_URL": index_url}
+
+    def report(*arguments: str, network: bool = True) -> subprocess.CompletedProcess:
+        connect = ["--network", "ethereum:local:foundry"] if network else []  # the group itself takes no network
+        command = [str(Path(sys.executable).with_name("ape")), "run", "report", *arguments, *connect]
+        return subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300)
+
+    usage = report("trades", "--help")
+    assert usage.returncode == 0 and "--from-logs" in usage.stdout and "index" in usage.stdout
+    assert "python -m keiretsu.index backfill" in " ".join(report("--help", network=False).stdout.split())
+    refused = report("trades", "acme")
+    assert refused.returncode == 1 and refused.stdout == ""
+    [line] = [text for text in refused.stderr.splitlines() if text.strip()]
+    assert line.endswith("holds no index: build this chain's with `python -m keiretsu.index backfill`, or read the event logs with --from-logs")
+
+    from_logs, from_index = tmp_path / "from-logs.csv", tmp_path / "from-index.csv"
+    result = report("trades", "acme", "--csv", str(from_logs), "--from-logs")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 rows written" in result.stdout
-    (row,) = list(csv.DictReader(output.open()))
+    roots, start_block = manifest_roots(chain.chain_id, tmp_path)
+    Follower(chain.provider.uri, engine_for(index_url), roots, start_block, log=print).backfill()
+    result = report("trades", "ACME", "--csv", str(from_index))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert from_index.read_text() == from_logs.read_text()
+    (row,) = list(csv.DictReader(from_index.open()))
     (trade,) = trade_records(market)
     assert (row["buyer"], row["seller"], row["aggressor"]) == (buyer.address, seller.address, "buy")
     assert (int(row["shares"]), int(row["lot price"]), int(row["cash"])) == (25, 12_340_000, 25 * 12_340_000) == (trade.shares, trade.cash // 25, trade.cash)

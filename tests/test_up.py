@@ -175,7 +175,8 @@ def test_make_up_seeds_serves_resumes_and_refuses_a_second_run(tmp_path, ports, 
     first = started(chain_dir, chain_port, dapp_port, api_port)
     deployments = chain_dir.resolve() / "deployments"
     console = f"make console KEIRETSU_CHAIN_PORT={chain_port} KEIRETSU_DEPLOYMENTS={deployments}"
-    script = f"APE_FOUNDRY_HOST={rpc_url} KEIRETSU_DEPLOYMENTS={deployments} .venv/bin/ape run report trades ANDES"
+    script = (f"APE_FOUNDRY_HOST={rpc_url} KEIRETSU_DEPLOYMENTS={deployments} KEIRETSU_CHAIN_DIR={chain_dir.resolve()} "
+              ".venv/bin/ape run report trades ANDES")
     for line in ("dApp       " + dapp_url, "chain id   31337", "RPC URL    " + rpc_url, "console    " + console,
                  "scripts    " + script, "issuer: Andes Robotics SA", "investor 12",
                  f"API        {api_url} (browse it at {api_url}docs; index log {chain_dir.resolve() / 'index.log'})"):

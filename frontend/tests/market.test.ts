@@ -10,31 +10,8 @@ import {
   offeringLive,
   offeringStateLabel,
   spreadTicks,
-  tradeStats,
   walkBook,
-  type TradePoint,
 } from '../src/lib/market';
-
-const trade = (timestamp: bigint, tick: bigint, lots = 1n): TradePoint => ({ timestamp, tick, lots, cash: lots * tick * 10_000n });
-
-describe('tradeStats', () => {
-  const now = 1_000_000n;
-  it('takes the last price, the reference before the 24-hour window and the volume inside it', () => {
-    const trades = [trade(now - 90_000n, 1000n, 5n), trade(now - 80_000n, 1100n, 2n), trade(now - 10n, 1210n, 3n)];
-    expect(tradeStats(trades, now)).toEqual({ last: 1210n, reference: 1000n, volumeLots: 5n, volumeCash: 2n * 1100n * 10_000n + 3n * 1210n * 10_000n, trades: 2 });
-  });
-  it('uses the first trade of the window when nothing traded before it', () => {
-    expect(tradeStats([trade(now - 5n, 900n), trade(now, 990n)], now).reference).toBe(900n);
-  });
-  it('has no last price and no volume without trades', () => {
-    expect(tradeStats([], now)).toEqual({ last: null, reference: null, volumeLots: 0n, volumeCash: 0n, trades: 0 });
-  });
-  it('keeps the last price of an old trade but no volume', () => {
-    const stats = tradeStats([trade(now - 200_000n, 1234n)], now);
-    expect(stats.last).toBe(1234n);
-    expect(stats.volumeLots).toBe(0n);
-  });
-});
 
 describe('price change', () => {
   it('is in basis points, cut towards zero', () => {

@@ -2,36 +2,34 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine, event, or_, select, tuple_
+from sqlalchemy import Connection, Engine, Row, Select, and_, event, or_, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from keiretsu.api import history
+from keiretsu.api import history, issuer, listing, market, people
+from keiretsu.api.common import (
+    ADDRESS_PATTERN, DAY_SECONDS, DEFAULT_PAGE, MAX_PAGE, SIDES, STREAM_ROWS, Db, Format, csv_download, csv_lines_download,
+    security_row, wallet_address,
+)
+from keiretsu.api.market import Trade, trade_of
 from keiretsu.index import schema
 from keiretsu.index.database import engine_for
 
-DEFAULT_PAGE = 100
-MAX_PAGE = 1_000
 # Percentages of supply are given to 1e-6 %: one share in 100 million still shows.
 PERCENT_QUANTUM = Decimal("0.000001")
-SIDES = {0: "buy", 1: "sell"}
 CANDLE_INTERVALS = (60, 300, 3600, 86400)
 ORDER_STATUSES = Literal["open", "partially_filled", "filled", "cancelled"]
 ACTION_STATUSES = Literal["cancelled", "upcoming", "payable", "expired", "open", "closed"]
-ADDRESS_PATTERN = re.compile(r"0x[0-9a-fA-F]{40}")
-DAY_SECONDS = 86_400
 # Every answer names the last block the index had read when it was asked, so that a client can tell
 # whether its data already includes a transaction it has just seen confirmed.
 INDEX_BLOCK_HEADER = "X-Index-Block"
@@ -87,7 +85,9 @@ class Register(BaseModel):
     token: str
     as_of_block: int  # the last block the index has read
     supply: str
-    holders: list[Holder]
+    holder_count: int  # in the whole register
+    holders: list[Holder]  # one page, in account order
+    next_cursor: str | None  # pass as ?cursor= for the next page; null on the last page
 
 
 class PastHolder(BaseModel):
@@ -104,7 +104,9 @@ class PastRegister(BaseModel):
     at: int  # Unix time: every block timed at or before it is counted
     record_date_id: int | None  # when asked by record date: its blocks timed before it are counted, as the token does
     supply: str
-    holders: list[PastHolder]
+    holder_count: int  # in the whole register
+    holders: list[PastHolder]  # one page, in account order
+    next_cursor: str | None  # pass as ?cursor= for the next page; null on the last page
 
 
 class Position(BaseModel):
@@ -168,7 +170,9 @@ class Order(BaseModel):
     remaining: int
     escrow: str
     status: ORDER_STATUSES
+    cancel_reason: int | None  # OrderCancelled.reason: below 100 an ERC-1404 code
     placed_block: int
+    placed_tx: str  # a taker fill in this transaction traded the order before its remainder rested
     placed_time: int
     updated_time: int
 
@@ -180,6 +184,7 @@ class Fill(BaseModel):
     log_index: int
     block_time: int
     tx_hash: str
+    maker_order_id: str  # the resting order met: the wallet's own when it is the maker
     role: Literal["maker", "taker"]
     side: Literal["buy", "sell"]  # the wallet's side
     tick: int
@@ -202,6 +207,7 @@ class Investor(BaseModel):
     kyc_expiry: int
     flags: int
     registered: bool
+    frozen_in: list[str]  # symbols of the securities whose transfer agent froze this wallet
 
 
 class InvestorPage(BaseModel):
@@ -228,36 +234,19 @@ class CorporateAction(BaseModel):
     closes_at: int | None
 
 
-class Trade(BaseModel):
-    block_number: int
-    log_index: int
-    tx_hash: str
-    maker_order_id: str
-    maker: str
-    taker: str
-    taker_side: Literal["buy", "sell"]
-    tick: int
-    lots: int
-    cash: str
-    maker_fee: str
-    taker_fee: str
-
-
 class TradePage(BaseModel):
     items: list[Trade]
     next_cursor: str | None  # pass as ?cursor= for the next page; null on the last page
 
 
-def _connection(request: Request) -> Iterator[Connection]:
-    with request.app.state.engine.connect() as connection:
-        yield connection
-
-
-# Module level: FastAPI resolves the routes' (postponed) annotations in this module's namespace.
-Db = Annotated[Connection, Depends(_connection)]
-Format = Annotated[Literal["json", "csv"], Query(description="csv: a spreadsheet download instead of JSON.")]
-At = Annotated[int | None, Query(ge=0, description="Unix time: the register after every block timed at or before it.")]
-RecordDate = Annotated[int | None, Query(ge=1, description="A record date's id: the register the token keeps for it.")]
+At = Annotated[int | None, Query(ge=0, description=(
+    "Unix time: the register after every block timed at or before it, rebuilt by folding every transfer of the "
+    "security up to then (slower on a long history than a record date, which is read from its snapshot)."))]
+RecordDate = Annotated[int | None, Query(ge=1, description=(
+    "A record date's id: the register the token keeps for it, read from the index's snapshot once the index has "
+    "read a block timed at or after it (409 before)."))]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+HolderCursor = Annotated[str | None, Query(description="next_cursor of the previous page: the last account it listed.")]
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -279,6 +268,11 @@ def create_app(engine: Engine) -> FastAPI:
             response.headers[INDEX_BLOCK_HEADER] = str(block)
         return response
 
+    app.include_router(listing.router)
+    app.include_router(people.router)
+    app.include_router(issuer.router)
+    app.include_router(market.router)
+
     @app.get("/securities", response_model=list[Security])
     def list_securities(db: Db, format: Format = "json"):
         """Every security listed by the factory, in listing order."""
@@ -291,27 +285,45 @@ def create_app(engine: Engine) -> FastAPI:
 
     @app.get("/securities/{symbol}", response_model=Security)
     def one_security(symbol: str, db: Db):
-        return _security(_security_row(db, symbol))
+        return _security(security_row(db, symbol))
 
     @app.get("/securities/{symbol}/register", response_model=Register | PastRegister)
-    def register(symbol: str, db: Db, format: Format = "json", at: At = None, record_date: RecordDate = None):
+    def register(symbol: str, db: Db, format: Format = "json", at: At = None, record_date: RecordDate = None,
+                 limit: Limit = DEFAULT_PAGE, cursor: HolderCursor = None):
         """The holders of a security now (as far as the index has read): balance, what of it an
-        order book holds, what is frozen, and the share of the supply; or the balances at a moment
-        (`at`) or a record date, rebuilt from the transfers."""
-        security = _security_row(db, symbol)
+        order book holds, what is frozen, and the share of the supply; or the balances at a record
+        date or a moment (`at`). `limit` holders a page, in account order; the CSV is always the
+        whole register."""
+        security = security_row(db, symbol)
+        after = _account_cursor(cursor)
         if at is not None or record_date is not None:
-            return _past_register(db, security, at, record_date, format)
-        balances = schema.balances
-        rows = list(db.execute(select(balances).where(balances.c.token == security["token"], balances.c.balance > 0)
-                               .order_by(balances.c.account)).mappings())
-        # Summed in Python: on SQLite amounts are stored as text (schema.Amount).
-        supply = sum(r["balance"] for r in rows)
-        holders = [Holder(account=r["account"], balance=str(r["balance"]), held=str(r["held"]), frozen=str(r["frozen"]),
-                          wallet_frozen=r["wallet_frozen"], percentage=_percentage(r["balance"], supply)) for r in rows]
+            return _past_register(db, security, at, record_date, format, limit, after)
+        balances, supplies = schema.balances, schema.supplies
+        held = [balances.c.token == supplies.c.token, balances.c.balance > 0]
+        if after is not None and format == "json":
+            held.append(balances.c.account > after)
+        # One statement, so that the supply the percentages divide by is the one of the same index
+        # state as the balances (the follower may commit in between). A page joins outer: its one
+        # empty row still carries the supply when no holder is left after the cursor; no row at all:
+        # never minted.
+        holders = supplies.join(balances, and_(*held), isouter=format == "json")
+        query = (select(supplies.c.supply, supplies.c.holder_count, select(schema.meta.c.last_block).scalar_subquery().label("block"),
+                        balances.c.account, balances.c.balance, balances.c.held, balances.c.frozen, balances.c.wallet_frozen)
+                 .select_from(holders).where(supplies.c.token == security["token"]).order_by(balances.c.account))
+
+        def holder(row) -> tuple:  # in Holder's field order
+            return (row.account, str(row.balance), str(row.held), str(row.frozen), row.wallet_frozen,
+                    _percentage(row.balance, row.supply))
+
         if format == "csv":
-            return _csv(holders, f"{security['symbol']}-register.csv", Holder)
-        return Register(symbol=security["symbol"], token=security["token"], as_of_block=_indexed_block(db),
-                        supply=str(supply), holders=holders)
+            # Rows straight to CSV lines, without a model each: a download has thousands.
+            return csv_lines_download(map(holder, _streamed(db.engine, query)), f"{security['symbol']}-register.csv", list(Holder.model_fields))
+        rows = db.execute(query.limit(limit + 1)).all()
+        supply, holder_count, block = rows[0][:3] if rows else (0, 0, _indexed_block(db))
+        found = [r for r in rows if r.account is not None]  # the outer join's empty row: no holder after the cursor
+        page = [Holder(**dict(zip(Holder.model_fields, holder(r)))) for r in found[:limit]]
+        return Register(symbol=security["symbol"], token=security["token"], as_of_block=block, supply=str(supply),
+                        holder_count=holder_count, holders=page, next_cursor=page[-1].account if len(found) > limit else None)
 
     @app.get("/securities/{symbol}/register.csv", response_class=StreamingResponse, include_in_schema=False)
     def register_csv(symbol: str, db: Db, at: At = None, record_date: RecordDate = None):
@@ -322,16 +334,16 @@ def create_app(engine: Engine) -> FastAPI:
                cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
                format: Format = "json"):
         """The trades of a security's market, oldest first, `limit` at a time."""
-        security = _security_row(db, symbol)
+        security = security_row(db, symbol)
         table = schema.trades
         query = select(table).where(table.c.market == security["market"])
         if cursor is not None:
             query = query.where(tuple_(table.c.block_number, table.c.log_index) > _parse_cursor(cursor))
         # One more row than asked tells whether there is a next page.
         rows = list(db.execute(query.order_by(table.c.block_number, table.c.log_index).limit(limit + 1)).mappings())
-        page = [_trade(r) for r in rows[:limit]]
+        page = [trade_of(r) for r in rows[:limit]]
         if format == "csv":
-            return _csv(page, f"{security['symbol']}-trades.csv", Trade)
+            return csv_download(page, f"{security['symbol']}-trades.csv", Trade)
         more = len(rows) > limit
         return TradePage(items=page, next_cursor=f"{page[-1].block_number}-{page[-1].log_index}" if more else None)
 
@@ -347,7 +359,7 @@ def create_app(engine: Engine) -> FastAPI:
         in it; intervals without a trade are left out."""
         if interval not in CANDLE_INTERVALS:
             raise HTTPException(400, f"interval {interval} is not one of {', '.join(map(str, CANDLE_INTERVALS))}")
-        security = _security_row(db, symbol)
+        security = security_row(db, symbol)
         table = schema.trades
         query = (select(table.c.block_time, table.c.tick, table.c.lots, table.c.cash).where(table.c.market == security["market"])
                  .order_by(table.c.block_number, table.c.log_index))
@@ -356,7 +368,7 @@ def create_app(engine: Engine) -> FastAPI:
     @app.get("/securities/{symbol}/corporate-actions", response_model=list[CorporateAction])
     def corporate_actions(symbol: str, db: Db, status: ACTION_STATUSES | None = None):
         """The security's dividends and votes, oldest first, each with its status at the index's last block."""
-        security = _security_row(db, symbol)
+        security = security_row(db, symbol)
         now = history.indexed_time(db) or 0
         actions = [_dividend_action(r, now) for r in db.execute(
             select(schema.dividends).where(schema.dividends.c.token == security["token"])
@@ -373,7 +385,7 @@ def create_app(engine: Engine) -> FastAPI:
                   format: Format = "json"):
         """A wallet's positions in every security and cash token at the start and end of a period and
         every movement between, each with its cause."""
-        wallet = _wallet(address)
+        wallet = wallet_address(address)
         until = period_to if period_to is not None else (history.indexed_time(db) or 0)
         if until < period_from:
             raise HTTPException(400, f"the period ends ({until}) before it starts ({period_from})")
@@ -393,7 +405,7 @@ def create_app(engine: Engine) -> FastAPI:
         positions = [Position(token=token, asset=assets.get(token, "cash"), opening=str(opening.get(token, 0)), closing=str(closing[token]))
                      for token in sorted(closing)]
         if format == "csv":
-            return _csv(_statement_lines(positions, movements, period_from, until), f"{wallet}-statement.csv", StatementLine)
+            return csv_download(_statement_lines(positions, movements, period_from, until), f"{wallet}-statement.csv", StatementLine)
         return Statement(wallet=wallet, period_from=period_from, period_to=until, positions=positions, movements=movements)
 
     @app.get("/wallets/{address}/statement.csv", response_class=StreamingResponse, include_in_schema=False)
@@ -405,7 +417,7 @@ def create_app(engine: Engine) -> FastAPI:
     def wallet_orders(address: str, db: Db, status: ORDER_STATUSES | None = None):
         """A wallet's orders on every market (optionally of one status) and every fill it took part in,
         oldest first."""
-        wallet = _wallet(address)
+        wallet = wallet_address(address)
         symbols = {r["market"]: r["symbol"] for r in db.execute(select(schema.securities)).mappings()}
         orders = schema.orders
         query = select(orders).where(orders.c.owner == wallet).order_by(orders.c.placed_block, orders.c.order_id)
@@ -444,40 +456,78 @@ def create_app(engine: Engine) -> FastAPI:
         if cursor is not None:
             query = query.where(table.c.wallet > cursor.lower())
         rows = list(db.execute(query.order_by(table.c.wallet).limit(limit + 1)).mappings())
-        page = [Investor(**{name: r[name] for name in Investor.model_fields}) for r in rows[:limit]]
+        frozen = people.frozen_symbols(db, [r["wallet"] for r in rows[:limit]])
+        page = [Investor(**{name: r[name] for name in Investor.model_fields if name != "frozen_in"}, frozen_in=frozen.get(r["wallet"], []))
+                for r in rows[:limit]]
         return InvestorPage(items=page, next_cursor=page[-1].wallet if len(rows) > limit else None)
 
     return app
 
 
 
-def _past_register(db: Connection, security: dict, at: int | None, record_date: int | None, format: str):
+def _past_register(db: Connection, security: dict, at: int | None, record_date: int | None, format: str, limit: int,
+                   after: str | None):
     if at is not None and record_date is not None:
         raise HTTPException(400, "ask for a register at a time or at a record date, not both")
-    token = security["token"]
-    if record_date is not None:
-        found = history.record_date_time(db, token, record_date)
-        if found is None:
-            raise HTTPException(404, f"{security['symbol']} has no record date {record_date}")
-        at, cancelled = found
-        if cancelled:
-            raise HTTPException(409, f"record date {record_date} of {security['symbol']} was cancelled")
-        # The token counts a change in a block timed at the record date as after it.
-        condition = schema.transfers.c.block_time < at
-    else:
-        condition = schema.transfers.c.block_time <= at
-    balances = history.balances_until(db, token, condition)
-    supply = sum(balances.values())
-    holders = [PastHolder(account=a, balance=str(b), percentage=_percentage(b, supply)) for a, b in sorted(balances.items())]
+    token, symbol = security["token"], security["symbol"]
+    if record_date is None:
+        return _register_at(db, security, at, format, limit, after)
+    record = history.record_date(db, token, record_date)
+    if record is None:
+        raise HTTPException(404, f"{symbol} has no record date {record_date}")
+    if record["cancelled"]:
+        raise HTTPException(409, f"record date {record_date} of {symbol} was cancelled")
+    if record["snapshot_block"] is None:
+        raise HTTPException(409, f"record date {record_date} of {symbol} (at {record['timestamp']}) has not passed yet: "
+                                 f"the index has read no block timed at or after it")
+    snapshot = schema.record_balances
+    query = (select(snapshot.c.account, snapshot.c.balance)
+             .where(snapshot.c.token == token, snapshot.c.record_date_id == record_date).order_by(snapshot.c.account))
+    supply = record["supply"]
+
+    def holder(row) -> tuple:  # in PastHolder's field order
+        return row.account, str(row.balance), _percentage(row.balance, supply)
+
     if format == "csv":
-        return _csv(holders, f"{security['symbol']}-register-{at}.csv", PastHolder)
-    return PastRegister(symbol=security["symbol"], token=token, at=at, record_date_id=record_date, supply=str(supply), holders=holders)
+        # A snapshot never changes once written: no need to read it in the same statement as the supply.
+        return csv_lines_download(map(holder, _streamed(db.engine, query)), f"{symbol}-register-{record['timestamp']}.csv",
+                          list(PastHolder.model_fields))
+    if after is not None:
+        query = query.where(snapshot.c.account > after)
+    rows = db.execute(query.limit(limit + 1)).all()
+    page = [PastHolder(**dict(zip(PastHolder.model_fields, holder(r)))) for r in rows[:limit]]
+    return PastRegister(symbol=symbol, token=token, at=record["timestamp"], record_date_id=record_date, supply=str(supply),
+                        holder_count=record["holder_count"], holders=page,
+                        next_cursor=page[-1].account if len(rows) > limit else None)
 
 
-def _wallet(address: str) -> str:
-    if not ADDRESS_PATTERN.fullmatch(address):
-        raise HTTPException(400, f"{address!r} is not an address (0x and 40 hexadecimal digits)")
-    return address.lower()
+def _register_at(db: Connection, security: dict, at: int, format: str, limit: int, after: str | None):
+    """The register after every block timed at or before `at`: every transfer up to then folded."""
+    balances = history.balances_until(db, security["token"], schema.transfers.c.block_time <= at)
+    supply = sum(balances.values())
+    accounts = sorted(balances)
+    if format == "csv":
+        holders = (PastHolder(account=a, balance=str(balances[a]), percentage=_percentage(balances[a], supply)) for a in accounts)
+        return csv_download(holders, f"{security['symbol']}-register-{at}.csv", PastHolder)
+    listed = [a for a in accounts if after is None or a > after]
+    page = [PastHolder(account=a, balance=str(balances[a]), percentage=_percentage(balances[a], supply)) for a in listed[:limit]]
+    return PastRegister(symbol=security["symbol"], token=security["token"], at=at, record_date_id=None, supply=str(supply),
+                        holder_count=len(accounts), holders=page, next_cursor=page[-1].account if len(listed) > limit else None)
+
+
+def _account_cursor(cursor: str | None) -> str | None:
+    """A register's cursor: the last account of the previous page."""
+    if cursor is not None and not ADDRESS_PATTERN.fullmatch(cursor):
+        raise HTTPException(400, f"cursor {cursor!r} is not a next_cursor this API gave")
+    return None if cursor is None else cursor.lower()
+
+
+def _streamed(engine: Engine, query: Select) -> Iterator[Row]:
+    """The query's rows, fetched STREAM_ROWS at a time on a connection of their own: a download is
+    sent while it is read (after the route's own connection is closed), never whole in memory. One
+    statement: one consistent state of the index on SQLite (WAL) and PostgreSQL."""
+    with engine.connect() as connection:
+        yield from connection.execution_options(yield_per=STREAM_ROWS).execute(query)
 
 
 def _assets(db: Connection) -> dict[str, str]:
@@ -505,8 +555,8 @@ def _statement_lines(positions: list[Position], movements: list[Movement], start
 def _order(row, symbols: dict[str, str]) -> Order:
     return Order(market=row["market"], symbol=symbols.get(row["market"], ""), order_id=str(row["order_id"]),
                  side=SIDES[row["side"]], tick=row["tick"], lots=row["lots"], remaining=row["remaining"],
-                 escrow=str(row["escrow"]), status=row["status"], placed_block=row["placed_block"],
-                 placed_time=row["placed_time"], updated_time=row["updated_time"])
+                 escrow=str(row["escrow"]), status=row["status"], cancel_reason=row["cancel_reason"], placed_block=row["placed_block"],
+                 placed_tx=row["placed_tx"], placed_time=row["placed_time"], updated_time=row["updated_time"])
 
 
 def _fill(row, wallet: str, symbols: dict[str, str]) -> Fill:
@@ -514,7 +564,8 @@ def _fill(row, wallet: str, symbols: dict[str, str]) -> Fill:
     role = "taker" if row["taker"] == wallet else "maker"
     side = row["taker_side"] if role == "taker" else 1 - row["taker_side"]
     return Fill(market=row["market"], symbol=symbols.get(row["market"], ""), block_number=row["block_number"],
-                log_index=row["log_index"], block_time=row["block_time"], tx_hash=row["tx_hash"], role=role,
+                log_index=row["log_index"], block_time=row["block_time"], tx_hash=row["tx_hash"],
+                maker_order_id=str(row["maker_order_id"]), role=role,
                 side=SIDES[side], tick=row["tick"], lots=row["lots"], cash=str(row["cash"]),
                 fee=str(row["taker_fee"] if role == "taker" else row["maker_fee"]))
 
@@ -550,22 +601,8 @@ def _vote_action(row, now: int) -> CorporateAction:
                            question=row["question"], closes_at=row["closes_at"])
 
 
-def _security_row(db: Connection, symbol: str) -> dict:
-    row = db.execute(select(schema.securities).where(schema.securities.c.symbol == symbol)).mappings().first()
-    if row is None:
-        raise HTTPException(404, f"no security with the symbol {symbol!r} in the index")
-    return dict(row)
-
-
 def _security(row) -> Security:
     return Security(**{name: row[name] for name in Security.model_fields})
-
-
-def _trade(row) -> Trade:
-    return Trade(block_number=row["block_number"], log_index=row["log_index"], tx_hash=row["tx_hash"],
-                 maker_order_id=str(row["maker_order_id"]), maker=row["maker"], taker=row["taker"],
-                 taker_side=SIDES[row["taker_side"]], tick=row["tick"], lots=row["lots"], cash=str(row["cash"]),
-                 maker_fee=str(row["maker_fee"]), taker_fee=str(row["taker_fee"]))
 
 
 def _index_block_or_none(engine: Engine) -> int | None:
@@ -596,19 +633,4 @@ def _parse_cursor(cursor: str) -> tuple[int, int]:
 
 
 def _csv_or(rows: list[BaseModel], format: str, filename: str, model: type[BaseModel]):
-    return _csv(rows, filename, model) if format == "csv" else rows
-
-
-def _csv(rows: Iterable[BaseModel], filename: str, model: type[BaseModel]) -> StreamingResponse:
-    columns = list(model.model_fields)
-
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(getattr(row, c) for c in columns)
-        yield buffer.getvalue()
-
-    return StreamingResponse(lines(), media_type="text/csv",
-                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(rows, filename, model) if format == "csv" else rows

@@ -1,10 +1,9 @@
 """What the index's append-only tables say about the past: balances at a moment, a wallet's movements
-with their causes, candles. Amounts are folded in Python because SQLite stores them as text
+with their causes, candles; a record date and its snapshot. Amounts are folded in Python because SQLite stores them as text
 (keiretsu.index.schema.Amount) and cannot sum them exactly."""
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -40,21 +39,13 @@ def balances_until(db: Connection, token: str, time_condition) -> dict[str, int]
     return {account: balance for account, balance in balances.items() if balance}
 
 
-def record_date_time(db: Connection, token: str, record_date_id: int) -> tuple[int, bool] | None:
-    """When a token's record date falls and whether it was cancelled; None for an id never scheduled."""
-    events = schema.events
-    query = select(events.c.name, events.c.args).where(
-        events.c.contract == token, events.c.name.in_(("RecordDateScheduled", "RecordDateCancelled")))
-    timestamp, cancelled = None, False
-    for name, args in db.execute(query):
-        decoded = json.loads(args)
-        if decoded["record_date_id"] != record_date_id:
-            continue
-        if name == "RecordDateScheduled":
-            timestamp = decoded["timestamp"]
-        else:
-            cancelled = True
-    return None if timestamp is None else (timestamp, cancelled)
+def record_date(db: Connection, token: str, record_date_id: int) -> dict | None:
+    """A token's record date as the index keeps it (schema.record_dates): when it falls, whether it
+    was cancelled, and once passed its snapshot's block, supply and holder count; None for an id
+    never scheduled."""
+    table = schema.record_dates
+    row = db.execute(select(table).where(table.c.token == token, table.c.record_date_id == record_date_id)).mappings().first()
+    return None if row is None else dict(row)
 
 
 def indexed_time(db: Connection) -> int | None:

@@ -207,7 +207,7 @@ class Follower:
                     connection.execute(insert(schema.markets), markets)
                 for log in logs:
                     self.projection.apply(connection, log)
-                self.projection.flush(connection)
+                self.projection.flush(connection, last, int(block["timestamp"], 16))
                 connection.execute(update(schema.meta).values(last_block=last, last_block_hash=block["hash"]))
         except BaseException:
             self.projection.forget()

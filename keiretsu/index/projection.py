@@ -4,10 +4,15 @@ rebuilds the ledger: each change is taken from the event that states it (a bid's
 frozen shares from `HoldingsRecovered`, an investor's data from the registry's packed record).
 
 Rows that change (balances, orders, dividends, securities, investors, offerings, subscriptions,
-votes, ballots) are kept in a cache of the rows
+votes, ballots, documents) are kept in a cache of the rows
 touched so far and written at the end of each range, in the range's transaction; rows that are only
-appended (events, transfers, trades, payments, investor changes, subscription events) are written in bulk. `forget()` drops the cache
+appended (events, transfers, trades, payments, investor changes, subscription events, fee changes) are written in bulk. `forget()` drops the cache
 when a transaction is rolled back or the index rebuilt.
+
+Each token's supply and holder count follow its transfers (`supplies`). A record date has passed
+once the range's last block is timed at or after it (the token counts a change in a block timed at
+the record date as after it, and every later block is timed no earlier); the range that sees it pass
+copies the token's holders into `record_balances`, in its own transaction (see `_snapshot`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eth_utils import keccak
-from sqlalchemy import Connection, Table, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, literal, select, update
 
 from keiretsu.index import schema
 
@@ -131,13 +136,16 @@ class Projection:
     subscriptions: RowCache = field(default_factory=lambda: RowCache(schema.subscriptions))
     votes: RowCache = field(default_factory=lambda: RowCache(schema.votes))
     ballots: RowCache = field(default_factory=lambda: RowCache(schema.ballots))
+    documents: RowCache = field(default_factory=lambda: RowCache(schema.documents))
+    supplies: RowCache = field(default_factory=lambda: RowCache(schema.supplies))
+    record_dates: RowCache = field(default_factory=lambda: RowCache(schema.record_dates))
     appended: dict[Table, list[dict]] = field(default_factory=dict)
     # token -> the first market given MARKET_ROLE on it, which a listing logged later names.
     market_of: dict[str, str] = field(default_factory=dict)
 
     def caches(self) -> list[RowCache]:
         return [self.balances, self.orders, self.dividends, self.securities, self.investors, self.offerings,
-                self.subscriptions, self.votes, self.ballots]
+                self.subscriptions, self.votes, self.ballots, self.documents, self.supplies, self.record_dates]
 
     def _append(self, table: Table, row: dict) -> None:
         self.appended.setdefault(table, []).append(row)
@@ -152,12 +160,21 @@ class Projection:
         if handler is not None:
             handler(log, log.args)
 
-    def flush(self, connection: Connection) -> None:
+    def flush(self, connection: Connection, last_block: int, last_time: int) -> None:
+        """Writes the range that ends at `last_block`, timed `last_time`, and snapshots the record
+        dates that range saw pass."""
         for cache in self.caches():
             cache.flush(connection)
         for table, rows in self.appended.items():
             connection.execute(insert(table), rows)
         self.appended.clear()
+        rd = schema.record_dates
+        due = connection.execute(select(rd.c.token, rd.c.record_date_id).where(
+            rd.c.snapshot_block.is_(None), rd.c.timestamp <= last_time, rd.c.cancelled.is_(False))
+            .order_by(rd.c.token, rd.c.record_date_id)).all()
+        for token, record_date_id in due:
+            self._snapshot(connection, token, record_date_id, last_block)
+        self.record_dates.flush(connection)
 
     def forget(self) -> None:
         for cache in self.caches():
@@ -181,10 +198,18 @@ class Projection:
             "block_number": log.block_number, "log_index": log.log_index, "tx_hash": log.tx_hash,
             "block_time": log.timestamp, "token": log.contract, "sender": sender, "receiver": receiver, "amount": value, "kind": kind,
         })
-        if sender != ZERO:
-            self._account(log, log.contract, sender)["balance"] -= value
-        if receiver != ZERO:
-            self._account(log, log.contract, receiver)["balance"] += value
+        key = (log.contract,)
+        supply = self.supplies.get(self._connection, key, lambda: {"supply": 0, "holder_count": 0})
+        supply["updated_block"] = log.block_number
+        self.supplies.touch(key)
+        for account, change in ((sender, -value), (receiver, value)):
+            if account == ZERO:
+                supply["supply"] -= change  # a mint comes from the zero address, a burn goes to it
+                continue
+            row = self._account(log, log.contract, account)
+            before = row["balance"]
+            row["balance"] += change
+            supply["holder_count"] += (row["balance"] > 0) - (before > 0)
 
     def _on_HoldPlaced(self, log: Log, a: dict) -> None:
         self._account(log, log.contract, a["holder"])["held"] += a["amount"]
@@ -214,6 +239,63 @@ class Projection:
         new["frozen"] += a["frozen"]
         if a["wallet_frozen"]:
             lost["wallet_frozen"], new["wallet_frozen"] = False, True
+
+    # --- record dates ---
+
+    def _on_RecordDateScheduled(self, log: Log, a: dict) -> None:
+        # An id freed by a cancel comes back for another time: the row starts afresh.
+        key = (log.contract, a["record_date_id"])
+        row = self.record_dates.get(self._connection, key, lambda: {})
+        row.update(timestamp=a["timestamp"], cancelled=False, snapshot_block=None, supply=None, holder_count=None)
+        self.record_dates.touch(key)
+
+    def _on_RecordDateCancelled(self, log: Log, a: dict) -> None:
+        key = (log.contract, a["record_date_id"])
+        row = self.record_dates.get(self._connection, key)
+        if row is not None:
+            row["cancelled"] = True
+            self.record_dates.touch(key)
+
+    def _snapshot(self, connection: Connection, token: str, record_date_id: int, last_block: int) -> None:
+        """Copies every holder's balance of `token` at the record date, which this range saw pass,
+        into record_balances. Called once the range's balances are written: the balances table is
+        the state after `last_block`. The record date had not passed when the previous range ended,
+        so every transfer timed at or after it is in this range; the copy is corrected by undoing
+        them (a record date in the middle of a range). The cost is the token's holders plus the
+        transfers of the range's tail."""
+        key = (token, record_date_id)
+        record = self.record_dates.get(connection, key)
+        transfers = schema.transfers
+        later = connection.execute(select(transfers.c.sender, transfers.c.receiver, transfers.c.amount).where(
+            transfers.c.token == token, transfers.c.block_time >= record["timestamp"]))
+        moved: dict[str, int] = {}  # what each account gained since the record date (the zero address: minus the minted)
+        for sender, receiver, amount in later:
+            moved[sender] = moved.get(sender, 0) - amount
+            moved[receiver] = moved.get(receiver, 0) + amount
+        now = self.supplies.get(connection, (token,)) or {"supply": 0, "holder_count": 0}  # none: never minted
+        supply, holder_count = now["supply"] + moved.pop(ZERO, 0), now["holder_count"]
+        balances, snapshot = schema.balances, schema.record_balances
+        connection.execute(insert(snapshot).from_select(
+            ["token", "record_date_id", "account", "balance"],
+            select(balances.c.token, literal(record_date_id, schema.record_dates.c.record_date_id.type), balances.c.account,
+                   balances.c.balance).where(balances.c.token == token, balances.c.balance > 0)))
+        corrected = []
+        for account, gained in moved.items():
+            if gained == 0:
+                continue
+            balance = self.balances.get(connection, (token, account))["balance"]
+            then = balance - gained
+            holder_count += (then > 0) - (balance > 0)
+            corrected.append({"account": account, "balance": then})
+        if corrected:
+            connection.execute(delete(snapshot).where(snapshot.c.token == token, snapshot.c.record_date_id == record_date_id,
+                                                      snapshot.c.account == bindparam("gone")),
+                               [{"gone": c["account"]} for c in corrected])
+            held = [{"token": token, "record_date_id": record_date_id} | c for c in corrected if c["balance"] > 0]
+            if held:
+                connection.execute(insert(snapshot), held)
+        record.update(snapshot_block=last_block, supply=supply, holder_count=holder_count)
+        self.record_dates.touch(key)
 
     # --- listings ---
 
@@ -245,6 +327,27 @@ class Projection:
         if listing is not None:
             listing["status"] = a["status"]
             self.securities.touch((a["token"],))
+
+    # --- documents and fee schedules ---
+
+    def _document(self, log: Log, a: dict, removed: bool) -> None:
+        key = (log.contract, a["name"])
+        row = self.documents.get(self._connection, key, lambda: {})
+        row.update(uri=a["uri"], document_hash=a["document_hash"], removed=removed, updated_block=log.block_number,
+                   updated_time=log.timestamp)
+        self.documents.touch(key)
+
+    def _on_DocumentUpdated(self, log: Log, a: dict) -> None:
+        self._document(log, a, removed=False)
+
+    def _on_DocumentRemoved(self, log: Log, a: dict) -> None:
+        self._document(log, a, removed=True)
+
+    def _on_FeesChanged(self, log: Log, a: dict) -> None:
+        self._append(schema.fee_changes, {
+            "block_number": log.block_number, "log_index": log.log_index, "block_time": log.timestamp, "market": log.contract,
+            "maker_fee_bps": a["maker_fee_bps"], "taker_fee_bps": a["taker_fee_bps"], "fee_recipient": a["fee_recipient"],
+        })
 
     # --- orders and trades ---
 

@@ -1,7 +1,9 @@
 """Reconciliation (issue 14): the index compared with the chain it indexes, one line per difference.
 
 Every account (balance on every token; on a security also held, frozen and whether the wallet is
-frozen), every resting order and its escrow, the open orders each known account has on the chain,
+frozen), every token's supply and holder count, every passed record date's snapshot (each account
+that ever held the token, the supply and the holder count then, against balanceOfAt and
+totalSupplyAt), every resting order and its escrow, the open orders each known account has on the chain,
 every dividend (declared amount, claimed total), investor, offering (total subscribed, state),
 subscription, tally and ballot. The index's rows are read in one database transaction together with
 its last indexed block, and the chain's views are read at that block, so an index being followed
@@ -50,13 +52,15 @@ def read_in_batches(url: str, views: list[View], block: int) -> Iterator[Any]:
         yield from read_views(url, views[start : start + VIEWS_PER_BATCH], hex(block))
 
 
-def fresh_index_differences(url: str, roots: list[str], start_block: int) -> list[str]:
-    """Indexes the chain at `url` from `start_block` into a new SQLite file in a temporary folder
-    (Follower backfill from `roots`) and returns its `differences` with the chain: the check the
-    invariant fuzzer and `make load` end with. The folder is removed afterwards."""
+def fresh_index_differences(url: str, roots: list[str], start_block: int, database_url: str | None = None) -> list[str]:
+    """Indexes the chain at `url` from `start_block` into a fresh index (Follower backfill from
+    `roots`) and returns its `differences` with the chain: the check the invariant fuzzer and
+    `make load` end with. The index is a new SQLite file in a temporary folder, removed afterwards,
+    or, given `database_url`, that database emptied first."""
     with tempfile.TemporaryDirectory(prefix="keiretsu-reconcile-") as folder:
-        engine = engine_for(f"sqlite:///{Path(folder) / 'index.sqlite'}")
+        engine = engine_for(database_url or f"sqlite:///{Path(folder) / 'index.sqlite'}")
         try:
+            schema.metadata.drop_all(engine)
             Follower(url, engine, roots, start_block, log=lambda line: None).backfill()
             return differences(url, engine)
         finally:
@@ -69,6 +73,9 @@ def differences(url: str, engine: Engine) -> list[str]:
     with engine.connect() as connection, connection.begin():
         [position] = rows(connection, schema.meta)
         accounts = rows(connection, schema.balances)
+        supplies = rows(connection, schema.supplies)
+        record_dates = rows(connection, schema.record_dates, schema.record_dates.c.snapshot_block.is_not(None))
+        snapshots = rows(connection, schema.record_balances)
         securities = rows(connection, schema.securities)
         orders = rows(connection, schema.orders)
         dividends = rows(connection, schema.dividends)
@@ -77,6 +84,8 @@ def differences(url: str, engine: Engine) -> list[str]:
         subscriptions = rows(connection, schema.subscriptions)
         votes = rows(connection, schema.votes)
         ballots = rows(connection, schema.ballots)
+        documents = rows(connection, schema.documents)
+        fee_changes = rows(connection, schema.fee_changes)
         registry_of = _registries(connection)
     security_tokens = {s["token"] for s in securities}
     on_securities = [a for a in accounts if a["token"] in security_tokens]
@@ -89,7 +98,21 @@ def differences(url: str, engine: Engine) -> list[str]:
         for s in securities if s["market"]
     }
 
+    # Per passed record date, the accounts to ask balanceOfAt: every account that ever held the token
+    # (a balances row stays at 0) and any the snapshot names.
+    holders_ever: dict[str, set[str]] = {}
+    for a in accounts:
+        holders_ever.setdefault(a["token"], set()).add(a["account"])
+    snapshot_of: dict[tuple[str, int], dict[str, int]] = {}
+    for row in snapshots:
+        snapshot_of.setdefault((row["token"], row["record_date_id"]), {})[row["account"]] = row["balance"]
+    asked = [(r, sorted(holders_ever.get(r["token"], set()) | snapshot_of.get((r["token"], r["record_date_id"]), {}).keys()))
+             for r in record_dates]
+
     views = [View(a["token"], "balanceOf(address)", (a["account"],)) for a in accounts]
+    views += [View(s["token"], "totalSupply()") for s in supplies]
+    views += [View(r["token"], "totalSupplyAt(uint256)", (r["record_date_id"],)) for r, _ in asked]
+    views += [View(r["token"], "balanceOfAt(address,uint256)", (account, r["record_date_id"])) for r, holders in asked for account in holders]
     views += [View(a["token"], "held_balance(address)", (a["account"],)) for a in on_securities]
     views += [View(a["token"], "getFrozenTokens(address)", (a["account"],)) for a in on_securities]
     views += [View(a["token"], "isFrozen(address)", (a["account"],), ("bool",)) for a in on_securities]
@@ -107,6 +130,10 @@ def differences(url: str, engine: Engine) -> list[str]:
     views += [View(v["contract"], "tally(address,uint256)", (v["token"], v["vote_id"]), ("uint256[]",)) for v in votes]
     views += [View(b["contract"], "ballot(address,uint256,address)", (b["token"], b["vote_id"], b["voter"]),
                    ("(bool,uint256,uint256)",)) for b in ballots]
+    views += [View(d["token"], "getDocument(bytes32)", (bytes.fromhex(d["name"][2:]),), ("string", "bytes32", "uint256"))
+              for d in documents]
+    fee_schedules = {f["market"]: f for f in fee_changes}  # rows in chain order: the last change of each market stands
+    views += [View(market, "fees()", (), ("uint256", "uint256")) for market in fee_schedules]
     values = read_in_batches(url, views, position["last_block"])
 
     problems: list[str] = []
@@ -115,8 +142,23 @@ def differences(url: str, engine: Engine) -> list[str]:
         if on_chain != indexed:
             problems.append(f"{what}: chain {on_chain}, index {indexed}")
 
+    chain_holders: dict[str, int] = {}
     for a in accounts:
-        compare(f"balance of {a['account']} on {a['token']}", next(values), a["balance"])
+        balance = next(values)
+        chain_holders[a["token"]] = chain_holders.get(a["token"], 0) + (balance > 0)
+        compare(f"balance of {a['account']} on {a['token']}", balance, a["balance"])
+    for s in supplies:
+        compare(f"supply of {s['token']}", next(values), s["supply"])
+        compare(f"holder count of {s['token']}", chain_holders.get(s["token"], 0), s["holder_count"])
+    for r, _ in asked:
+        compare(f"supply of {r['token']} at record date {r['record_date_id']}", next(values), r["supply"])
+    for r, holders in asked:
+        snapshot, holding = snapshot_of.get((r["token"], r["record_date_id"]), {}), 0
+        for account in holders:
+            balance = next(values)
+            holding += balance > 0
+            compare(f"balance of {account} on {r['token']} at record date {r['record_date_id']}", balance, snapshot.get(account, 0))
+        compare(f"holder count of {r['token']} at record date {r['record_date_id']}", holding, r["holder_count"])
     for column in ("held", "frozen", "wallet_frozen"):
         for a in on_securities:
             compare(f"{column} of {a['account']} on {a['token']}", next(values), a[column])
@@ -156,6 +198,13 @@ def differences(url: str, engine: Engine) -> list[str]:
     for b in ballots:
         compare(f"ballot of {b['voter']} in vote {b['vote_id']} on {b['token']} (voted, choice, weight)",
                 tuple(next(values)), (True, b["choice"], b["weight"]))
+    for d in documents:
+        uri, document_hash, updated = next(values)
+        # A withdrawn document reads as empty on the token.
+        indexed = ("", "0x" + "00" * 32, 0) if d["removed"] else (d["uri"], d["document_hash"], d["updated_time"])
+        compare(f"document {d['name']} of {d['token']} (uri, hash, updated)", (uri, "0x" + document_hash.hex(), updated), indexed)
+    for market, schedule in fee_schedules.items():
+        compare(f"fees of {market} (maker, taker bps)", tuple(next(values)), (schedule["maker_fee_bps"], schedule["taker_fee_bps"]))
     return problems
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
     BigInteger, Boolean, Column, Index, Integer, MetaData, Numeric, String, Table, Text, TypeDecorator,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 ADDRESS = String(42)
 HASH = String(66)
@@ -95,6 +95,31 @@ markets = Table(
     Column("tick_size", Amount, nullable=False),
 )
 
+# A security's published documents (ERC-1643) as they stand; a removed one is kept, marked removed.
+documents = Table(
+    "documents", metadata,
+    Column("token", ADDRESS, primary_key=True),
+    Column("name", HASH, primary_key=True),  # the bytes32 name, 0x hex
+    Column("uri", String(256), nullable=False),
+    Column("document_hash", HASH, nullable=False),
+    Column("removed", Boolean, nullable=False),
+    Column("updated_block", BigInteger, nullable=False),
+    Column("updated_time", BigInteger, nullable=False),
+)
+
+# Every change of a market's fee schedule (FeesChanged), the first one set when it was created.
+fee_changes = Table(
+    "fee_changes", metadata,
+    Column("block_number", BigInteger, primary_key=True),
+    Column("log_index", Integer, primary_key=True),
+    Column("block_time", BigInteger, nullable=False),
+    Column("market", ADDRESS, nullable=False),
+    Column("maker_fee_bps", Integer, nullable=False),
+    Column("taker_fee_bps", Integer, nullable=False),
+    Column("fee_recipient", ADDRESS, nullable=False),
+    Index("fee_changes_by_market", "market", "block_number"),
+)
+
 events = Table(
     "events", metadata,
     Column("block_number", BigInteger, primary_key=True),
@@ -140,6 +165,41 @@ balances = Table(
     Column("frozen", Amount, nullable=False),
     Column("wallet_frozen", Boolean, nullable=False),
     Column("updated_block", BigInteger, nullable=False),
+)
+
+# Per token: its supply and how many accounts hold a positive balance, kept by the projection on
+# every mint, burn and transfer so that a register reads them instead of summing its balances.
+supplies = Table(
+    "supplies", metadata,
+    Column("token", ADDRESS, primary_key=True),
+    Column("supply", Amount, nullable=False),
+    Column("holder_count", BigInteger, nullable=False),
+    Column("updated_block", BigInteger, nullable=False),
+)
+
+# A security's record dates as its events state them (an id freed by a cancel may be scheduled
+# again, for another time). Once the index has read a block timed at or after a record date, every
+# holder's balance then is copied into record_balances and the supply and holder count then are
+# kept here (snapshot_block: the last block of the range that took the snapshot).
+record_dates = Table(
+    "record_dates", metadata,
+    Column("token", ADDRESS, primary_key=True),
+    Column("record_date_id", BigInteger, primary_key=True),
+    Column("timestamp", BigInteger, nullable=False),
+    Column("cancelled", Boolean, nullable=False),
+    Column("snapshot_block", BigInteger),
+    Column("supply", Amount),
+    Column("holder_count", BigInteger),
+    Index("record_dates_pending", "snapshot_block", "timestamp"),
+)
+
+# Every holder's balance at a passed record date, as the token's balanceOfAt reads it (positive only).
+record_balances = Table(
+    "record_balances", metadata,
+    Column("token", ADDRESS, primary_key=True),
+    Column("record_date_id", BigInteger, primary_key=True),
+    Column("account", ADDRESS, primary_key=True),
+    Column("balance", Amount, nullable=False),
 )
 
 # Resting orders (an order that never rested logs no OrderPlaced: it is only in `trades`).

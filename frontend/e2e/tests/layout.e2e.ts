@@ -61,7 +61,8 @@ const PAGES: Record<string, (page: Page, role: Role) => Promise<void>> = {
     else await page.getByTestId('portfolio-address').waitFor();
     if (role === 'investor') {
       await page.getByTestId('holding-ACME').waitFor();
-      await page.getByTestId('history-row').first().waitFor();
+      await page.getByTestId('order-row').first().waitFor();
+      await page.getByTestId('statement-movement').first().waitFor();
       await page.getByTestId('dividend-row').first().waitFor();
     }
   },
@@ -70,12 +71,16 @@ const PAGES: Record<string, (page: Page, role: Role) => Promise<void>> = {
     if (role === 'visitor') await page.locator('main').getByText('Connect a wallet', { exact: false }).first().waitFor();
     else if (role === 'investor') await page.getByTestId('not-issuer').waitFor();
     else await page.getByTestId('market-control').waitFor();
-    if (role === 'issuer') await page.getByTestId('declared-dividend').first().waitFor();
+    if (role === 'issuer') {
+      await page.getByTestId('declared-dividend').first().waitFor();
+      // The records the read API gives: the register, the subscribers and each dividend's outstanding total.
+      for (const testId of ['register-row', 'subscriber-row', 'outstanding-total']) await page.getByTestId(testId).first().waitFor();
+    }
   },
   registrar: async (page, role) => {
     await go(page, 'registrar');
     if (role === 'visitor') await page.locator('main').getByText('Connect a wallet', { exact: false }).first().waitFor();
-    else if (role === 'operator') await page.getByTestId('registrar-desk').waitFor();
+    else if (role === 'operator') await page.getByTestId('investor-row').first().waitFor();
     else await page.getByTestId('not-registrar').waitFor();
   },
 };

@@ -182,7 +182,7 @@ test('one investor places a sell order, the other takes it; the book, tape and p
   await seller.getByTestId('open-orders').getByTestId('open-order').getByText('40').waitFor();
   await go(buyer, 'portfolio');
   await buyer.getByTestId('holding-ACME').getByTestId('holding-balance').getByText('460').waitFor();
-  await buyer.getByTestId('history').getByText('bought').waitFor();
+  await buyer.getByTestId('order-history').getByTestId('order-row').getByText('traded at once').waitFor();
   // Valued at the book's last trade (12.00) against the offering price (10.00) a day ago.
   const money = (units: bigint) => `${(Number(units) / 1e6).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} DPESO`;
   await buyer.getByTestId('holding-ACME').getByTestId('holding-value').getByText('5,520.00 DPESO').waitFor();

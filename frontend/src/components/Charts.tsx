@@ -1,7 +1,9 @@
 import { CandlestickSeries, HistogramSeries, createChart, type UTCTimestamp } from 'lightweight-charts';
 import { useEffect, useRef, useState } from 'react';
-import { buildCandles, CANDLE_INTERVALS } from '../lib/candles';
-import type { Level, TradePoint } from '../lib/market';
+import { useApi } from '../hooks/useApi';
+import type { ApiCandle } from '../lib/api';
+import { candleOf, CANDLE_INTERVALS } from '../lib/candles';
+import type { Level } from '../lib/market';
 
 const WIDTH = 600;
 const HEIGHT = 200;
@@ -12,13 +14,14 @@ const SELL_COLOUR = '#c0362c';
 const BUY_VOLUME = 'rgba(15, 123, 74, 0.35)';
 const SELL_VOLUME = 'rgba(192, 54, 44, 0.35)';
 
-/** Candles (open, high, low, close per interval) with the lots traded below, drawn by lightweight-charts
- *  (pan, zoom, crosshair). Prices are plotted in whole ticks and labelled through `format`, so the axis
- *  steps by at least one tick and no precision is lost to floating point. */
-export function PriceChart({ trades, format }: { trades: readonly TradePoint[]; format: (tick: bigint) => string }) {
+/** Candles (open, high, low, close per interval) of a security, from the index, with the lots traded below,
+ *  drawn by lightweight-charts (pan, zoom, crosshair). Prices are plotted in whole ticks and labelled through
+ *  `format`, so the axis steps by at least one tick and no precision is lost to floating point. */
+export function PriceChart({ symbol, format }: { symbol: string; format: (tick: bigint) => string }) {
   const container = useRef<HTMLDivElement>(null);
   const [interval, setChosen] = useState<(typeof CANDLE_INTERVALS)[number]>(CANDLE_INTERVALS[1]);
-  const candles = buildCandles(trades, interval.seconds);
+  const answer = useApi<ApiCandle[]>(`/securities/${encodeURIComponent(symbol)}/candles`, { interval: interval.seconds });
+  const candles = (answer.value ?? []).map(candleOf);
   const key = JSON.stringify(candles, (_, value) => (typeof value === 'bigint' ? value.toString() : value));
   useEffect(() => {
     if (!container.current || candles.length === 0) return;
@@ -51,7 +54,7 @@ export function PriceChart({ trades, format }: { trades: readonly TradePoint[]; 
   }, [key, format, interval.seconds]);
   const count = candles.reduce((sum, candle) => sum + candle.trades, 0);
   return (
-    <figure className="chart" data-testid="price-chart" aria-label={`Price candles of ${interval.label} over ${count} trades`}>
+    <figure className="chart" data-testid="price-chart" aria-label={`Price candles of ${interval.label} over ${count} trades`} aria-busy={answer.behind || answer.isPlaceholderData}>
       <div className="chart__toolbar" role="radiogroup" aria-label="Candle interval">
         {CANDLE_INTERVALS.map((option) => (
           <button key={option.key} type="button" role="radio" aria-checked={option === interval} title={option.label} className={`chart__interval${option === interval ? ' is-active' : ''}`} onClick={() => setChosen(option)}>
@@ -59,7 +62,11 @@ export function PriceChart({ trades, format }: { trades: readonly TradePoint[]; 
           </button>
         ))}
       </div>
-      {candles.length === 0 ? (
+      {answer.error ? (
+        <p className="notice notice--error">{answer.error.message}</p>
+      ) : answer.value === undefined ? (
+        <p className="chart--empty muted">Loading the candles…</p>
+      ) : candles.length === 0 ? (
         <p className="chart--empty muted">No trade yet: the chart starts with the first trade.</p>
       ) : (
         <div ref={container} className="chart__canvas" style={{ height: PRICE_HEIGHT }} data-testid="candles" data-candles={candles.length} data-trades={count} />

@@ -93,6 +93,16 @@ export function Card({ title, actions, children, testId, className = '' }: { tit
   );
 }
 
+/** Said under a list the index had more of than a page shows. */
+export function FirstShown({ count, more, download }: { count: number; more: boolean; download?: string }) {
+  if (!more) return null;
+  return (
+    <p className="muted small" data-testid="first-shown">
+      The first {count.toLocaleString('en-US')} are shown{download ? <>: <a href={download} download>download the CSV</a> for every one</> : ''}.
+    </p>
+  );
+}
+
 export function Progress({ value, label }: { value: number; label: string }) {
   const clamped = Math.max(0, Math.min(100, value));
   return (

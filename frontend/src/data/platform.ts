@@ -1,6 +1,7 @@
-// Reads of the platform's state, shaped for the pages. Every function takes a viem public client,
-// so that a page asks for what it shows and nothing else. Events give the history (trades, documents
-// are read from state); block timestamps are cached because they never change.
+// Reads of the platform's live state from the chain, shaped for the pages. Every function takes a viem
+// public client, so that a page asks for what it shows and nothing else. No history is read from
+// event logs here: histories come from the platform's index through the read API (data/indexed.ts,
+// hooks/useApi.ts), as a production node serves logs only over short block ranges.
 import {
   CashTokenAbi,
   DividendsAbi,
@@ -10,9 +11,9 @@ import {
   SecurityTokenAbi,
   ShareholderVotesAbi,
 } from '@generated/abis';
-import { getAddress, hexToString, keccak256, stringToHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
+import { hexToString, keccak256, stringToHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { deployment } from '../config/deployment';
-import { BUY, CANCELLED_BY_OWNER, SELL, type Level, type TradePoint } from '../lib/market';
+import { BUY, SELL, type Level, type TradePoint } from '../lib/market';
 
 // The identity registry is the token implementation contract (contracts/lib/identity_registry.vy).
 export const registryAbi = SecurityTokenAbi;
@@ -31,8 +32,6 @@ export const ROLE = {
   agent: keccak256(stringToHex('AGENT_ROLE')),
   issuer: keccak256(stringToHex('ISSUER_ROLE')),
 };
-
-const fromBlock = deployment.deploymentBlock;
 
 export interface CashInfo {
   address: Address;
@@ -167,19 +166,7 @@ export async function loadSecurities(client: PublicClient): Promise<Security[]> 
   return Promise.all(Array.from({ length: Number(count) }, (_, index) => loadSecurityAt(client, index)));
 }
 
-const blockTimes = new Map<bigint, bigint>();
-
-async function timestampsOf(client: PublicClient, blocks: bigint[]): Promise<Map<bigint, bigint>> {
-  const missing = [...new Set(blocks)].filter((block) => !blockTimes.has(block));
-  await Promise.all(
-    missing.map(async (blockNumber) => {
-      const block = await client.getBlock({ blockNumber });
-      blockTimes.set(blockNumber, block.timestamp);
-    }),
-  );
-  return blockTimes;
-}
-
+/** A trade of a market, as the index gives it (data/indexed.ts tradeOf). */
 export interface Trade extends TradePoint {
   market: Address;
   taker: Address;
@@ -188,37 +175,6 @@ export interface Trade extends TradePoint {
   blockNumber: bigint;
   transactionHash: Hex;
   logIndex: number;
-}
-
-/** Every trade on the given markets, oldest first. */
-export async function loadTrades(client: PublicClient, markets: Address[], party?: Address): Promise<Trade[]> {
-  if (markets.length === 0) return [];
-  const query = async (args?: { taker?: Address; maker?: Address }) =>
-    client.getContractEvents({ address: markets, abi: OrderBookAbi, eventName: 'Trade', fromBlock, ...(args ? { args } : {}) });
-  const logs = party ? [...(await query({ taker: party })), ...(await query({ maker: party }))] : await query();
-  const times = await timestampsOf(client, logs.map((log) => log.blockNumber));
-  const seen = new Set<string>();
-  return logs
-    .filter((log) => {
-      const key = `${log.transactionHash}:${log.logIndex}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .map((log) => ({
-      market: getAddress(log.address),
-      taker: log.args.taker!,
-      maker: log.args.maker!,
-      takerSide: Number(log.args.taker_side),
-      tick: log.args.tick!,
-      lots: log.args.lots!,
-      cash: log.args.cash!,
-      timestamp: times.get(log.blockNumber) ?? 0n,
-      blockNumber: log.blockNumber,
-      transactionHash: log.transactionHash,
-      logIndex: log.logIndex,
-    }))
-    .sort((a, b) => (a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1));
 }
 
 export interface Book {
@@ -358,24 +314,9 @@ export async function loadDividends(client: PublicClient, token: Address, holder
   );
 }
 
-/** How far back a chain of recoveries is followed; longer chains are left to the operator console. */
-const MAX_RECOVERY_DEPTH = 4;
-
-/** The wallets whose holdings of `token` were recovered to `wallet`, directly or along a chain of recoveries. */
-export async function loadRecoveredFrom(client: PublicClient, token: Address, wallet: Address): Promise<Address[]> {
-  const found: Address[] = [];
-  let newWallets: Address[] = [wallet];
-  for (let depth = 0; depth < MAX_RECOVERY_DEPTH && newWallets.length > 0; depth += 1) {
-    const logs = await client.getContractEvents({ address: token, abi: SecurityTokenAbi, eventName: 'RecoverySuccess', args: { new_wallet: newWallets }, fromBlock });
-    newWallets = logs.flatMap((log) => (log.args.lost_wallet && log.args.lost_wallet !== wallet && !found.includes(log.args.lost_wallet) ? [log.args.lost_wallet] : []));
-    found.push(...newWallets);
-  }
-  return found;
-}
-
-/** The dividends of `token` due to `wallet`, and those of the wallets recovered to it. */
-export async function loadWalletDividends(client: PublicClient, token: Address, wallet: Address): Promise<DividendView[]> {
-  const [own, lostWallets] = await Promise.all([loadDividends(client, token, wallet), loadRecoveredFrom(client, token, wallet)]);
+/** The dividends of `token` due to `wallet`, and those of `lostWallets`, whose holdings were recovered to it. */
+export async function loadWalletDividends(client: PublicClient, token: Address, wallet: Address, lostWallets: Address[]): Promise<DividendView[]> {
+  const own = await loadDividends(client, token, wallet);
   const inherited = await Promise.all(
     lostWallets.map(async (lostWallet) => (await loadDividends(client, token, lostWallet)).map((dividend) => ({ ...dividend, recoveredFrom: lostWallet }))),
   );
@@ -503,59 +444,3 @@ export async function detectRestriction(client: PublicClient, token: Address, fr
   return { code: Number(code), message };
 }
 
-export type Activity =
-  | { kind: 'trade'; timestamp: bigint; blockNumber: bigint; key: string; trade: Trade }
-  | { kind: 'subscribed'; timestamp: bigint; blockNumber: bigint; key: string; offering: Address; shares: bigint; cash: bigint }
-  | { kind: 'dividend'; timestamp: bigint; blockNumber: bigint; key: string; token: Address; amount: bigint }
-  | { kind: 'cancelled'; timestamp: bigint; blockNumber: bigint; key: string; market: Address; lots: bigint; reason: number };
-
-/**
- * The wallet's history, newest first: its trades, offering subscriptions, dividends received, and its
- * orders that someone or something else cancelled (the book, the operator or the transfer agent).
- */
-export async function loadActivity(client: PublicClient, wallet: Address, trades: Trade[], offerings: Address[], markets: Address[]): Promise<Activity[]> {
-  const [subscribed, paid, cancelled] = await Promise.all([
-    offerings.length ? client.getContractEvents({ address: offerings, abi: OfferingAbi, eventName: 'Subscribed', args: { investor: wallet }, fromBlock }) : [],
-    contracts.dividends ? client.getContractEvents({ address: contracts.dividends, abi: DividendsAbi, eventName: 'DividendPaid', args: { holder: wallet }, fromBlock }) : [],
-    markets.length ? client.getContractEvents({ address: markets, abi: OrderBookAbi, eventName: 'OrderCancelled', args: { owner: wallet }, fromBlock }) : [],
-  ]);
-  const notMine = cancelled.filter((log) => log.args.reason !== CANCELLED_BY_OWNER);
-  const times = await timestampsOf(client, [...subscribed, ...paid, ...notMine].map((log) => log.blockNumber));
-  const stampOf = (log: { blockNumber: bigint; transactionHash: string; logIndex: number }, blockTimes: Map<bigint, bigint>) => ({
-    timestamp: blockTimes.get(log.blockNumber) ?? 0n,
-    blockNumber: log.blockNumber,
-    key: `${log.transactionHash}-${log.logIndex}`,
-  });
-  const entries: Activity[] = [
-    ...trades.map((trade): Activity => ({ kind: 'trade', timestamp: trade.timestamp, blockNumber: trade.blockNumber, key: `${trade.transactionHash}-${trade.logIndex}`, trade })),
-    ...subscribed.map((log): Activity => ({
-      kind: 'subscribed',
-      ...stampOf(log, times),
-      offering: getAddress(log.address),
-      shares: log.args.shares!,
-      cash: log.args.cash!,
-    })),
-    ...paid.map((log): Activity => ({
-      kind: 'dividend',
-      ...stampOf(log, times),
-      token: getAddress(log.args.token!),
-      amount: log.args.amount!,
-    })),
-    ...notMine.map((log): Activity => ({
-      kind: 'cancelled',
-      ...stampOf(log, times),
-      market: getAddress(log.address),
-      lots: log.args.lots!,
-      reason: log.args.reason!,
-    })),
-  ];
-  return entries.sort((a, b) => (a.blockNumber === b.blockNumber ? 0 : a.blockNumber > b.blockNumber ? -1 : 1));
-}
-
-/** Subscribers of an offering not settled yet (from its Subscribed events), for a settlement batch. */
-export async function loadUnsettled(client: PublicClient, offering: Address): Promise<Address[]> {
-  const logs = await client.getContractEvents({ address: offering, abi: OfferingAbi, eventName: 'Subscribed', fromBlock });
-  const investors = [...new Set(logs.map((log) => getAddress(log.args.investor!)))];
-  const subscriptions = await Promise.all(investors.map((investor) => loadSubscription(client, offering, investor)));
-  return investors.filter((_, index) => subscriptions[index]!.subscribed > 0n && !subscriptions[index]!.settled);
-}

@@ -10,7 +10,8 @@ const CATCH_UP_MS = 500;
  * A read of the platform's index through the read API. It is asked again on every new block, and
  * every CATCH_UP_MS while the index has not yet read the chain's latest block, so a transaction the
  * page has just seen confirmed shows in its history moments later, without a reload.
- * `behind` says the answer does not include the chain's latest block yet.
+ * `behind` says the answer does not include the chain's latest block yet; `more`, that a list read
+ * whole (`all`) stopped at its page limit.
  */
 export function useApi<T>(path: string | undefined, params: QueryParams = {}, options: { all?: boolean } = {}) {
   const block = useBlockNumber({ watch: true });
@@ -32,6 +33,7 @@ export function useApi<T>(path: string | undefined, params: QueryParams = {}, op
   return {
     ...query,
     value: query.data?.data,
+    more: query.data?.more ?? false,
     behind: indexBlock !== undefined && block.data !== undefined && indexBlock < block.data,
   };
 }

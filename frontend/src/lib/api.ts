@@ -7,6 +7,8 @@ import type { Address, Hash } from 'viem';
 export interface Indexed<T> {
   data: T;
   indexBlock: bigint | undefined;
+  /** A list read page by page stopped at its page limit with more left on the index. */
+  more?: boolean;
 }
 
 /** A refusal or failure of the API, in one sentence. */
@@ -71,27 +73,16 @@ export async function apiGetAll<T>(
     cursor = answer.data.next_cursor;
     if (!cursor) break;
   }
-  return { data: items, indexBlock };
+  return { data: items, indexBlock, more: Boolean(cursor) };
 }
 
-// The API's models (keiretsu/api/app.py), as it sends them.
-
-export interface ApiSecurity {
-  symbol: string;
-  isin: string;
-  token: Address;
-  issuer: Address;
-  market: Address | null;
-  offering: Address | null;
-  status: number | null;
-  issued_block: number;
-  issued_tx: Hash;
-}
+// The models of the API (keiretsu/api/*.py) the pages read, as it sends them.
 
 export interface ApiTrade {
   block_number: number;
   log_index: number;
   tx_hash: Hash;
+  block_time: number;
   maker_order_id: string;
   maker: Address;
   taker: Address;
@@ -101,6 +92,26 @@ export interface ApiTrade {
   cash: string;
   maker_fee: string;
   taker_fee: string;
+}
+
+export interface ApiTradeTick {
+  block_time: number;
+  tick: number;
+}
+
+/** GET /markets: a market's figures as of `at` (keiretsu/api/market.py). */
+export interface ApiMarketSummary {
+  symbol: string;
+  market: Address;
+  at: number;
+  last: ApiTradeTick | null;
+  /** The last trade at or before `at` − 24 h: the price a day before. */
+  day_before: ApiTradeTick | null;
+  /** The base of the 24 h change: the last trade before the window, else the window's first. */
+  reference_tick: number | null;
+  volume_lots: number;
+  volume_cash: string;
+  trades: number;
 }
 
 export interface ApiCandle {
@@ -124,7 +135,10 @@ export interface ApiOrder {
   remaining: number;
   escrow: string;
   status: 'open' | 'partially_filled' | 'filled' | 'cancelled';
+  /** OrderCancelled.reason (lib/market.ts cancelReason says it in words). */
+  cancel_reason: number | null;
   placed_block: number;
+  placed_tx: Hash;
   placed_time: number;
   updated_time: number;
 }
@@ -136,6 +150,7 @@ export interface ApiFill {
   log_index: number;
   block_time: number;
   tx_hash: Hash;
+  maker_order_id: string;
   role: 'maker' | 'taker';
   side: 'buy' | 'sell';
   tick: number;
@@ -190,6 +205,8 @@ export interface ApiRegister {
   symbol: string;
   token: Address;
   supply: string;
+  /** Holders in the whole register, when the API pages it. */
+  holder_count?: number;
   holders: ApiHolder[];
   /** Today's register: the block it is as of. */
   as_of_block?: number;
@@ -207,6 +224,29 @@ export interface ApiInvestor {
   kyc_expiry: number;
   flags: number;
   registered: boolean;
+  /** Symbols of the securities that froze this wallet. */
+  frozen_in: string[];
+}
+
+export interface ApiIdentityWallet extends Omit<ApiInvestor, 'identity'> {
+  registered_time: number;
+  updated_time: number;
+}
+
+export interface ApiRecovery {
+  symbol: string;
+  token: Address;
+  lost_wallet: Address;
+  new_wallet: Address;
+  identity: Address;
+  block_time: number;
+  tx_hash: Hash;
+}
+
+export interface ApiIdentityWallets {
+  identity: Address;
+  wallets: ApiIdentityWallet[];
+  recoveries: ApiRecovery[];
 }
 
 export interface ApiCorporateAction {
@@ -225,4 +265,46 @@ export interface ApiCorporateAction {
   expiry: number | null;
   question: string | null;
   closes_at: number | null;
+}
+
+export interface ApiSubscription {
+  investor: Address;
+  state: 'withdrawn' | 'unsettled' | 'allocated' | 'refunded';
+  subscribed: string;
+  cash_paid: string;
+  withdrawn: string;
+  allocated: string;
+  proceeds: string;
+  refunded: string;
+  refund_restriction: number | null;
+  updated_time: number;
+}
+
+export interface ApiDividendPayment {
+  holder: Address;
+  record_balance: string;
+  entitled: string;
+  paid: string;
+  outstanding: string;
+}
+
+export interface ApiDividendPayments {
+  symbol: string;
+  contract: Address;
+  dividend_id: number;
+  amount: string;
+  record_date_id: number;
+  record_timestamp: number;
+  record_date_reached: boolean;
+  cancelled: boolean;
+  excluded: Address[];
+  eligible_supply: string;
+  holder_count: number;
+  entitled_total: string;
+  paid_total: string;
+  outstanding_total: string;
+  outstanding_count: number;
+  dust: string;
+  items: ApiDividendPayment[];
+  next_cursor: string | null;
 }

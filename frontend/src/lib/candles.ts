@@ -1,8 +1,8 @@
-// Candles for the price chart: every trade counted in the interval it falls in (trades of one block
-// share a second, so a per-second line would drop all but one of them).
-import type { TradePoint } from './market';
+// Candles for the price chart, as the index builds them (GET /securities/{symbol}/candles): every
+// trade counted in the interval it falls in, intervals without a trade left out.
+import type { ApiCandle } from './api';
 
-/** Chart intervals a person can pick, in seconds. */
+/** Chart intervals a person can pick, in seconds (the API's CANDLE_INTERVALS). */
 export const CANDLE_INTERVALS = [
   { key: '1m', label: '1 minute', seconds: 60 },
   { key: '5m', label: '5 minutes', seconds: 300 },
@@ -22,28 +22,15 @@ export interface Candle {
   trades: number;
 }
 
-/**
- * One candle per interval that has trades, oldest first. Trades are taken in the order given within
- * one second (the chain's order: block, then log index), so the open and close are the first and last.
- */
-export function buildCandles(trades: readonly TradePoint[], intervalSeconds: number): Candle[] {
-  if (!Number.isInteger(intervalSeconds) || intervalSeconds <= 0) throw new Error(`candles: interval must be a positive whole number of seconds, not ${intervalSeconds}`);
-  const interval = BigInt(intervalSeconds);
-  // A stable sort: trades of the same second keep their chain order.
-  const ordered = [...trades].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
-  const candles: Candle[] = [];
-  for (const trade of ordered) {
-    const time = Number(trade.timestamp - (trade.timestamp % interval));
-    const current = candles[candles.length - 1];
-    if (current && current.time === time) {
-      if (trade.tick > current.high) current.high = trade.tick;
-      if (trade.tick < current.low) current.low = trade.tick;
-      current.close = trade.tick;
-      current.lots += trade.lots;
-      current.trades += 1;
-    } else {
-      candles.push({ time, open: trade.tick, high: trade.tick, low: trade.tick, close: trade.tick, lots: trade.lots, trades: 1 });
-    }
-  }
-  return candles;
+/** A candle of the API in ticks and lots as bigints, the chart's unit. */
+export function candleOf(candle: ApiCandle): Candle {
+  return {
+    time: candle.start,
+    open: BigInt(candle.open),
+    high: BigInt(candle.high),
+    low: BigInt(candle.low),
+    close: BigInt(candle.close),
+    lots: BigInt(candle.lots),
+    trades: candle.trades,
+  };
 }

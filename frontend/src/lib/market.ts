@@ -72,9 +72,12 @@ export interface TradePoint {
   cash: bigint;
 }
 
+/** What a price is read from: a trade's time and tick. */
+export type PricePoint = Pick<TradePoint, 'timestamp' | 'tick'>;
+
 export interface TradeStats {
   last: bigint | null;
-  /** The reference price 24 hours before the last block: the last trade before the window, else its first. */
+  /** The reference price 24 hours before the latest block: the last trade before the window, else its first. */
   reference: bigint | null;
   /** Lots and cash traded in the last 24 hours. */
   volumeLots: bigint;
@@ -83,27 +86,6 @@ export interface TradeStats {
 }
 
 export const DAY = 86_400n;
-
-/** Statistics over trades sorted oldest first, as of `now` (the latest block's time). */
-export function tradeStats(trades: readonly TradePoint[], now: bigint): TradeStats {
-  const since = now - DAY;
-  let reference: bigint | null = null;
-  let volumeLots = 0n;
-  let volumeCash = 0n;
-  let count = 0;
-  for (const trade of trades) {
-    if (trade.timestamp < since) {
-      reference = trade.tick;
-      continue;
-    }
-    if (reference === null) reference = trade.tick;
-    volumeLots += trade.lots;
-    volumeCash += trade.cash;
-    count += 1;
-  }
-  const last = trades.length ? trades[trades.length - 1]!.tick : null;
-  return { last, reference, volumeLots, volumeCash, trades: count };
-}
 
 /** Change from `reference` to `last` in basis points (rounded towards zero); null without both. */
 export function changeBps(last: bigint | null, reference: bigint | null): bigint | null {

@@ -1,11 +1,11 @@
 // What a portfolio is worth: each holding at its security's last trade on the book (anyone's trade),
 // or at the offering price before the first trade, and the change since the previous day of chain time.
 // Pure and exact over bigints; amounts in cash base units.
-import { DAY, type TradePoint } from './market';
+import { DAY, type PricePoint } from './market';
 
 /** Where a security's price comes from: its trades (oldest first), and its offering before any trade. */
 export interface PriceSource {
-  trades: readonly TradePoint[];
+  trades: readonly PricePoint[];
   /** Cash base units per tick and share base units per lot of its order book. */
   tickSize: bigint;
   lotSize: bigint;
@@ -22,7 +22,7 @@ export interface Mark {
 
 /** The security's price as of `asOf` (chain time): its last trade up to then, else its offering price. */
 export function markAt(source: PriceSource, asOf: bigint): Mark | null {
-  let last: TradePoint | undefined;
+  let last: PricePoint | undefined;
   for (const trade of source.trades) if (trade.timestamp <= asOf) last = trade;
   if (last) return { cashPerLot: last.tick * source.tickSize, lotShares: source.lotSize, source: 'trade' };
   if (source.offering && source.offering.lot > 0n) return { cashPerLot: source.offering.price, lotShares: source.offering.lot, source: 'offering' };

@@ -5,11 +5,14 @@ import { RecordDatedCancel } from '../components/RecordDatedCancel';
 import { RequireWallet } from '../components/RequireWallet';
 import { TxStatus } from '../components/TxStatus';
 import { Badge, Card, TextField, units } from '../components/ui';
-import { contracts, loadCashPosition, loadDividends, loadHaltedByOperator, loadLatestRecordDateId, loadUnsettled, loadVotes, type CashInfo, type Security } from '../data/platform';
+import { DividendOutstanding, OfferingSubscribers, ShareholderRegister } from '../components/IssuerRecords';
+import { contracts, loadCashPosition, loadDividends, loadHaltedByOperator, loadLatestRecordDateId, loadVotes, type CashInfo, type Security } from '../data/platform';
+import { useApi } from '../hooks/useApi';
 import { useKycStatus } from '../hooks/useKycStatus';
 import { useForm } from '../hooks/useForm';
 import { useCash, useChainNow, useLive, useRoles, useSecurities } from '../hooks/useLive';
 import { useTx } from '../hooks/useTx';
+import type { ApiSubscription } from '../lib/api';
 import { formatDate, formatTokenAmount, shortenAddress } from '../lib/format';
 import { OFFERING_ENDED, OFFERING_OPEN, listingStatus, offeringLive, offeringStateLabel } from '../lib/market';
 import { isBusy } from '../lib/txState';
@@ -119,8 +122,9 @@ function OfferingDesk({ security, cash, now }: { security: Security; cash: CashI
   };
   const act = (functionName: 'close' | 'cancel', label: string) => tx.send({ address: offering!.address, abi: OfferingAbi, functionName, args: [] }, label);
   const closed = offering !== null && offering.state > OFFERING_ENDED;
-  const unsettled = useLive(['unsettled', offering?.address], (client) => loadUnsettled(client, offering!.address), closed);
-  const batch = (unsettled.data ?? []).slice(0, SETTLEMENT_BATCH);
+  const unsettled = useApi<ApiSubscription[]>(closed ? `securities/${security.symbol}/subscriptions` : undefined, { offering: offering?.address, state: 'unsettled' }, { all: true });
+  const toSettle = unsettled.value?.map((subscription) => subscription.investor);
+  const batch = (toSettle ?? []).slice(0, SETTLEMENT_BATCH);
   const settleAll = () =>
     tx.send({ address: offering!.address, abi: OfferingAbi, functionName: 'settle_many', args: [batch] }, `Settle ${plural(batch.length, 'subscriber')}`);
   return (
@@ -146,9 +150,11 @@ function OfferingDesk({ security, cash, now }: { security: Security; cash: CashI
           {offering && (
             <div className="notice notice--info small" data-testid="last-offering">
               The last offering {offeringStateLabel(offering.state).toLowerCase()}
-              {unsettled.data && unsettled.data.length > 0 ? (
+              {toSettle === undefined ? (
+                '; reading its subscribers…'
+              ) : toSettle.length > 0 ? (
                 <>
-                  ; {plural(unsettled.data.length, 'subscriber')} still to settle.{' '}
+                  ; {plural(toSettle.length, 'subscriber')} still to settle.{' '}
                   <button type="button" className="button button--small" disabled={isBusy(tx.state)} onClick={() => void settleAll()}>
                     Settle {batch.length}
                   </button>
@@ -257,6 +263,7 @@ function DividendDesk({ security, cash, issuer, now }: { security: Security; cas
           </tbody>
         </table>
       )}
+      {declared.data?.map((dividend) => <DividendOutstanding key={dividend.id.toString()} security={security} cash={cash} dividend={dividend} now={now} />)}
     </Card>
   );
 }
@@ -359,6 +366,8 @@ function IssuerDesk() {
             ))}
           </div>
           <div className="desk" key={current.token}>
+            <ShareholderRegister security={current} now={now} />
+            {current.offering && <OfferingSubscribers security={current} cash={cash.data} />}
             <OfferingDesk security={current} cash={cash.data} now={now} />
             {current.issuer.toLowerCase() === me ? (
               <>

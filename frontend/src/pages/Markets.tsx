@@ -2,24 +2,27 @@ import { Link } from 'react-router';
 import { Badge, Card, Progress, units } from '../components/ui';
 import { DeploymentCard } from '../components/DeploymentCard';
 import { deployment } from '../config/deployment';
-import { loadTrades, type CashInfo, type Security, type Trade } from '../data/platform';
-import { useCash, useChainNow, useLive, useSecurities } from '../hooks/useLive';
+import { type CashInfo, type Security } from '../data/platform';
+import { useApi } from '../hooks/useApi';
+import { useCash, useChainNow, useSecurities } from '../hooks/useLive';
+import type { ApiMarketSummary } from '../lib/api';
 import { formatDate, formatDuration, formatTokenAmount } from '../lib/format';
-import { changeBps, formatChange, listingStatus, offeringLive, offeringStateLabel, tradeStats } from '../lib/market';
+import { changeBps, formatChange, listingStatus, offeringLive, offeringStateLabel } from '../lib/market';
+import { summaryOf, tradeStatsOf } from '../lib/marketFigures';
 
-function MarketRow({ security, trades, cash, now }: { security: Security; trades: Trade[]; cash: CashInfo | null | undefined; now: bigint }) {
+/** `settled`: the figures include the chain's latest block (the index has caught up). */
+function MarketRow({ security, summary, settled, cash }: { security: Security; summary: ApiMarketSummary | undefined; settled: boolean; cash: CashInfo | null | undefined }) {
   const unit = units(security, cash);
-  const own = trades.filter((trade) => trade.market === security.market);
-  const stats = tradeStats(own, now);
+  const stats = tradeStatsOf(summary);
   const change = changeBps(stats.last, stats.reference);
   const status = listingStatus(security.status);
   return (
-    <tr data-testid={`market-row-${security.symbol}`}>
+    <tr data-testid={`market-row-${security.symbol}`} aria-busy={!settled}>
       <td>
         <Link to={`/security/${security.symbol}`} className="symbol">{security.symbol}</Link>
         <div className="muted small">{security.name}</div>
       </td>
-      <td className="num" data-testid="last-price">{stats.last === null ? '–' : unit.price(stats.last)}</td>
+      <td className={`num${settled ? '' : ' muted'}`} data-testid="last-price">{stats.last === null ? '–' : unit.price(stats.last)}</td>
       <td className={`num ${change === null ? '' : change > 0n ? 'up' : change < 0n ? 'down' : ''}`}>{formatChange(change)}</td>
       <td className="num hide-phone">{formatTokenAmount(stats.volumeLots * security.lotSize, security.decimals)}<div className="muted small">{unit.cash(stats.volumeCash)}</div></td>
       <td className="num hide-phone">{unit.price(security.bestBid)} / {unit.price(security.bestAsk)}</td>
@@ -56,9 +59,11 @@ function OfferingCard({ security, cash, now }: { security: Security; cash: CashI
 export function Markets() {
   const securities = useSecurities();
   const cash = useCash();
-  const now = useChainNow() ?? 0n;
-  const markets = (securities.data ?? []).flatMap((security) => (security.market ? [security.market] : []));
-  const trades = useLive(['trades', markets.join()], (client) => loadTrades(client, markets), markets.length > 0);
+  const chainNow = useChainNow();
+  const now = chainNow ?? 0n;
+  // The 24-hour figures as of the chain's latest block time, once the chain has told it.
+  const figures = useApi<ApiMarketSummary[]>(chainNow === undefined ? undefined : '/markets', { at: chainNow });
+  const settled = figures.value !== undefined && !figures.behind && !figures.isPlaceholderData;
   const list = securities.data ?? [];
   const offerings = list.filter((security) => security.offering && offeringLive(security.offering.state));
 
@@ -90,6 +95,7 @@ export function Markets() {
               <p className="muted">No security is listed yet. Issuers list theirs from the Issuer desk.</p>
             ) : (
               <div className="table-wrap">
+                {figures.error && <p className="notice notice--error">{figures.error.message}</p>}
                 <table className="table">
                   <thead>
                     <tr>
@@ -104,7 +110,7 @@ export function Markets() {
                   </thead>
                   <tbody>
                     {list.map((security) => (
-                      <MarketRow key={security.token} security={security} trades={trades.data ?? []} cash={cash.data} now={now} />
+                      <MarketRow key={security.token} security={security} summary={summaryOf(figures.value, security.symbol)} settled={settled} cash={cash.data} />
                     ))}
                   </tbody>
                 </table>

@@ -1,19 +1,18 @@
 import { DividendsAbi, OrderBookAbi, ShareholderVotesAbi } from '@generated/abis';
 import { Link } from 'react-router';
-import { isAddressEqual, type Address, type PublicClient } from 'viem';
+import type { Address, PublicClient } from 'viem';
 import { useBalance } from 'wagmi';
 import { securityActions, UpcomingActions } from '../components/CorporateActions';
 import { RequireWallet } from '../components/RequireWallet';
 import { TxStatus } from '../components/TxStatus';
+import { OrderHistory, Statement } from '../components/WalletRecords';
 import { Badge, Card, Stat, units } from '../components/ui';
 import {
   contracts,
   loadCashPosition,
-  loadActivity,
   loadHolding,
   loadOpenOrders,
   loadSubscription,
-  loadTrades,
   loadVotes,
   loadWalletDividends,
   loadWithdrawable,
@@ -21,18 +20,19 @@ import {
   type DividendView,
   type Security,
 } from '../data/platform';
+import { loadIndexedPrices, loadRecoveredFrom } from '../data/indexed';
 import { useCash, useChainNow, useLive, useSecurities } from '../hooks/useLive';
 import { useTx } from '../hooks/useTx';
 import { formatCash, formatDate, formatShares, formatTokenAmount, shortenAddress } from '../lib/format';
-import { BUY, cancelReason, changeBps, formatChange, notional, offeringStateLabel } from '../lib/market';
+import { BUY, changeBps, formatChange, notional, offeringStateLabel } from '../lib/market';
 import { valueHolding, valuePortfolio, type PriceSource } from '../lib/valuation';
 import { isBusy } from '../lib/txState';
 import { useWallet } from '../wallet/useWallet';
 
 /** Everything the wallet has on the platform, read in one go per block. */
 async function loadPortfolio(client: PublicClient, wallet: Address, securities: Security[], now: bigint) {
-  const markets = securities.flatMap((security) => (security.market ? [security.market] : []));
-  const [cash, positions, marketTrades] = await Promise.all([
+  const recoveredFrom = await loadRecoveredFrom(client, wallet);
+  const [cash, positions, prices] = await Promise.all([
     loadCashPosition(client, wallet, null),
     Promise.all(
       securities.map(async (security) => {
@@ -41,19 +41,16 @@ async function loadPortfolio(client: PublicClient, wallet: Address, securities: 
           security.market ? loadOpenOrders(client, security.market, wallet) : [],
           security.market ? loadWithdrawable(client, security.market, wallet) : 0n,
           security.offering ? loadSubscription(client, security.offering.address, wallet) : null,
-          loadWalletDividends(client, security.token, wallet),
+          loadWalletDividends(client, security.token, wallet, recoveredFrom.get(security.token) ?? []),
           loadVotes(client, security.token, wallet, now),
         ]);
         return { security, holding, orders, credited, subscription, dividends, votes };
       }),
     ),
-    // Every trade on the markets, not only the wallet's: a holding is priced at its book's last trade.
-    loadTrades(client, markets),
+    // From the index: each book's last trade and its last a day before, a holding's prices.
+    loadIndexedPrices(client, securities, now),
   ]);
-  const trades = marketTrades.filter((trade) => isAddressEqual(trade.taker, wallet) || isAddressEqual(trade.maker, wallet));
-  const offerings = securities.flatMap((security) => (security.offering ? [security.offering.address] : []));
-  const activity = await loadActivity(client, wallet, trades, offerings, markets);
-  return { cash, positions, marketTrades, trades, activity };
+  return { cash, positions, prices };
 }
 
 type Portfolio = Awaited<ReturnType<typeof loadPortfolio>>;
@@ -78,7 +75,7 @@ function WalletFacts({ wallet, cash }: { wallet: Address; cash?: { balance: bigi
 /** A security's price history for the valuation: its book's trades, and its offering before them. */
 function priceSource(security: Security, data: Portfolio): PriceSource {
   return {
-    trades: data.marketTrades.filter((trade) => trade.market === security.market),
+    trades: data.prices.get(security.symbol) ?? [],
     tickSize: security.tickSize,
     lotSize: security.lotSize,
     offering: security.offering ? { price: security.offering.price, lot: security.offering.lot } : null,
@@ -309,69 +306,6 @@ function Votes({ data, now }: { data: Portfolio; now: bigint }) {
   );
 }
 
-function History({ data, cash, wallet }: { data: Portfolio; cash: CashInfo; wallet: Address }) {
-  const securities = data.positions.map(({ security }) => security);
-  const byMarket = new Map(securities.map((security) => [security.market, security]));
-  const byOffering = new Map(securities.map((security) => [security.offering?.address, security]));
-  const byToken = new Map(securities.map((security) => [security.token, security]));
-  const entries = data.activity.slice(0, 40);
-  return (
-    <Card title="History" testId="history">
-      {entries.length === 0 ? (
-        <p className="muted">Nothing yet.</p>
-      ) : (
-        <table className="table table--compact table--stack">
-          <thead><tr><th>Time (UTC)</th><th>Security</th><th>What</th><th className="num">Shares</th><th className="num">Cash</th></tr></thead>
-          <tbody>
-            {entries.map((entry) => {
-              const time = formatDate(entry.timestamp, { withTime: true }).replace(/ UTC$/, '');
-              if (entry.kind === 'trade') {
-                const { trade } = entry;
-                const security = byMarket.get(trade.market)!;
-                const unit = units(security, cash);
-                const taker = trade.taker.toLowerCase() === wallet.toLowerCase();
-                const bought = taker ? trade.takerSide === BUY : trade.takerSide !== BUY;
-                return (
-                  <tr key={entry.key} data-testid="history-row">
-                    <td>{time}</td>
-                    <td>{security.symbol}</td>
-                    <td className={bought ? 'up' : 'down'}>{bought ? 'bought' : 'sold'} at {unit.price(trade.tick)}</td>
-                    <td className="num">{formatShares(trade.lots * security.lotSize, security.decimals)}</td>
-                    <td className="num">{bought ? '−' : '+'}{unit.cash(trade.cash)}</td>
-                  </tr>
-                );
-              }
-              if (entry.kind === 'cancelled') {
-                const security = byMarket.get(entry.market)!;
-                return (
-                  <tr key={entry.key} data-testid="history-row">
-                    <td>{time}</td><td>{security.symbol}</td><td>order {cancelReason(entry.reason)}</td>
-                    <td className="num">{formatShares(entry.lots * security.lotSize, security.decimals)}</td><td className="num" />
-                  </tr>
-                );
-              }
-              const security = entry.kind === 'subscribed' ? byOffering.get(entry.offering) : byToken.get(entry.token);
-              if (!security) return null;
-              const unit = units(security, cash);
-              return entry.kind === 'subscribed' ? (
-                <tr key={entry.key} data-testid="history-row">
-                  <td>{time}</td><td>{security.symbol}</td><td>subscribed</td>
-                  <td className="num">{formatShares(entry.shares, security.decimals)}</td><td className="num">−{unit.cash(entry.cash)}</td>
-                </tr>
-              ) : (
-                <tr key={entry.key} data-testid="history-row">
-                  <td>{time}</td><td>{security.symbol}</td><td>dividend received</td>
-                  <td className="num" /><td className="num up">+{unit.cash(entry.amount)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-    </Card>
-  );
-}
-
 function PortfolioView() {
   const wallet = useWallet();
   const securities = useSecurities();
@@ -407,7 +341,8 @@ function PortfolioView() {
         <Orders data={portfolio.data} cash={cash.data} />
         <Subscriptions data={portfolio.data} cash={cash.data} />
       </div>
-      <History data={portfolio.data} cash={cash.data} wallet={address} />
+      <OrderHistory wallet={address} securities={list} cash={cash.data} />
+      <Statement wallet={address} securities={list} cash={cash.data} now={now!} />
     </>
   );
 }
@@ -417,7 +352,7 @@ export function Portfolio() {
     <section className="page">
       <header className="page__header">
         <h1>Portfolio</h1>
-        <p className="muted">Your shares, cash, open orders, subscriptions, dividends and votes.</p>
+        <p className="muted">Your shares, cash, orders, subscriptions, dividends, votes and statements.</p>
       </header>
       <RequireWallet purpose="to see your portfolio">
         <PortfolioView />

@@ -1,6 +1,7 @@
 import { SecurityTokenAbi } from '@generated/abis';
 import { useState } from 'react';
-import type { Address } from 'viem';
+import { numberToHex, type Address } from 'viem';
+import { IdentityWallets, InvestorList, KycQueue } from '../components/InvestorRecords';
 import { RequireWallet } from '../components/RequireWallet';
 import { TxStatus } from '../components/TxStatus';
 import { Badge, Card, Field, TextField } from '../components/ui';
@@ -71,8 +72,7 @@ function Onboard() {
   );
 }
 
-function Investor() {
-  const [text, setText] = useState('');
+function Investor({ text, setText }: { text: string; setText: (text: string) => void }) {
   const parsed = parseAddress(text);
   const wallet = parsed.ok ? parsed.value : undefined;
   const kyc = useKycStatus(wallet);
@@ -101,6 +101,7 @@ function Investor() {
                 <div className="facts__row"><dt>KYC until</dt><dd>{formatDate(record.expiry)}</dd></div>
                 <div className="facts__row"><dt>Flags</dt><dd>{[record.qualified && 'qualified', record.issuer && 'issuer'].filter(Boolean).join(', ') || 'none'}</dd></div>
               </dl>
+              <IdentityWallets identity={numberToHex(record.identity, { size: 20 })} current={wallet} />
               <div className="inline-form">
                 <TextField label="Renew KYC until (UTC)" name="renew" type="date" value={expiry} onChange={setExpiry} error={expiryError || undefined} />
                 <button type="button" className="button" disabled={busy || !newExpiry.ok || Boolean(expiryError)} onClick={() => newExpiry.ok && void tx.send({ address: registry, abi: registryAbi, functionName: 'update_identity', args: [[wallet], record.kind, record.country, newExpiry.value, record.flags & 3] }, 'Update the KYC')}>Update KYC</button>
@@ -189,16 +190,30 @@ function AgentDesk({ tokens }: { tokens: Address[] }) {
 function RegistrarDesk() {
   const wallet = useWallet();
   const roles = useRoles(wallet.address);
+  const [managed, setManaged] = useState('');
+  const manage = (investor: Address) => {
+    setManaged(investor);
+    // The list and the queue sit below the form: bring the form to the registrar.
+    document.querySelector('[data-testid="manage-investor"]')?.scrollIntoView({ block: 'start' });
+  };
   if (!roles.data) return <div className="card card--empty">Reading your roles…</div>;
   if (!roles.data.registrar && roles.data.agentOf.length === 0) {
     return <div className="card card--empty" data-testid="not-registrar">This wallet is neither a registrar on the identity registry nor a transfer agent of any security.</div>;
   }
   return (
-    <div className="desk" data-testid="registrar-desk">
-      {roles.data.registrar && <Onboard />}
-      {roles.data.registrar && <Investor />}
-      {roles.data.agentOf.length > 0 && <AgentDesk tokens={roles.data.agentOf} />}
-    </div>
+    <>
+      <div className="desk" data-testid="registrar-desk">
+        {roles.data.registrar && <Onboard />}
+        {roles.data.registrar && <Investor text={managed} setText={setManaged} />}
+        {roles.data.agentOf.length > 0 && <AgentDesk tokens={roles.data.agentOf} />}
+      </div>
+      {roles.data.registrar && (
+        <>
+          <KycQueue onRenew={manage} />
+          <InvestorList onManage={manage} />
+        </>
+      )}
+    </>
   );
 }
 

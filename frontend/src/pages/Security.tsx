@@ -9,13 +9,20 @@ import { OrderTicket } from '../components/OrderTicket';
 import { RequireWallet } from '../components/RequireWallet';
 import { TxStatus } from '../components/TxStatus';
 import { Badge, Card, Stat, units } from '../components/ui';
-import { loadBook, loadDocuments, loadOpenOrders, loadTrades, type Book, type CashInfo, type Security as SecurityData } from '../data/platform';
+import { tradeOf } from '../data/indexed';
+import { loadBook, loadDocuments, loadOpenOrders, type Book, type CashInfo, type Security as SecurityData } from '../data/platform';
+import { useApi } from '../hooks/useApi';
 import { useCash, useChainNow, useLive, useSecurity } from '../hooks/useLive';
 import { useTx } from '../hooks/useTx';
+import type { ApiMarketSummary, ApiTrade } from '../lib/api';
 import { formatDate, formatUnitsExact, shortenAddress, shortenHash } from '../lib/format';
-import { BUY, buildLadder, changeBps, formatChange, listingStatus, spreadTicks, tradeStats } from '../lib/market';
+import { BUY, buildLadder, changeBps, formatChange, listingStatus, spreadTicks } from '../lib/market';
+import { summaryOf, tradeStatsOf } from '../lib/marketFigures';
 import { isBusy } from '../lib/txState';
 import { useWallet } from '../wallet/useWallet';
+
+// The tape shows the latest trades, newest first; the whole history is the API's /trades (and its CSV).
+const TAPE_LENGTH = 25;
 
 function Ladder({ book, security, cash, onPick }: { book: Book; security: SecurityData; cash: CashInfo; onPick: (tick: bigint) => void }) {
   const unit = units(security, cash);
@@ -133,14 +140,19 @@ function useTradeFeed(security: SecurityData, cash: CashInfo): string | null {
 function SecurityView({ security, cash }: { security: SecurityData; cash: CashInfo }) {
   const wallet = useWallet();
   const feed = useTradeFeed(security, cash);
-  const now = useChainNow() ?? 0n;
+  const now = useChainNow();
   const unit = units(security, cash);
   const market = security.market;
   const book = useLive(['book', market], (client) => loadBook(client, market!), Boolean(market));
-  const trades = useLive(['trades', market], (client) => loadTrades(client, [market!]), Boolean(market));
+  const path = `/securities/${encodeURIComponent(security.symbol)}`;
+  const figures = useApi<ApiMarketSummary[]>(market && now !== undefined ? '/markets' : undefined, { at: now });
+  const tape = useApi<ApiTrade[]>(market ? `${path}/trades/latest` : undefined, { limit: TAPE_LENGTH });
   const [price, setPrice] = useState('');
-  const list = trades.data ?? [];
-  const stats = tradeStats(list, now);
+  const list = (tape.value ?? []).map((trade) => tradeOf(trade, market!));
+  // Figures of an index behind the chain's latest block are shown as being updated, not as final.
+  const figuresSettled = figures.value !== undefined && !figures.behind && !figures.isPlaceholderData;
+  const tapeSettled = tape.value !== undefined && !tape.behind && !tape.isPlaceholderData;
+  const stats = tradeStatsOf(summaryOf(figures.value, security.symbol));
   const change = changeBps(stats.last, stats.reference);
   const status = listingStatus(security.status);
   const pick = (tick: bigint) => setPrice(formatUnitsExact(tick * security.tickSize, cash.decimals, { grouping: false }));
@@ -163,7 +175,8 @@ function SecurityView({ security, cash }: { security: SecurityData; cash: CashIn
           ISIN <code>{security.isin}</code> · token <code title={security.token}>{shortenAddress(security.token)}</code> · issuer <code title={security.issuer}>{shortenAddress(security.issuer)}</code>
         </p>
       </header>
-      <div className="stats">
+      {(figures.error ?? tape.error) && <p className="notice notice--error">{(figures.error ?? tape.error)!.message}</p>}
+      <div className="stats" aria-busy={!figuresSettled} data-testid="market-figures">
         <Stat label="Last price / lot" value={stats.last === null ? '–' : unit.price(stats.last)} testId="stat-last" />
         <Stat label="24 h change" value={formatChange(change)} tone={change === null || change === 0n ? undefined : change > 0n ? 'up' : 'down'} />
         <Stat label="24 h volume" value={`${stats.volumeLots} lots`} sub={unit.cash(stats.volumeCash)} />
@@ -175,7 +188,7 @@ function SecurityView({ security, cash }: { security: SecurityData; cash: CashIn
         <div className="security-grid__main">
           {market && (
             <Card title="Price">
-              <PriceChart trades={list} format={unit.price} />
+              <PriceChart symbol={security.symbol} format={unit.price} />
             </Card>
           )}
           {security.offering && <OfferingPanel security={security} cash={cash} wallet={connected ? wallet.address : undefined} />}
@@ -191,16 +204,18 @@ function SecurityView({ security, cash }: { security: SecurityData; cash: CashIn
           )}
           {market && (
             <Card title="Trades" testId="trade-tape">
-              {list.length === 0 ? (
+              {tape.value === undefined ? (
+                <p className="muted">{tape.error ? 'The trades cannot be shown.' : 'Loading the trades…'}</p>
+              ) : list.length === 0 ? (
                 <p className="muted">No trade yet.</p>
               ) : (
-                <table className="table table--compact">
+                <table className="table table--compact" aria-busy={!tapeSettled}>
                   <thead>
                     <tr><th>Time (UTC)</th><th>Side</th><th className="num">Price / lot</th><th className="num">Lots</th><th className="num hide-phone">Cash</th></tr>
                   </thead>
                   <tbody>
-                    {[...list].reverse().slice(0, 25).map((trade) => (
-                      <tr key={`${trade.transactionHash}-${trade.logIndex}`} data-testid="tape-row">
+                    {list.map((trade) => (
+                      <tr key={`${trade.transactionHash}-${trade.logIndex}`} data-testid="tape-row" data-trade={`${trade.blockNumber}-${trade.logIndex}`}>
                         <td>{formatDate(trade.timestamp, { withTime: true }).replace(/ UTC$/, '')}</td>
                         <td className={trade.takerSide === BUY ? 'up' : 'down'}>{trade.takerSide === BUY ? 'Buy' : 'Sell'}</td>
                         <td className="num">{unit.price(trade.tick)}</td>
