@@ -3,6 +3,7 @@ refuses and changes, each on its anvil; then the scripts run through it as
 `ape run … --network ethereum:private:node`."""
 
 import json
+import re
 import time
 
 import pytest
@@ -145,5 +146,6 @@ def test_the_scripts_deploy_onboard_and_issue_through_a_production_node(producti
     factory = manifest["contracts"]["IssuanceFactory"]["address"]
     count = rpc(production_node.upstream, "eth_call", [{"to": factory, "data": "0x" + function_signature_to_4byte_selector("security_count()").hex()}, "latest"])
     assert int(count, 16) == 2
-    sent = rpc(production_node.upstream, "eth_getTransactionByHash", [finished.stdout.split("Confirmed ")[-1].split()[0]])
+    last = re.findall(r"(0x[0-9a-fA-F]{64}) in block \d+", finished.stdout)[-1]  # "<what>: <hash> in block N"
+    sent = rpc(production_node.upstream, "eth_getTransactionByHash", [last])
     assert (sent["type"], int(sent["gasPrice"], 16)) == ("0x0", 0)
