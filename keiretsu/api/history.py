@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, and_, or_, select
 
 from keiretsu.index import schema
+from keiretsu.reports import balances_from_transfers
 
-ZERO = "0x" + "00" * 20
 # A transfer's cause is read from the other events of its transaction; the first group with an event
 # there wins, so a recovery or a forced transfer is not mistaken for the plain transfer it logs.
 CAUSES: list[tuple[str, frozenset[str]]] = [
@@ -30,13 +30,8 @@ CAUSE_EVENTS = frozenset().union(*(names for _, names in CAUSES))
 def balances_until(db: Connection, token: str, time_condition) -> dict[str, int]:
     """Every account's balance of `token` after the transfers whose block time meets `time_condition`."""
     table = schema.transfers
-    balances: dict[str, int] = defaultdict(int)
     query = select(table.c.sender, table.c.receiver, table.c.amount).where(table.c.token == token, time_condition)
-    for sender, receiver, amount in db.execute(query):
-        balances[sender] -= amount
-        balances[receiver] += amount
-    balances.pop(ZERO, None)
-    return {account: balance for account, balance in balances.items() if balance}
+    return balances_from_transfers(db.execute(query))
 
 
 def record_date(db: Connection, token: str, record_date_id: int) -> dict | None:

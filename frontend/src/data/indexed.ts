@@ -3,16 +3,15 @@
 // the chain at, so that no figure is shown from an index still behind that block.
 import { getAddress, type Address, type PublicClient } from 'viem';
 import { deployment } from '../config/deployment';
-import { ApiError, apiGet, type ApiMarketSummary, type ApiRecovery, type ApiTrade, type QueryParams } from '../lib/api';
+import { ApiError, apiGet, INDEX_CATCH_UP_MS, type ApiMarketSummary, type ApiRecovery, type ApiTrade, type QueryParams } from '../lib/api';
 import { BUY, SELL, type PricePoint } from '../lib/market';
 import { pricePointsOf, summaryOf } from '../lib/marketFigures';
 import type { Security, Trade } from './platform';
 
-// The index follows the chain within a second; past this it is stopped or far behind, and the page says so.
-const CATCH_UP_MS = 500;
+// Past this many tries the index is stopped or far behind, and the page says so.
 const CATCH_UP_TRIES = 20;
 
-/** GETs a path of the API once the index has read `block` (asking again every CATCH_UP_MS until then). */
+/** GETs a path of the API once the index has read `block` (asking again every INDEX_CATCH_UP_MS until then). */
 async function apiGetAt<T>(path: string, params: QueryParams, block: bigint): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const answer = await apiGet<T>(deployment.apiUrl, path, params);
@@ -20,7 +19,7 @@ async function apiGetAt<T>(path: string, params: QueryParams, block: bigint): Pr
     if (attempt === CATCH_UP_TRIES) {
       throw new ApiError(`The platform's index has read up to block ${answer.indexBlock} of ${block}: its figures would be out of date.`, undefined);
     }
-    await new Promise((resolve) => setTimeout(resolve, CATCH_UP_MS));
+    await new Promise((resolve) => setTimeout(resolve, INDEX_CATCH_UP_MS));
   }
 }
 

@@ -1,14 +1,11 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useBlockNumber } from 'wagmi';
 import { deployment } from '../config/deployment';
-import { apiGet, apiGetAll, type Indexed, type QueryParams } from '../lib/api';
-
-// How often to ask again while the index trails the chain (it follows within a second).
-const CATCH_UP_MS = 500;
+import { apiGet, apiGetAll, INDEX_CATCH_UP_MS, type Indexed, type QueryParams } from '../lib/api';
 
 /**
  * A read of the platform's index through the read API. It is asked again on every new block, and
- * every CATCH_UP_MS while the index has not yet read the chain's latest block, so a transaction the
+ * every INDEX_CATCH_UP_MS while the index has not yet read the chain's latest block, so a transaction the
  * page has just seen confirmed shows in its history moments later, without a reload.
  * `behind` says the answer does not include the chain's latest block yet; `more`, that a list read
  * whole (`all`) stopped at its page limit.
@@ -26,7 +23,7 @@ export function useApi<T>(path: string | undefined, params: QueryParams = {}, op
     placeholderData: keepPreviousData,
     refetchInterval: (current) => {
       const indexBlock = current.state.data?.indexBlock;
-      return indexBlock !== undefined && block.data !== undefined && indexBlock < block.data ? CATCH_UP_MS : false;
+      return indexBlock !== undefined && block.data !== undefined && indexBlock < block.data ? INDEX_CATCH_UP_MS : false;
     },
   });
   const indexBlock = query.data?.indexBlock;

@@ -11,6 +11,9 @@ export interface Indexed<T> {
   more?: boolean;
 }
 
+/** How often a read asks the index again while it has not read the block wanted (it follows within a second). */
+export const INDEX_CATCH_UP_MS = 500;
+
 /** A refusal or failure of the API, in one sentence. */
 export class ApiError extends Error {
   override name = 'ApiError';
