@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from ape import chain
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
 
 from keiretsu.clones import clone_at
 from keiretsu.countries import country_code
@@ -138,8 +138,9 @@ class OperatorConsole:
         Returns the new token."""
         code = isin if len(isin) == 12 else make_isin(isin)
         request = (code, name, symbol, decimals, issuer, 0, max_holders != 0, max_holders, 0, 0, [], [], lot_size, tick_size)
-        receipt = self.factory.issue_security(request, sender=self.sender)
-        return clone_at(self.token_type, receipt.return_value)
+        self.factory.issue_security(request, sender=self.sender)
+        # From the listing, not the call's return value: a production node does not trace.
+        return clone_at(self.token_type, self.factory.security_by_isin(code).token)
 
     def issue_shares(self, symbol: str, allocations: dict):
         """Issues new shares of a security: {wallet: shares} minted to verified wallets, all or
@@ -221,8 +222,11 @@ class OperatorConsole:
         dividend contract refuses a cash token nobody listed). Vet the token first: it pays itself
         out. Needs the dividend contract's deployer. Returns its index (the existing one when it
         is already listed; 0 for the platform's stablecoin)."""
-        receipt = self.dividends.list_cash_token(cash, sender=self.sender)
-        return receipt.return_value
+        self.dividends.list_cash_token(cash, sender=self.sender)
+        # From the listing, not the call's return value: a production node does not trace.
+        address = to_checksum_address(getattr(cash, "address", cash))
+        listed = range(self.dividends.cash_token_count() + 1)  # 0: the platform's stablecoin
+        return next(index for index in listed if self.dividends.cash_tokens(index) == address)
 
     def depth(self, symbol: str, levels: int = 10) -> dict:
         """Prints a security's order book, best `levels` price levels a side (asks above bids),

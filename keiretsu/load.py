@@ -142,7 +142,8 @@ def prepare_connected(url: str, traders: int = TRADERS, log=print) -> LoadSetup:
         (make_isin("LOAD0000001"), "Load Test SA", "LOAD", 0, issuer.address, 0, False, 0, 0, 0, [], [], LOT, TICK),
         sender=issuer,
     )
-    token = deployment.project_token(receipt.return_value)
+    (issued,) = factory.SecurityIssued.from_receipt(receipt)
+    token = deployment.project_token(issued.token)
     listing = factory.security_at(factory.security_count() - 1)
     market = listing.market
     from ape import project

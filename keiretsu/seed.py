@@ -185,11 +185,11 @@ def demo_steps(deployment: Deployment, accounts: list) -> Iterator[tuple[str, Ca
         cash.approve(dividends, security.dividend, sender=issuer)
         record = chain.pending_timestamp + DIVIDEND_DELAY_SECONDS
         receipt = dividends.declare(token, cash, security.dividend, record, record, record + ONE_YEAR, [], sender=issuer)
-        dividend_id = receipt.return_value
+        (declared,) = dividends.DividendDeclared.from_receipt(receipt)
         wait_until(record)
         for number in security.claimants:
-            dividends.claim(token, dividend_id, sender=investor(number))
-        dividends.pay(token, dividend_id, [investor(number) for number in security.paid_by_agent], sender=operator)
+            dividends.claim(token, declared.dividend_id, sender=investor(number))
+        dividends.pay(token, declared.dividend_id, [investor(number) for number in security.paid_by_agent], sender=operator)
 
     yield "people", register_people
     for security in SECURITIES:
