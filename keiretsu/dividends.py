@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from keiretsu.network import send_options
+from keiretsu.transactions import Journal, call
 
 # Dividends.pay takes at most this many holders per call.
 MAX_BATCH = 100
@@ -57,13 +57,20 @@ def pay_dividend(
     dividend_id: int,
     holders: Sequence[str],
     sender: Any,
+    journal: Journal,
     batch_size: int = MAX_BATCH,
     on_batch: Callable[[int], None] = lambda _: None,
 ) -> PaymentRun:
-    """Pushes the dividend to `holders` in batches; `on_batch(n)` is told after each batch of n holders."""
+    """Pushes the dividend to `holders` in batches, sent together through `journal` (a payment an
+    earlier run left in flight is resolved first: resolve it before choosing `holders`, see
+    `unpaid_holders`); `on_batch(n)` is told after each batch of n holders is mined."""
     run = PaymentRun()
-    for batch in batches(holders, batch_size):
-        receipt = dividends.pay(token, dividend_id, list(batch), **send_options(sender))
+    sent = batches(holders, batch_size)
+    steps = [
+        call(f"pay dividend {dividend_id} to holders {start + 1} to {start + len(batch)}", dividends.pay, token, dividend_id, list(batch))
+        for start, batch in zip(range(0, len(holders), batch_size), sent)
+    ]
+    for batch, receipt in zip(sent, journal.send(sender, steps)):
         run.transactions += 1
         for log in dividends.DividendPaid.from_receipt(receipt):
             run.paid[log.holder] = log.amount

@@ -47,6 +47,7 @@ def cli(account, security_name, dividend_id, batch_size, holders_file, from_bloc
     from keiretsu.dividends import holders_from_transfers, pay_dividend, unpaid_holders
     from keiretsu.manifest import contract_address, load_manifest
     from keiretsu.network import next_block_time
+    from keiretsu.transactions import script_journal
 
     dividends = project.Dividends.at(dividends_address or contract_address("Dividends", chain.chain_id, deployments))
     if int(dividends.factory(), 16) == 0:
@@ -61,6 +62,8 @@ def cli(account, security_name, dividend_id, batch_size, holders_file, from_bloc
     # No margin: the next block is at least as late as the latest, so a refusal here is never wrong.
     if next_block_time(margin=0) < dividend.payment_date:
         raise UserError(f"dividend {dividend_id} of {security.symbol} is payable from {utc(dividend.payment_date)}")
+    journal = script_journal(log=click.echo)
+    journal.resume()  # a payment an earlier run left in flight, before the unpaid holders are chosen
     cash = project.CashToken.at(dividend.cash)
     currency, decimals = cash.symbol(), cash.decimals()
     if holders_file:
@@ -73,7 +76,7 @@ def cli(account, security_name, dividend_id, batch_size, holders_file, from_bloc
     due = unpaid_holders(dividends, token, dividend_id, candidates)
     click.echo(f"{len(candidates)} candidate wallets, {len(due)} with an unpaid dividend {dividend_id} of {security.symbol}")
     with click.progressbar(length=len(due), label="paying") as bar:
-        run = pay_dividend(dividends, token, dividend_id, due, account, batch_size, on_batch=bar.update)
+        run = pay_dividend(dividends, token, dividend_id, due, account, journal, batch_size, on_batch=bar.update)
     click.echo(f"paid {len(run.paid)} holders {in_units(run.total, decimals, currency)} in {run.transactions} transactions")
     for holder, reason in run.skipped.items():
         click.echo(f"skipped {holder}: {reason}")
