@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from ape import chain
 from eth_utils import keccak, to_checksum_address
 
 from keiretsu.clones import clone_at
 from keiretsu.countries import country_code
 from keiretsu.isin import make_isin
+from keiretsu.log_ranges import event_logs
 from keiretsu.money import Currency, units
 from keiretsu.reports import cap_table, dividends_report, trades
 from keiretsu.rules import FLAG_ISSUER, FLAG_QUALIFIED, KINDS, issuer_kind_problem
@@ -170,7 +170,7 @@ class OperatorConsole:
         """The lost wallets whose holdings of a security were recovered to `wallet`, directly or along
         a chain of recoveries (from the RecoverySuccess events): their resting orders still stand
         under their own address, while the shares they hold moved to `wallet`."""
-        token, stop = self.security(symbol), chain.blocks.height + 1
+        token = self.security(symbol)
         wallet = getattr(wallet, "address", wallet)
         found: list[str] = []
         frontier = [wallet]
@@ -178,7 +178,7 @@ class OperatorConsole:
             frontier = [
                 log.lost_wallet
                 for new_wallet in frontier
-                for log in token.RecoverySuccess.range(self.start_block, stop, search_topics={"new_wallet": new_wallet})
+                for log in event_logs(token.RecoverySuccess, self.start_block, new_wallet=new_wallet)
                 if log.lost_wallet not in found and log.lost_wallet != wallet
             ]
             if not frontier:

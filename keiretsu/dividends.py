@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from keiretsu.log_ranges import event_logs
 from keiretsu.transactions import Journal, call
 
 # Dividends.pay takes at most this many holders per call.
@@ -28,9 +29,8 @@ class PaymentRun:
 
 def holders_from_transfers(token: Any, from_block: int, to_block: int | None = None) -> list[str]:
     """Every wallet that received shares of `token` from `from_block` to `to_block` (default: the head), in order."""
-    stop = token.chain_manager.blocks.height + 1 if to_block is None else to_block + 1
     seen: dict[str, None] = {}
-    for log in token.Transfer.range(from_block, stop):
+    for log in event_logs(token.Transfer, from_block, to_block):
         seen.setdefault(log.receiver, None)
     seen.pop("0x0000000000000000000000000000000000000000", None)
     return list(seen)

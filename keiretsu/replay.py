@@ -29,12 +29,12 @@ from pathlib import Path
 from eth_abi import decode
 from eth_utils import keccak, to_checksum_address
 
-from keiretsu.rpc_batch import View, read_views, rpc_batch
+from keiretsu.log_ranges import rpc_logs
+from keiretsu.rpc_batch import View, read_views
 
 BUY, SELL = 0, 1
 ZERO = "0x0000000000000000000000000000000000000000"
 BUILD = Path(__file__).resolve().parent.parent / ".build" / "__local__.json"
-LOG_CHUNK = 5_000  # blocks per eth_getLogs request
 
 
 @dataclass
@@ -245,15 +245,7 @@ class Ledger:
 
 def fetch_logs(url: str, addresses: list[str], from_block: int, to_block: int | None = None) -> list[dict]:
     """Every log of `addresses` in the block range, in chain order."""
-    if to_block is None:
-        [head] = rpc_batch(url, [("eth_blockNumber", [])])
-        to_block = int(head, 16)
-    requests = [
-        ("eth_getLogs", [{"address": addresses, "fromBlock": hex(start), "toBlock": hex(min(start + LOG_CHUNK - 1, to_block))}])
-        for start in range(from_block, to_block + 1, LOG_CHUNK)
-    ]
-    logs = [entry for chunk in rpc_batch(url, requests) for entry in chunk] if requests else []
-    return sorted(logs, key=lambda e: (int(e["blockNumber"], 16), int(e["logIndex"], 16)))
+    return rpc_logs(url, addresses, from_block, to_block)
 
 
 def replay(logs: list[dict], markets: list[Market], build: Path = BUILD) -> Ledger:

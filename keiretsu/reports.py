@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from keiretsu.index import schema
+from keiretsu.log_ranges import event_logs
 from keiretsu.money import Currency, units
 
 ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
@@ -66,13 +67,6 @@ def _numeric(text: str) -> bool:
     return text.replace(",", "").replace(".", "").replace("%", "").isdigit()
 
 
-def _events(event, start_block: int, **topics) -> list:
-    """Every log of `event` from `start_block` to the head, in chain order, optionally filtered
-    by indexed arguments."""
-    stop = event.chain_manager.blocks.height + 1
-    return list(event.range(start_block, stop, search_topics=topics or None))
-
-
 def balances_from_transfers(transfers: Iterable[tuple[str, str, int]]) -> dict[str, int]:
     """Replays (sender, receiver, value) transfers; mints come from and burns go to the zero address."""
     balances: dict[str, int] = defaultdict(int)
@@ -86,7 +80,7 @@ def balances_from_transfers(transfers: Iterable[tuple[str, str, int]]) -> dict[s
 
 def token_transfers(token, start_block: int = 0) -> list[tuple[str, str, int]]:
     """Every Transfer event of a token, in chain order."""
-    return [(log.sender, log.receiver, log.value) for log in _events(token.Transfer, start_block)]
+    return [(log.sender, log.receiver, log.value) for log in event_logs(token.Transfer, start_block)]
 
 
 def cap_table(token, start_block: int = 0) -> Report:
@@ -142,7 +136,7 @@ def trade_records(market, start_block: int = 0) -> list[TradeRecord]:
     """The market's fills from its Trade events. The buyer pays the notional plus its fee (the
     taker's fee if it took, the maker's if it rested) and the seller receives the notional less its."""
     lot_size = market.lot_size()
-    return [trade_record(log, log.block_number, log.transaction_hash, lot_size) for log in _events(market.Trade, start_block)]
+    return [trade_record(log, log.block_number, log.transaction_hash, lot_size) for log in event_logs(market.Trade, start_block)]
 
 
 def trade_record(trade, block: int, transaction: str, lot_size: int) -> TradeRecord:
@@ -234,7 +228,7 @@ DIVIDEND_EVENTS = ("DividendDeclared", "DividendSettled", "DividendPaid", "Divid
 
 def dividend_history(dividends, token, start_block: int = 0) -> tuple[dict[int, DividendRecord], list[DividendPayment]]:
     """A security's dividends and every payment out of them, from the Dividends contract's events."""
-    return replay_dividends({name: _events(getattr(dividends, name), start_block, token=token.address) for name in DIVIDEND_EVENTS})
+    return replay_dividends({name: event_logs(getattr(dividends, name), start_block, token=token.address) for name in DIVIDEND_EVENTS})
 
 
 def replay_dividends(logs: dict[str, list]) -> tuple[dict[int, DividendRecord], list[DividendPayment]]:

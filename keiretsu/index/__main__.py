@@ -11,8 +11,9 @@ import click
 
 from keiretsu.chain import rpc
 from keiretsu.index.database import DATABASE_URL_VARIABLE, engine_for
-from keiretsu.index.follower import Follower, IndexingError
+from keiretsu.index.follower import Follower
 from keiretsu.index.roots import manifest_roots
+from keiretsu.log_ranges import LogRangeError
 from keiretsu.manifest import DEPLOYMENTS, ManifestError
 
 
@@ -67,7 +68,7 @@ def backfill(rpc_url: str, database_url: str | None, chain_dir: Path | None, dep
     started = time.monotonic()
     try:
         events = follower.backfill()
-    except IndexingError as failure:
+    except LogRangeError as failure:
         raise click.ClickException(str(failure)) from None
     seconds = time.monotonic() - started
     click.echo(f"indexed {events} events in {seconds:.2f} s ({events / seconds if seconds else 0:,.0f} events/s)")
@@ -83,7 +84,7 @@ def follow(rpc_url: str, database_url: str | None, chain_dir: Path | None, deplo
         follower.follow(threading.Event(), poll_seconds)
     except KeyboardInterrupt:
         pass
-    except IndexingError as failure:
+    except LogRangeError as failure:
         raise click.ClickException(str(failure)) from None
 
 

@@ -8,7 +8,7 @@ hash, so the index is always the state after a whole range. Each block that logg
 JSON-RPC batches per range, for the timestamp every row of a happening carries.
 
 Ranges grow while the node answers fast and halve when it refuses one as too large (Besu's block
-range limit, geth's result limit). Before each step the index checks it is still an index of this
+range limit, geth's result limit), as keiretsu/log_ranges.py recognises and halves them. Before each step the index checks it is still an index of this
 chain: the same chain id and genesis hash, and the last indexed block still has the stored hash;
 otherwise (a reset, `rm -rf chain` and a new `make up`, a reorganisation) it says so in one line
 and rebuilds from scratch, as it does for another SCHEMA_VERSION or another set of roots.
@@ -16,7 +16,6 @@ and rebuilds from scratch, as it does for another SCHEMA_VERSION or another set 
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -28,20 +27,11 @@ from sqlalchemy.exc import DBAPIError
 from keiretsu.index import schema
 from keiretsu.index.decoding import EventDecoder, decoders
 from keiretsu.index.projection import Discovery, Log, Projection, discoveries
+from keiretsu.log_ranges import RangeRefused, rpc_range_logs, smaller_range
 from keiretsu.rpc_batch import View, read_views, rpc_batch
 
-# What nodes answer to a log query over too many blocks or with too many results.
-RANGE_REFUSED = re.compile(r"range|limit|too many|too large|exceed|more than|response size", re.IGNORECASE)
 FAST_SECONDS = 1.0  # a range answered (and applied) faster than this doubles the next one
 BLOCKS_PER_BATCH = 500  # eth_getBlockByNumber calls per JSON-RPC batch (Besu takes 1,024 by default)
-
-
-class IndexingError(RuntimeError):
-    """The index cannot go on (a node that refuses even a one-block range)."""
-
-
-class RangeRefused(RuntimeError):
-    pass
 
 
 @dataclass
@@ -145,14 +135,6 @@ class Follower:
 
     # --- one range ---
 
-    def _logs(self, addresses: list[str], first: int, last: int) -> list[dict]:
-        try:
-            return self._call(("eth_getLogs", [{"address": addresses, "fromBlock": hex(first), "toBlock": hex(last)}]))[0]
-        except RuntimeError as refused:
-            if RANGE_REFUSED.search(str(refused)):
-                raise RangeRefused(str(refused)) from None
-            raise
-
     def _block_times(self, blocks: set[int], times: dict[int, int]) -> None:
         """Adds to `times` the timestamp of each block of `blocks` it lacks, in batches."""
         missing = sorted(blocks - times.keys())
@@ -174,7 +156,7 @@ class Follower:
     def _read_range(self, first: int, last: int) -> tuple[list[Log], list[Discovery]]:
         """Every log of the range in chain order, with the contracts it revealed (read too)."""
         times: dict[int, int] = {}
-        logs = self._decode(self._logs(sorted(self.known), first, last), times)
+        logs = self._decode(rpc_range_logs(self.url, sorted(self.known), first, last), times)
         found: dict[str, Discovery] = {}
         while True:
             securities = {a for a, d in (self.known | found).items() if d.kind == "security"}
@@ -183,7 +165,7 @@ class Follower:
             if not new:
                 break
             found |= new
-            logs += self._decode(self._logs(sorted(new), first, last), times)
+            logs += self._decode(rpc_range_logs(self.url, sorted(new), first, last), times)
         logs.sort(key=lambda log: (log.block_number, log.log_index))
         return logs, list(found.values())
 
@@ -227,10 +209,8 @@ class Follower:
             try:
                 events = self._commit(state, first, last)
             except RangeRefused as refused:
-                if last == first:
-                    raise IndexingError(f"the node refuses the logs of block {first} alone: {refused}") from None
+                self.range_size = smaller_range(first, last, refused)
                 self.ceiling = last - first
-                self.range_size = max(1, (last - first + 1) // 2)
                 continue
             if time.monotonic() - started < FAST_SECONDS and last - first + 1 == self.range_size:
                 self.range_size = min(self.range_size * 2, self.ceiling)
