@@ -43,7 +43,7 @@ def cli(database_url):
             position = connection.execute(sa.select(meta)).first()
         _refuse_another_index(position, shown)
         click.echo(f"index at block {position.last_block} of chain id {position.chain_id} ({shown})")
-        problems = differences(chain.provider.web3.provider.endpoint_uri, engine)
+        problems = differences(chain.provider.http_uri, engine)
     except sa.exc.OperationalError as failure:
         reason = str(failure.orig).strip().splitlines()[0]
         raise UserError(f"cannot read the index in {shown}: {reason}") from None
