@@ -10,6 +10,9 @@ def ape_init_extras(chain, project, accounts):
     from keiretsu.console import OperatorConsole
     from keiretsu.deploy import Deployment
     from keiretsu.manifest import load_manifest
+    from keiretsu.network import install_poa_middleware
+
+    install_poa_middleware(chain.provider)  # a QBFT node's blocks, as the scripts do (keiretsu/network.py)
 
     manifest = load_manifest(chain.chain_id)
     if manifest is None:

@@ -12,6 +12,8 @@ from keiretsu.countries import country_code
 from keiretsu.isin import make_isin
 from keiretsu.log_ranges import event_logs
 from keiretsu.money import Currency, units
+from keiretsu.network import send_options
+from keiretsu.transactions import send_settings
 from keiretsu.reports import cap_table, dividends_report, trades
 from keiretsu.rules import FLAG_ISSUER, FLAG_QUALIFIED, KINDS, issuer_kind_problem
 from keiretsu.symbols import listed_tokens, resolve_security
@@ -38,6 +40,14 @@ class OperatorConsole:
     dividends: object = None
     # (symbol, token) of every listing read so far, in issuance order: one entry per listing.
     _listed: list = field(default_factory=list)
+
+    def _send(self, method, *arguments):
+        """Sends `method(*arguments)` as the scripts do (keiretsu/transactions.py): the network's
+        configured fees (a production node lacks what Ape would price them with) and the gas
+        estimate times its margin. A refusal is raised by the estimate, before anything is sent."""
+        options = send_options(self.sender)
+        gas = method.estimate_gas_cost(*arguments, **options)
+        return method(*arguments, gas_limit=int(gas * send_settings().gas_margin), **options)
 
     def securities(self) -> dict:
         """Every listed security by symbol, in issuance order: {"ANDES": <SecurityToken 0x...>, ...}."""
@@ -68,9 +78,7 @@ class OperatorConsole:
             raise ValueError(problem)
         expiry = int((datetime.now(timezone.utc) + timedelta(days=365 * years)).timestamp())
         flags = (FLAG_QUALIFIED if qualified else 0) | (FLAG_ISSUER if issuer else 0)
-        return self.registry.register_investor(
-            wallet, keccak(text=kyc_file), KINDS[kind], code, expiry, flags, sender=self.sender
-        )
+        return self._send(self.registry.register_investor, wallet, keccak(text=kyc_file), KINDS[kind], code, expiry, flags)
 
     def kyc_status(self, wallet: str) -> dict:
         """What the register says about a wallet, decoded."""
@@ -88,16 +96,16 @@ class OperatorConsole:
 
     def freeze(self, symbol: str, wallet: str):
         """Freezes a wallet on one security: it can neither send nor receive its shares."""
-        return self.security(symbol).setAddressFrozen(wallet, True, sender=self.sender)
+        return self._send(self.security(symbol).setAddressFrozen, wallet, True)
 
     def unfreeze(self, symbol: str, wallet: str):
         """Lifts a wallet's freeze on one security."""
-        return self.security(symbol).setAddressFrozen(wallet, False, sender=self.sender)
+        return self._send(self.security(symbol).setAddressFrozen, wallet, False)
 
     def recover(self, symbol: str, lost_wallet: str, new_wallet: str):
         """Moves a lost wallet's shares, holds and freezes on one security to a new wallet of the
         same investor. `recover_wallet` does the whole recovery across every security."""
-        return self.security(symbol).recoveryAddress(lost_wallet, new_wallet, sender=self.sender)
+        return self._send(self.security(symbol).recoveryAddress, lost_wallet, new_wallet)
 
     def recover_wallet(self, lost_wallet: str, new_wallet: str) -> list[str]:
         """The whole recovery of an investor's lost wallet: `new_wallet` joins the investor's
@@ -121,10 +129,10 @@ class OperatorConsole:
             if not token.hasRole(token.AGENT_ROLE(), self.sender):
                 raise ValueError(f"{self.sender.address} lacks the AGENT_ROLE of {symbol}")
         if not new_registered:
-            self.registry.add_wallet(lost_wallet, new_wallet, sender=self.sender)
+            self._send(self.registry.add_wallet, lost_wallet, new_wallet)
         for token in held.values():
-            token.recoveryAddress(lost_wallet, new_wallet, sender=self.sender)
-        self.registry.remove_wallet(lost_wallet, sender=self.sender)
+            self._send(token.recoveryAddress, lost_wallet, new_wallet)
+        self._send(self.registry.remove_wallet, lost_wallet)
         return list(held)
 
     def issue_security(
@@ -138,14 +146,14 @@ class OperatorConsole:
         Returns the new token."""
         code = isin if len(isin) == 12 else make_isin(isin)
         request = (code, name, symbol, decimals, issuer, 0, max_holders != 0, max_holders, 0, 0, [], [], lot_size, tick_size)
-        self.factory.issue_security(request, sender=self.sender)
+        self._send(self.factory.issue_security, request)
         # From the listing, not the call's return value: a production node does not trace.
         return clone_at(self.token_type, self.factory.security_by_isin(code).token)
 
     def issue_shares(self, symbol: str, allocations: dict):
         """Issues new shares of a security: {wallet: shares} minted to verified wallets, all or
         nothing (at most 100 wallets). Needs the token's AGENT_ROLE (the transfer agent)."""
-        return self.security(symbol).batchMint(list(allocations), list(allocations.values()), sender=self.sender)
+        return self._send(self.security(symbol).batchMint, list(allocations), list(allocations.values()))
 
     def market(self, symbol: str):
         """The order book of a security."""
@@ -154,11 +162,11 @@ class OperatorConsole:
     def halt(self, symbol: str):
         """Halts a security: its listing and its order book stop trading (resting orders stay and
         may still be cancelled). The issuer or the factory's OPERATOR_ROLE."""
-        return self.factory.halt(self.security(symbol), sender=self.sender)
+        return self._send(self.factory.halt, self.security(symbol))
 
     def resume(self, symbol: str):
         """Resumes trading in a halted security and its order book."""
-        return self.factory.resume(self.security(symbol), sender=self.sender)
+        return self._send(self.factory.resume, self.security(symbol))
 
     def open_orders(self, symbol: str, wallet: str, sides: tuple = (BUY, SELL)) -> list[int]:
         """The ids of a wallet's resting orders on a security's market, buys first, best price and
@@ -203,7 +211,7 @@ class OperatorConsole:
                 if set(order_ids) & set(cancelled):
                     raise RuntimeError(f"orders {order_ids} are still open after force_cancel")
                 for start in range(0, len(order_ids), MAX_CANCELS):
-                    market.force_cancel(order_ids[start : start + MAX_CANCELS], sender=self.sender)
+                    self._send(market.force_cancel, order_ids[start : start + MAX_CANCELS])
                 cancelled += order_ids
         return cancelled
 
@@ -215,14 +223,14 @@ class OperatorConsole:
         token = self.security(symbol)
         if token.balanceOf(holder) - token.held_balance(holder) < amount:
             self.force_cancel(symbol, holder, sides=(SELL,))
-        return token.forcedTransfer(holder, receiver, amount, sender=self.sender)
+        return self._send(token.forcedTransfer, holder, receiver, amount)
 
     def list_cash_token(self, cash: str) -> int:
         """Lets issuers declare dividends in another ERC-20 than the platform's stablecoin (the
         dividend contract refuses a cash token nobody listed). Vet the token first: it pays itself
         out. Needs the dividend contract's deployer. Returns its index (the existing one when it
         is already listed; 0 for the platform's stablecoin)."""
-        self.dividends.list_cash_token(cash, sender=self.sender)
+        self._send(self.dividends.list_cash_token, cash)
         # From the listing, not the call's return value: a production node does not trace.
         address = to_checksum_address(getattr(cash, "address", cash))
         listed = range(self.dividends.cash_token_count() + 1)  # 0: the platform's stablecoin

@@ -1,4 +1,5 @@
-"""`make test-contracts`: the contract and script tests in parallel groups, one anvil each.
+"""`make test-contracts`: the contract and script tests in parallel groups, one anvil each, and the
+tests through a production node in a lane of their own.
 
 Most of a test's time is Ape's Python work between transactions, not anvil's, so one `ape test` uses
 about one core: on CI's two cores two groups take about half the time of one. Files are dealt to the
@@ -26,8 +27,14 @@ BIN = Path(sys.executable).parent
 DEFAULT_BASE_PORT = 8570
 
 
-def test_files() -> list[str]:
-    return sorted(str(path.relative_to(REPO)) for path in (REPO / "tests").glob("test_*.py"))
+# The tests through a production node (tests/fixtures/production_node.py) wait on its one-second
+# blocks and use little CPU: they run as a lane of their own beside the groups (`make
+# test-production` runs them alone), not dealt to the groups, whose files keep both cores busy.
+PRODUCTION_NODE_TESTS = "test_production_*.py"
+
+
+def test_files(pattern: str = "test_*.py") -> list[str]:
+    return sorted(str(path.relative_to(REPO)) for path in (REPO / "tests").glob(pattern))
 
 
 def deal(files: list[str], durations: dict[str, float], groups: int) -> list[list[str]]:
@@ -53,7 +60,9 @@ def main() -> int:
 
     subprocess.run([str(BIN / "ape"), "compile"], cwd=REPO, check=True)
     durations = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
-    groups = deal(test_files(), durations, options.groups)
+    production = test_files(PRODUCTION_NODE_TESTS)
+    groups = deal([name for name in test_files() if name not in production], durations, options.groups)
+    groups += [production] if production else []
     runs = []
     started = time.monotonic()
     for index, files in enumerate(groups):

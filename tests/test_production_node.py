@@ -1,24 +1,17 @@
-"""The locked-down production node of tests/fixtures/production_node.py (issue 15): first what it
-refuses and changes, each on its anvil; then the scripts run through it as
-`ape run … --network ethereum:private:node`."""
+"""The locked-down production node of tests/fixtures/production_node.py (issue 15): what it refuses
+and changes, each on its anvil. The scripts run through it in test_production_flow.py and
+test_production_resume.py."""
 
 import json
-import re
 import time
 
 import pytest
 from eth_account import Account
-from eth_utils import function_signature_to_4byte_selector, keccak
+from eth_utils import keccak
 
-from keiretsu.chain import REPO, ChainError, rpc
+from keiretsu.chain import ChainError, rpc
 from keiretsu.rpc_batch import post, rpc_batch
-from tests.fixtures.production_node import (
-    EXTRA_DATA_BYTES,
-    PRODUCTION_CHAIN_ID,
-    ProductionNode,
-    operator_project,
-    run_on_node,
-)
+from tests.fixtures.production_node import EXTRA_DATA_BYTES, PRODUCTION_CHAIN_ID, ProductionNode
 
 # anvil's dev account #0 (the test mnemonic's first key), which signs the raw transactions here.
 DEV_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
@@ -126,26 +119,3 @@ def test_the_node_goes_away_after_accepting_a_transaction(production_node, answe
         rpc(production_node.url, "eth_getTransactionReceipt", [tx_hash])
     production_node.restore()
     assert int(receipt_of(production_node.url, tx_hash)["status"], 16) == 1
-
-
-def test_the_scripts_deploy_onboard_and_issue_through_a_production_node(production_node, tmp_path):
-    """Points 1 to 3 of issue 15: proof-of-authority blocks are read, nothing asks for the pending
-    block or the priority fee, and issue_all reads each new token from the factory's listing, not
-    from a traced return value; the transactions are legacy ones at the configured gas price, 0."""
-    project = operator_project(tmp_path / "project", production_node)
-    deployments = tmp_path / "deployments"
-    investors = tmp_path / "investors.csv"
-    rows = (REPO / "examples/investors.csv").read_text().splitlines()
-    # The demo's issuer of COBRE (dev account 2), which make up's seeding would have registered.
-    investors.write_text("\n".join(rows + ["0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC,0x" + "ab" * 32 + ",enterprise,CL,2030-12-31,no,yes"]) + "\n")
-    for arguments in (["deploy"], ["onboard", "--file", str(investors)], ["issue", "--file", str(REPO / "examples/issuances.yaml")]):
-        finished = run_on_node(project, deployments, *arguments)
-        assert finished.returncode == 0, finished.stderr
-    assert "2 issued, 1 offerings opened, 0 skipped" in finished.stdout
-    manifest = json.loads((deployments / f"{PRODUCTION_CHAIN_ID}.json").read_text())
-    factory = manifest["contracts"]["IssuanceFactory"]["address"]
-    count = rpc(production_node.upstream, "eth_call", [{"to": factory, "data": "0x" + function_signature_to_4byte_selector("security_count()").hex()}, "latest"])
-    assert int(count, 16) == 2
-    last = re.findall(r"(0x[0-9a-fA-F]{64}) in block \d+", finished.stdout)[-1]  # "<what>: <hash> in block N"
-    sent = rpc(production_node.upstream, "eth_getTransactionByHash", [last])
-    assert (sent["type"], int(sent["gasPrice"], 16)) == ("0x0", 0)

@@ -1,16 +1,21 @@
 """Issue 15, points 5 to 7, through the production node of tests/fixtures/production_node.py: a
-script whose node goes away between sending a transaction and reading its receipt is run again
-and finishes without sending anything twice; a transaction that runs out of gas is named in one
-line; every transaction is reported with its hash and block."""
+script whose node goes away between sending a transaction and reading its receipt, or which is
+killed after a random transaction, is run again and finishes without sending anything twice; a
+transaction that runs out of gas is named in one line; every transaction is reported with its hash
+and block."""
 
 import json
+import random
 import re
+import signal
+import subprocess
+import time
 
 import pytest
 from eth_utils import function_signature_to_4byte_selector, keccak
 
 from keiretsu.chain import REPO, rpc
-from tests.fixtures.production_node import PRODUCTION_CHAIN_ID, operator_project, run_on_node, sent_by
+from tests.fixtures.production_node import PRODUCTION_CHAIN_ID, ape_on_node, operator_project, run_on_node, sent_by
 
 # TEST::0, anvil's dev account 0: deployer, registrar and operator in these runs.
 OPERATOR = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
@@ -83,6 +88,25 @@ def test_a_deployment_cut_after_any_transaction_is_resumed_without_a_second_cont
 
     again = run_on_node(project, deployments, "deploy")
     assert "0 deployed, 0 transactions sent" in again.stdout
+
+
+def test_a_deployment_killed_at_a_random_transaction_is_resumed_without_a_second_contract(production_node, tmp_path):
+    """The script itself dies (SIGKILL) once the node has taken a random number of its
+    transactions: whatever it had recorded, sent or not, the next run finishes the deployment."""
+    cut_after = random.randint(1, DEPLOY_TRANSACTIONS - 1)
+    project = operator_project(tmp_path / "project", production_node)
+    deployments = tmp_path / "deployments"
+    command, environment = ape_on_node(project, deployments, "run", "deploy", "--account", "TEST::0")
+    deploying = subprocess.Popen(command, cwd=project, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while production_node.requests.count("eth_sendRawTransaction") < cut_after and deploying.poll() is None:
+        time.sleep(0.01)
+    deploying.kill()
+    assert deploying.wait() == -signal.SIGKILL, f"the deployment ended before its transaction {cut_after}"
+
+    resumed = run_on_node(project, deployments, "deploy")
+    assert resumed.returncode == 0, f"killed after transaction {cut_after}: {resumed.stderr}"
+    assert_one_platform_wired(production_node.upstream, manifest_of(deployments))
+    assert len(sent_by(production_node.upstream, OPERATOR)) == DEPLOY_TRANSACTIONS
 
 
 def test_onboard_and_issue_cut_mid_way_are_resumed_without_a_second_transaction(production_node, tmp_path):
