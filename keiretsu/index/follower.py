@@ -8,10 +8,11 @@ hash, so the index is always the state after a whole range. Each block that logg
 JSON-RPC batches per range, for the timestamp every row of a happening carries.
 
 Ranges grow while the node answers fast and halve when it refuses one as too large (Besu's block
-range limit, geth's result limit), as keiretsu/log_ranges.py recognises and halves them. Before each step the index checks it is still an index of this
-chain: the same chain id and genesis hash, and the last indexed block still has the stored hash;
-otherwise (a reset, `rm -rf chain` and a new `make up`, a reorganisation) it says so in one line
-and rebuilds from scratch, as it does for another SCHEMA_VERSION or another set of roots.
+range limit, geth's result limit; keiretsu/log_ranges.py recognises the refusal and halves). Before
+each step the index checks it is still an index of this chain: the same chain id and genesis hash,
+and the last indexed block still has the stored hash; otherwise (a reset, `rm -rf chain` and a new
+`make up`, a reorganisation) it says so in one line and rebuilds from scratch, as it does for
+another SCHEMA_VERSION or another set of roots.
 """
 
 from __future__ import annotations
