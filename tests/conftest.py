@@ -11,3 +11,4 @@ from tests.fixtures.dividends import *  # noqa: F401,F403
 from tests.fixtures.proof import *  # noqa: F401,F403
 from tests.fixtures.postgres import *  # noqa: F401,F403
 import tests.hypothesis_profiles  # noqa: F401,E402
+import tests.ape_memo  # noqa: F401,E402
