@@ -12,3 +12,4 @@ from tests.fixtures.proof import *  # noqa: F401,F403
 from tests.fixtures.postgres import *  # noqa: F401,F403
 import tests.hypothesis_profiles  # noqa: F401,E402
 from tests.fixtures.production_node import *  # noqa: F401,F403
+import tests.ape_memo  # noqa: F401,E402
