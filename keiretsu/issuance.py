@@ -22,7 +22,7 @@ from keiretsu.isin import is_valid_isin
 from keiretsu.onboarding import FileRejected
 from keiretsu.records import issuer_problem
 from keiretsu.rules import SYMBOL_RULE, parse_symbol
-from keiretsu.transactions import Journal, call, script_journal
+from keiretsu.transactions import Journal, call
 
 COUNTRY_RULES = {"allow": 1, "block": 2}
 _ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
@@ -319,13 +319,13 @@ def issue_all(
     issuances: list[Issuance],
     now: Callable[[], int],
     progress: Callable[[int], None] = lambda _: None,
-    journal: Journal | None = None,
+    *,
+    journal: Journal,
 ) -> IssuanceReport:
     """Issues every security not listed yet and creates each missing offering; a re-run sends
     nothing. The issuances are sent together, then the offerings of the new tokens, through
-    `journal` (default: the scripts' journal, keiretsu/transactions.py): a transaction an earlier
+    `journal` (the scripts' is `script_journal`, keiretsu/transactions.py): a transaction an earlier
     run left in flight is resolved before the listing is read, so none is sent twice."""
-    journal = journal or script_journal(log=lambda _: None)
     journal.resume()
     report = IssuanceReport()
     listed = {factory.security_at(i).isin: factory.security_at(i) for i in range(factory.security_count())}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from keiretsu.countries import country_code
 from keiretsu.rules import FLAG_ISSUER, FLAG_QUALIFIED, KINDS, issuer_kind_problem
-from keiretsu.transactions import Journal, call, script_journal
+from keiretsu.transactions import Journal, call
 
 COLUMNS = ["wallet", "kyc_hash", "kind", "country", "kyc_expiry", "qualified", "issuer"]
 YES_NO = {"yes": True, "no": False}
@@ -116,14 +116,14 @@ def onboard(
     investors: list[Investor],
     batch_size: int = 50,
     progress: Callable[[int], None] = lambda _: None,
-    journal: Journal | None = None,
+    *,
+    journal: Journal,
 ) -> OnboardingReport:
     """Registers the investors not registered yet, in batches sent together through `journal`
-    (default: the scripts' journal, keiretsu/transactions.py); a re-run registers nothing twice,
+    (the scripts' is `script_journal`, keiretsu/transactions.py); a re-run registers nothing twice,
     even after a crash with batches in flight: they are resolved before the registry is read."""
     if not 1 <= batch_size <= 100:
         raise ValueError("batch size must be between 1 and 100")
-    journal = journal or script_journal(log=lambda _: None)
     journal.resume()
     pending = [investor for investor in investors if not registry.contains(investor.wallet)]
     skipped = [investor for investor in investors if investor not in pending]

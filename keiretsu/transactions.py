@@ -10,7 +10,9 @@ every entry before sending anything:
 * known to the node but not mined: its receipt is awaited;
 * unknown: if the sender's nonce has passed the entry's, another transaction took that nonce and
   this one can never be mined; otherwise it never reached a node (or a node forgot it), and the
-  same signed bytes are sent again, so that it can be mined once at most.
+  same signed bytes are sent again, so that it can be mined once at most;
+* sent to another chain: the chain was reset under the same id since (its genesis differs), and
+  the entry is dropped.
 
 Transactions that do not depend on each other are sent together (a wave, consecutive nonces)
 and land in the same block; each is reported when sent (what, hash) and when mined (block).
@@ -126,6 +128,17 @@ class Journal:
         self.log = log
         self.on_mined = on_mined
         self.settings = send_settings()
+        self._genesis: str | None = None
+
+    @property
+    def genesis(self) -> str:
+        """The connected chain's genesis hash: an entry of a chain since reset under the same id
+        (`make up` after `rm -rf chain`) is not this chain's."""
+        from ape import chain
+
+        if self._genesis is None:
+            self._genesis = chain.provider.make_request("eth_getBlockByNumber", ["0x0", False])["hash"]
+        return self._genesis
 
     @property
     def entries(self) -> list[dict[str, Any]]:
@@ -138,6 +151,10 @@ class Journal:
         left = list(self.entries)
         waiting = []
         for entry in left:
+            if entry.get("genesis") != self.genesis:
+                self.log(f"{entry['what']}: {entry['hash']} was sent to another chain with this id (since reset); dropped")
+                self._forget(entry)
+                continue
             try:
                 known = _receipt_or_transaction(entry["hash"])
                 if known is None and chain.provider.get_nonce(entry["sender"]) > entry["nonce"]:
@@ -174,7 +191,7 @@ class Journal:
             signed = sender.sign_transaction(sender.prepare_transaction(transaction))
             entries.append({
                 "what": step.what, "hash": "0x" + bytes(signed.txn_hash).hex(), "sender": sender.address,
-                "nonce": transaction.nonce, "raw": "0x" + signed.serialize_transaction().hex(), **(step.note or {}),
+                "nonce": transaction.nonce, "genesis": self.genesis, "raw": "0x" + signed.serialize_transaction().hex(), **(step.note or {}),
             })
         self.record.setdefault("in_flight", []).extend(entries)
         self.save()

@@ -9,6 +9,7 @@ import pytest
 
 from keiretsu.issuance import check_parties, issue_all, parse_issuances
 from keiretsu.onboarding import FileRejected
+from keiretsu.transactions import script_journal
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "issuances.yaml"
 STATUS_OFFERING, STATUS_LISTED = 1, 2
@@ -92,10 +93,11 @@ def test_issuers_and_sender_are_checked_before_sending(factory, registry, chain,
         check_parties(factory, registry, operator.address, unregistered, chain.pending_timestamp)
 
 
-def test_issue_then_rerun_sends_nothing(factory, project, chain, example_issuers, operator):
+def test_issue_then_rerun_sends_nothing(factory, project, chain, example_issuers, operator, tmp_path):
     issuances = parse_issuances(EXAMPLE)
     progress: list[int] = []
-    report = issue_all(factory, operator, issuances, now=lambda: chain.pending_timestamp, progress=progress.append)
+    journal = script_journal(directory=tmp_path)
+    report = issue_all(factory, operator, issuances, now=lambda: chain.pending_timestamp, progress=progress.append, journal=journal)
     assert [i.symbol for i in report.issued] == ["COBRE", "YERBA"] and len(report.offerings) == 1
     assert progress == [1, 1]
     cobre, yerba = factory.security_at(0), factory.security_at(1)
@@ -108,7 +110,7 @@ def test_issue_then_rerun_sends_nothing(factory, project, chain, example_issuers
     assert project.OrderBook.at(yerba.market, detect_proxy=False).tick_size() == 5_000
 
     nonce = operator.nonce
-    again = issue_all(factory, operator, issuances, now=lambda: chain.pending_timestamp)
+    again = issue_all(factory, operator, issuances, now=lambda: chain.pending_timestamp, journal=journal)
     assert again.issued == [] and again.offerings == [] and len(again.skipped) == 2
     assert operator.nonce == nonce and factory.security_count() == 2
 

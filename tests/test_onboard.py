@@ -12,6 +12,7 @@ import pytest
 from keiretsu.countries import country_name
 from keiretsu.issuance import parse_issuances
 from keiretsu.onboarding import FileRejected, onboard, parse_investors
+from keiretsu.transactions import script_journal
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "investors.csv"
 HEADER = "wallet,kyc_hash,kind,country,kyc_expiry,qualified,issuer\n"
@@ -105,14 +106,15 @@ def test_missing_columns(tmp_path):
         parse_investors(bad, today=TODAY)
 
 
-def test_onboard_in_batches_then_skip(registry, registrar):
+def test_onboard_in_batches_then_skip(registry, registrar, tmp_path):
     investors = parse_investors(EXAMPLE, today=TODAY)
     progress: list[int] = []
-    report = onboard(registry, registrar, investors, batch_size=5, progress=progress.append)
+    journal = script_journal(directory=tmp_path)
+    report = onboard(registry, registrar, investors, batch_size=5, progress=progress.append, journal=journal)
     assert progress == [5, 5, 2]
     assert len(report.registered) == 12 and report.skipped == []
     assert all(registry.isVerified(investor.wallet) for investor in investors)
-    again = onboard(registry, registrar, investors, batch_size=5)
+    again = onboard(registry, registrar, investors, batch_size=5, journal=journal)
     assert again.registered == [] and len(again.skipped) == 12
 
 
