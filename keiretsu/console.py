@@ -13,10 +13,10 @@ from keiretsu.isin import make_isin
 from keiretsu.log_ranges import event_logs
 from keiretsu.money import Currency, units
 from keiretsu.network import send_options
-from keiretsu.transactions import send_settings
 from keiretsu.reports import cap_table, dividends_report, trades
 from keiretsu.rules import FLAG_ISSUER, FLAG_QUALIFIED, KINDS, issuer_kind_problem
 from keiretsu.symbols import listed_tokens, resolve_security
+from keiretsu.transactions import send_settings
 
 BUY, SELL = 0, 1
 MAX_DEPTH = 50

@@ -318,7 +318,6 @@ def issue_all(
     sender: Any,
     issuances: list[Issuance],
     now: Callable[[], int],
-    progress: Callable[[int], None] = lambda _: None,
     *,
     journal: Journal,
 ) -> IssuanceReport:
@@ -344,6 +343,4 @@ def issue_all(
         for i in report.offerings
     ])
     report.skipped = [i for i in issuances if i.isin in listed and i not in report.offerings]
-    for _ in issuances:
-        progress(1)
     return report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -115,7 +115,6 @@ def onboard(
     registrar,
     investors: list[Investor],
     batch_size: int = 50,
-    progress: Callable[[int], None] = lambda _: None,
     *,
     journal: Journal,
 ) -> OnboardingReport:
@@ -141,6 +140,4 @@ def onboard(
         for batch in batches(pending, batch_size)
     ]
     journal.send(registrar, steps)
-    for batch in batches(pending, batch_size):
-        progress(len(batch))
     return OnboardingReport(registered=pending, skipped=skipped)

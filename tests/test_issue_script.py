@@ -95,11 +95,12 @@ def test_issuers_and_sender_are_checked_before_sending(factory, registry, chain,
 
 def test_issue_then_rerun_sends_nothing(factory, project, chain, example_issuers, operator, tmp_path):
     issuances = parse_issuances(EXAMPLE)
-    progress: list[int] = []
-    journal = script_journal(directory=tmp_path)
-    report = issue_all(factory, operator, issuances, now=lambda: chain.pending_timestamp, progress=progress.append, journal=journal)
+    said: list[str] = []
+    journal = script_journal(log=said.append, directory=tmp_path)
+    report = issue_all(factory, operator, issuances, now=lambda: chain.pending_timestamp, journal=journal)
     assert [i.symbol for i in report.issued] == ["COBRE", "YERBA"] and len(report.offerings) == 1
-    assert progress == [1, 1]
+    assert [line.split(":")[0] for line in said if " in block " in line] == [
+        "issue COBRE (CL000COBRE33)", "issue YERBA (AR000YERBA42)", "open the offering of COBRE"]
     cobre, yerba = factory.security_at(0), factory.security_at(1)
     assert (cobre.isin, cobre.status, yerba.status) == ("CL000COBRE33", STATUS_OFFERING, STATUS_LISTED)
     offering = project.Offering.at(cobre.offering, detect_proxy=False)
