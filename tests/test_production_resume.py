@@ -167,3 +167,16 @@ def test_a_transaction_out_of_gas_is_named_in_one_line(production_node, tmp_path
     assert match, error
     (mined,) = [t for t in sent_by(production_node.upstream, OPERATOR) if t["hash"] == match[1]]
     assert mined["status"] == 0 and int(mined["gas"], 16) == int(match[2].replace(",", ""))
+
+
+def test_eip1559_fees_when_the_network_is_configured_for_them(production_node, tmp_path):
+    """`keiretsu.fees.private` chooses the transaction type; nothing is asked of the node that
+    lacks eth_maxPriorityFeePerGas (issue 15, point 3)."""
+    fees = {"type": "eip1559", "max_fee": 7, "max_priority_fee": 2}
+    project = operator_project(tmp_path / "project", production_node, fees=fees)
+    finished = run_on_node(project, tmp_path / "deployments", "deploy")
+    assert finished.returncode == 0, finished.stderr
+    sent = sent_by(production_node.upstream, OPERATOR)
+    assert len(sent) == DEPLOY_TRANSACTIONS
+    assert {(t["type"], int(t["maxFeePerGas"], 16), int(t["maxPriorityFeePerGas"], 16)) for t in sent} == {("0x2", 7, 2)}
+    assert production_node.refused == []
