@@ -325,3 +325,22 @@ def test_the_past_statements_candles_orders_investors_and_actions_match_the_chai
     assert any(a["kind"] == "vote" for a in api.get(f"/securities/{symbol}/corporate-actions").json())
     assert {"/wallets/{address}/statement", "/securities/{symbol}/candles", "/investors", "/wallets/{address}/orders",
             "/securities/{symbol}/corporate-actions"} <= set(api.get("/openapi.json").json()["paths"])
+
+
+def test_while_the_index_is_built_afresh_the_api_says_so(chain, arena, database_url):
+    """A rebuild (a reset chain, another schema version) drops the tables and creates them again:
+    meanwhile every answer is a 503 that says why and when to ask again, not an error."""
+    api = indexed_api(chain, arena, database_url)
+    assert api.get("/securities").status_code == 200
+    writer = engine_for(database_url)
+    schema.metadata.drop_all(writer)
+
+    for path in ("/securities", f"/wallets/{arena.token.address}/statement"):
+        building = api.get(path)
+        assert (building.status_code, building.json(), building.headers["retry-after"]) == (
+            503, {"detail": "the index is being built from the chain: ask again in a moment"}, "1")
+    assert api.get("/openapi.json").status_code == 200  # the API's own description needs no index
+
+    Follower(provider_url(chain), writer, roots_of(arena), arena.start_block, log=print).backfill()
+    rebuilt = api.get("/securities")
+    assert rebuilt.status_code == 200 and int(rebuilt.headers["x-index-block"]) == chain.blocks.head.number

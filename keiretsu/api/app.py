@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, Row, Select, and_, event, or_, select, tuple_
 from sqlalchemy.exc import SQLAlchemyError
@@ -33,6 +33,10 @@ ACTION_STATUSES = Literal["cancelled", "upcoming", "payable", "expired", "open",
 # Every answer names the last block the index had read when it was asked, so that a client can tell
 # whether its data already includes a transaction it has just seen confirmed.
 INDEX_BLOCK_HEADER = "X-Index-Block"
+# While the follower builds the index afresh (a new chain, a reset one, another schema version) its
+# tables are dropped and created again: a route then would fail on a missing table.
+INDEX_BUILDING = "the index is being built from the chain: ask again in a moment"
+INDEX_BUILDING_RETRY_SECONDS = 1
 
 
 def read_only_engine(url: str | None = None, chain_dir: Path | None = None) -> Engine:
@@ -263,6 +267,8 @@ def create_app(engine: Engine) -> FastAPI:
     async def name_the_index_block(request: Request, call_next):
         # Read before the route runs: the header never claims more than the answer holds.
         block = await run_in_threadpool(_index_block_or_none, engine)
+        if block is None and request.url.path not in (app.openapi_url, app.docs_url):
+            return _index_building()
         response = await call_next(request)
         if block is not None:
             response.headers[INDEX_BLOCK_HEADER] = str(block)
@@ -612,6 +618,10 @@ def _index_block_or_none(engine: Engine) -> int | None:
             return connection.execute(select(schema.meta.c.last_block)).scalar()
     except SQLAlchemyError:
         return None
+
+
+def _index_building() -> JSONResponse:
+    return JSONResponse({"detail": INDEX_BUILDING}, status_code=503, headers={"Retry-After": str(INDEX_BUILDING_RETRY_SECONDS)})
 
 
 def _indexed_block(db: Connection) -> int:
