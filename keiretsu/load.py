@@ -28,7 +28,8 @@ from eth_utils import function_signature_to_4byte_selector, keccak, to_checksum_
 from keiretsu.chain import LocalChain
 from keiretsu.index.reconcile import fresh_index_differences
 from keiretsu.index.roots import manifest_roots
-from keiretsu.replay import Ledger, Market, decode_log, event_abis, fetch_logs
+from keiretsu.log_ranges import rpc_logs
+from keiretsu.replay import Ledger, Market, decode_log, event_abis
 from keiretsu.rpc_batch import View, read_views, rpc_batch
 
 DEFAULT_PORT = 8565
@@ -265,7 +266,7 @@ def reconcile(setup: LoadSetup) -> list[str]:
         ledger.balances[setup.cash, wallet] = setup.cash_balances[wallet]
     ledger.balances[setup.cash, setup.fee_recipient] = setup.fee_cash
     abis = event_abis()
-    for entry in fetch_logs(setup.url, [setup.token, setup.cash, setup.market], setup.start_block):
+    for entry in rpc_logs(setup.url, [setup.token, setup.cash, setup.market], setup.start_block):
         ledger.apply(entry, abis)
 
     ids = sorted(order_id for _, order_id in ledger.orders)

@@ -29,7 +29,6 @@ from pathlib import Path
 from eth_abi import decode
 from eth_utils import keccak, to_checksum_address
 
-from keiretsu.log_ranges import rpc_logs
 from keiretsu.rpc_batch import View, read_views
 
 BUY, SELL = 0, 1
@@ -241,11 +240,6 @@ class Ledger:
             if m == market:
                 levels[order.side, order.tick] += order.remaining
         return dict(levels)
-
-
-def fetch_logs(url: str, addresses: list[str], from_block: int, to_block: int | None = None) -> list[dict]:
-    """Every log of `addresses` in the block range, in chain order."""
-    return rpc_logs(url, addresses, from_block, to_block)
 
 
 def replay(logs: list[dict], markets: list[Market], build: Path = BUILD) -> Ledger:

@@ -11,8 +11,7 @@ from contextlib import contextmanager
 import pytest
 
 from keiretsu.dividends import holders_from_transfers
-from keiretsu.log_ranges import LogRangeError, RangeRefused, event_logs, range_refusals, read_in_ranges
-from keiretsu.replay import fetch_logs
+from keiretsu.log_ranges import LogRangeError, RangeRefused, event_logs, range_refusals, read_in_ranges, rpc_logs
 from keiretsu.reports import token_transfers
 from keiretsu.rpc_batch import rpc_batch
 from tests.fixtures.production_node import ProductionNode
@@ -71,7 +70,7 @@ def test_the_replay_reads_through_a_capped_node_every_log_a_direct_read_gives(ch
     head = int(rpc_batch(direct_url, [("eth_blockNumber", [])])[0], 16)
     [uncapped] = rpc_batch(direct_url, [("eth_getLogs", [{"fromBlock": "0x0", "toBlock": hex(head)}])])
 
-    assert fetch_logs(capped_node.url, None, 0, head) == uncapped
+    assert rpc_logs(capped_node.url, None, 0, head) == uncapped
     assert len(uncapped) > 3 and capped_node.requests.count("eth_getLogs") > head // CAP
 
 
@@ -101,7 +100,7 @@ def test_a_node_that_refuses_one_block_stops_the_read_in_one_line(chain, token):
     node = ProductionNode(provider_url(chain), max_logs_range=REFUSES_EVERY_RANGE).start()
     try:
         with pytest.raises(LogRangeError, match=r"^the node refuses the logs of block 0 alone: eth_getLogs: Requested range exceeds"):
-            fetch_logs(node.url, None, 0)
+            rpc_logs(node.url, None, 0)
         with ape_through(chain, node), pytest.raises(LogRangeError, match=r"^the node refuses the logs of block 0 alone: Requested range exceeds"):
             event_logs(token.Transfer)
     finally:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from hypothesis import settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from keiretsu.replay import Market, compare, fetch_logs, replay
+from keiretsu.log_ranges import rpc_logs
+from keiretsu.replay import Market, compare, replay
 from tests.fixtures.dividends import DAY
 from tests.fixtures.market import BUY, GTC, IOC, SELL
 from tests.fixtures.proof import provider_url
@@ -20,7 +21,7 @@ from tests.test_invariants import build_machine
 
 def rebuild(chain, p):
     market = Market(p.market.address, p.token.address, p.cash.address, p.market.lot_size(), p.market.tick_size())
-    return replay(fetch_logs(provider_url(chain), None, p.start_block), [market])
+    return replay(rpc_logs(provider_url(chain), None, p.start_block), [market])
 
 
 def rebuild_and_compare(chain, p) -> list[str]:
